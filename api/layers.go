@@ -1,0 +1,193 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"fireplan/data"
+
+	"github.com/gorilla/mux"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+)
+
+func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+type layerInfo struct {
+	Name     string         `json:"name"`
+	Geometry string         `json:"geometry"`
+	Count    int            `json:"count"`
+	BBox     []float64      `json:"bbox,omitempty"` // minLon, minLat, maxLon, maxLat
+	Source   string         `json:"source"`
+	Skipped  map[string]int `json:"skipped"`
+	Notes    []string       `json:"notes,omitempty"`
+}
+
+func (s *Server) layers(w http.ResponseWriter, r *http.Request) error {
+	snap, err := s.snapshot()
+	if err != nil {
+		return err
+	}
+	out := []layerInfo{}
+	for _, name := range data.LayerNames() {
+		v, _ := snap.Layer(name)
+		li := layerInfo{Name: name, Geometry: v.Schema().Geom.String(), Count: v.Len(), Skipped: map[string]int{}}
+		if v.Len() > 0 {
+			b := v.Bound()
+			li.BBox = []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
+		}
+		if lr := snap.Report.Layer(name); lr != nil {
+			li.Source, li.Skipped, li.Notes = lr.Source, lr.Skipped, lr.Notes
+		}
+		out = append(out, li)
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"version": snap.Version, "source": snap.Source, "layers": out})
+}
+
+func (s *Server) report(w http.ResponseWriter, r *http.Request) error {
+	snap, err := s.snapshot()
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, snap.Report)
+}
+
+// parseBBox reads minLon,minLat,maxLon,maxLat.
+func parseBBox(v string) (orb.Bound, error) {
+	parts := strings.Split(v, ",")
+	if len(parts) != 4 {
+		return orb.Bound{}, errorf(http.StatusBadRequest, "bbox must be minLon,minLat,maxLon,maxLat")
+	}
+	var f [4]float64
+	for i, p := range parts {
+		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || x != x {
+			return orb.Bound{}, errorf(http.StatusBadRequest, "bbox value %q is not a number", p)
+		}
+		f[i] = x
+	}
+	switch {
+	case f[0] < -180 || f[2] > 180 || f[1] < -90 || f[3] > 90:
+		return orb.Bound{}, errorf(http.StatusBadRequest, "bbox outside lon -180..180, lat -90..90")
+	case f[0] > f[2] || f[1] > f[3]:
+		return orb.Bound{}, errorf(http.StatusBadRequest, "bbox min must not exceed max")
+	}
+	return orb.Bound{Min: orb.Point{f[0], f[1]}, Max: orb.Point{f[2], f[3]}}, nil
+}
+
+// intParam reads a non-negative integer parameter up to max.
+func intParam(q url.Values, name string, def, max int) (int, error) {
+	v := q.Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > max {
+		return 0, errorf(http.StatusBadRequest, "%s must be an integer from 0 to %d", name, max)
+	}
+	return n, nil
+}
+
+// checkParams rejects parameters a route does not know, so a typo is not
+// silently ignored.
+func checkParams(q url.Values, known ...string) error {
+	for k := range q {
+		ok := false
+		for _, n := range known {
+			ok = ok || k == n
+		}
+		if !ok {
+			return errorf(http.StatusBadRequest, "unknown parameter %q (known: %s)", k, strings.Join(known, ", "))
+		}
+	}
+	return nil
+}
+
+func (s *Server) items(w http.ResponseWriter, r *http.Request) error {
+	snap, err := s.snapshot()
+	if err != nil {
+		return err
+	}
+	name := mux.Vars(r)["name"]
+	v, ok := snap.Layer(name)
+	if !ok {
+		return errorf(http.StatusNotFound, "no layer %q (layers: %s)", name, strings.Join(data.LayerNames(), ", "))
+	}
+	q := r.URL.Query()
+	if err := checkParams(q, "bbox", "limit", "offset"); err != nil {
+		return err
+	}
+	limit, err := intParam(q, "limit", s.opts.DefaultItems, s.opts.MaxItems)
+	if err != nil {
+		return err
+	}
+	offset, err := intParam(q, "offset", 0, 1<<30)
+	if err != nil {
+		return err
+	}
+	var hits []int32
+	if bb := q.Get("bbox"); bb != "" {
+		b, err := parseBBox(bb)
+		if err != nil {
+			return err
+		}
+		v.Search(b, func(i int32) bool { hits = append(hits, i); return true })
+		sort.Slice(hits, func(a, b int) bool { return hits[a] < hits[b] }) // stable pages
+	} else {
+		hits = make([]int32, v.Len())
+		for i := range hits {
+			hits[i] = int32(i)
+		}
+	}
+	matched := len(hits)
+	hits = hits[min(offset, len(hits)):]
+	hits = hits[:min(limit, len(hits))]
+	w.Header().Set("ETag", fmt.Sprintf(`"v%d"`, snap.Version))
+	w.Header().Set("Cache-Control", "no-cache")
+	return writeFeatures(w, hits, v.Feature, map[string]any{"numberMatched": matched, "numberReturned": len(hits)})
+}
+
+// writeFeatures streams a FeatureCollection feature by feature.
+func writeFeatures(w http.ResponseWriter, idx []int32, feature func(int) data.Feature, extra map[string]any) error {
+	w.Header().Set("Content-Type", "application/geo+json")
+	if _, err := fmt.Fprint(w, `{"type":"FeatureCollection"`); err != nil {
+		return nil // client gone
+	}
+	keys := make([]string, 0, len(extra))
+	for k := range extra {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		b, _ := json.Marshal(extra[k])
+		fmt.Fprintf(w, `,%q:%s`, k, b)
+	}
+	fmt.Fprint(w, `,"features":[`)
+	for n, i := range idx {
+		f := feature(int(i))
+		gf := geojson.NewFeature(f.Geometry())
+		gf.ID = f.FeatureID()
+		gf.Properties = geojson.Properties(f.Properties())
+		gf.Properties["id"] = f.FeatureID()
+		b, err := json.Marshal(gf)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			w.Write([]byte{','})
+		}
+		if _, err := w.Write(b); err != nil {
+			return nil
+		}
+	}
+	_, err := fmt.Fprint(w, "]}\n")
+	if err != nil {
+		return nil
+	}
+	return nil
+}

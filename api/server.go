@@ -1,0 +1,130 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"fireplan/data"
+
+	"github.com/gorilla/mux"
+)
+
+// Options are the server's limits.
+type Options struct {
+	MaxItems       int           // most features one items request returns
+	DefaultItems   int           // features returned when limit is absent
+	RequestTimeout time.Duration // per request
+}
+
+// DefaultOptions are the limits used when a field is zero.
+var DefaultOptions = Options{MaxItems: 10000, DefaultItems: 1000, RequestTimeout: 60 * time.Second}
+
+// Server answers HTTP requests from the store's current snapshot.
+type Server struct {
+	store *data.Store
+	opts  Options
+	log   *slog.Logger
+	mux   *mux.Router
+}
+
+// New returns a server reading snapshots from store.
+func New(store *data.Store, opts Options, log *slog.Logger) *Server {
+	if opts.MaxItems <= 0 {
+		opts.MaxItems = DefaultOptions.MaxItems
+	}
+	if opts.DefaultItems <= 0 || opts.DefaultItems > opts.MaxItems {
+		opts.DefaultItems = min(DefaultOptions.DefaultItems, opts.MaxItems)
+	}
+	if opts.RequestTimeout <= 0 {
+		opts.RequestTimeout = DefaultOptions.RequestTimeout
+	}
+	s := &Server{store: store, opts: opts, log: log, mux: mux.NewRouter()}
+	s.routes()
+	return s
+}
+
+func (s *Server) routes() {
+	r := s.mux
+	r.Handle("/healthz", s.handle(s.healthz)).Methods(http.MethodGet, http.MethodHead)
+	r.Handle("/api/layers", s.handle(s.layers)).Methods(http.MethodGet)
+	r.Handle("/api/report", s.handle(s.report)).Methods(http.MethodGet)
+	r.Handle("/api/layers/{name}/items", s.handle(s.items)).Methods(http.MethodGet)
+	r.NotFoundHandler = s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		return errorf(http.StatusNotFound, "no route %s", r.URL.Path)
+	})
+	r.MethodNotAllowedHandler = s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		return errorf(http.StatusMethodNotAllowed, "method %s not allowed on %s", r.Method, r.URL.Path)
+	})
+}
+
+// ServeHTTP bounds every request by the request timeout.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), s.opts.RequestTimeout)
+	defer cancel()
+	s.mux.ServeHTTP(w, r.WithContext(ctx))
+}
+
+// Router exposes the router so other packages (tiles, web) can mount routes.
+func (s *Server) Router() *mux.Router { return s.mux }
+
+// Error is an error with an HTTP status and a message safe to show.
+type Error struct {
+	Status int
+	Msg    string
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+func errorf(status int, format string, args ...any) error {
+	return &Error{Status: status, Msg: sprintf(format, args...)}
+}
+
+type handlerFunc func(http.ResponseWriter, *http.Request) error
+
+// handle adapts a handler returning an error: typed errors keep their status,
+// anything else is logged and answered as a 500 without its detail.
+func (s *Server) handle(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		err := h(w, r)
+		if err == nil {
+			return
+		}
+		var e *Error
+		switch {
+		case errors.As(err, &e):
+		case errors.Is(err, context.DeadlineExceeded):
+			e = &Error{Status: http.StatusServiceUnavailable, Msg: "request timed out"}
+		default:
+			s.log.Error("request failed", "path", r.URL.Path, "err", err)
+			e = &Error{Status: http.StatusInternalServerError, Msg: "internal error"}
+		}
+		writeJSON(w, e.Status, map[string]any{"error": e.Msg, "status": e.Status})
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	return json.NewEncoder(w).Encode(v)
+}
+
+func (s *Server) snapshot() (*data.Snapshot, error) {
+	snap := s.store.Load()
+	if snap == nil {
+		return nil, errorf(http.StatusServiceUnavailable, "data is still loading")
+	}
+	return snap, nil
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
+	snap := s.store.Load()
+	if snap == nil {
+		return writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "loading"})
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "version": snap.Version, "source": snap.Source,
+		"loaded_at": snap.LoadedAt.UTC().Format(time.RFC3339)})
+}

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"fireplan/api"
+	"fireplan/data"
+)
+
+func serve(ctx context.Context, args []string, stderr io.Writer, log *slog.Logger) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var src sourceFlags
+	src.register(fs)
+	addr := fs.String("addr", ":8080", "listen address")
+	timeout := fs.Duration("timeout", 60*time.Second, "per-request time limit")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := src.check(); err != nil {
+		return err
+	}
+	var store data.Store
+	snap, err := src.load(ctx, stderr)
+	if err != nil {
+		return err
+	}
+	store.Swap(snap)
+
+	// SIGHUP reloads; the new snapshot replaces the old one atomically.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for range hup {
+			if snap, err := src.load(ctx, stderr); err != nil {
+				log.Error("reload failed; keeping the previous data", "err", err)
+			} else {
+				store.Swap(snap)
+				log.Info("reloaded", "version", snap.Version)
+			}
+		}
+	}()
+
+	srv := &http.Server{
+		Addr:              *addr,
+		Handler:           api.New(&store, api.Options{RequestTimeout: *timeout}, log),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      *timeout + 10*time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	log.Info("serving", "addr", *addr, "source", snap.Source, "url", "http://localhost"+*addr+"/")
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

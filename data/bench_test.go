@@ -1,0 +1,84 @@
+package data_test
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"fireplan/data"
+	"fireplan/data/pgtest"
+	"fireplan/data/sample"
+	"fireplan/geo"
+
+	"github.com/paulmach/orb"
+)
+
+func BenchmarkSampleGenerate(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		sample.Generate(sample.Options{Seed: sample.DefaultSeed})
+	}
+}
+
+func BenchmarkSnapshotBuild(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		set := sample.Generate(sample.Options{Seed: sample.DefaultSeed})
+		b.StartTimer()
+		data.NewSnapshot(set, "bench", nil)
+	}
+}
+
+func BenchmarkPostGISLoad(b *testing.B) {
+	pool := pgtest.Pool(b)
+	schema := pgtest.Schema(b, pool)
+	ctx := context.Background()
+	set := sample.Generate(sample.Options{Seed: sample.DefaultSeed})
+	if err := data.Write(ctx, pool, set, schema); err != nil {
+		b.Fatal(err)
+	}
+	n := len(set.Hydrants) + len(set.Stations) + len(set.Roads) + len(set.Buildings) + len(set.Villages) +
+		len(set.Districts) + len(set.FireLanes) + len(set.Townships) + len(set.Builtup)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, _, err := data.Load(ctx, pool, &data.Config{Schema: schema}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "features/s")
+}
+
+func sampleSnapshot(b *testing.B) *data.Snapshot {
+	return data.NewSnapshot(sample.Generate(sample.Options{Seed: sample.DefaultSeed}), "bench", nil)
+}
+
+// BenchmarkBuildingsWithin150m asks, for one hydrant at a time, which
+// buildings stand within 150 m (edge distance, metres).
+func BenchmarkBuildingsWithin150m(b *testing.B) {
+	s := sampleSnapshot(b)
+	hy := s.Hydrants.Metric
+	b.ReportAllocs()
+	b.ResetTimer()
+	found := 0
+	for i := 0; i < b.N; i++ {
+		p := hy[i%len(hy)].(orb.Point)
+		s.Buildings.MIndex.Within(p, 150, func(j int32) float64 { return geo.PointDistance(p, s.Buildings.Metric[j]) },
+			func(int32, float64) bool { found++; return true })
+	}
+	b.ReportMetric(float64(found)/float64(b.N), "hits/op")
+}
+
+// BenchmarkNearest8Hydrants asks, for one building at a time, for its 8
+// nearest hydrants.
+func BenchmarkNearest8Hydrants(b *testing.B) {
+	s := sampleSnapshot(b)
+	bs := s.Buildings.Metric
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p := bs[i%len(bs)].Bound().Center()
+		s.Hydrants.MIndex.Nearest(p, 8, math.Inf(1), func(j int32) float64 { return geo.Dist(p, s.Hydrants.Metric[j].(orb.Point)) })
+	}
+}

@@ -1,0 +1,62 @@
+// Package pgtest gives tests a real PostgreSQL+PostGIS: the pool named by
+// TEST_DATABASE_URL (or DATABASE_URL) and a fresh schema per test. Locally a
+// test without a database skips; under CI=true it fails.
+package pgtest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"fireplan/data"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// URL returns the test database URL, or fails (CI) or skips the test.
+func URL(t testing.TB) string {
+	t.Helper()
+	for _, k := range []string{"TEST_DATABASE_URL", "DATABASE_URL"} {
+		if u := os.Getenv(k); u != "" {
+			return u
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("CI=true but TEST_DATABASE_URL is not set: run scripts/pg-up (make test does)")
+	}
+	t.Skip("TEST_DATABASE_URL not set; run `make test` to start a throwaway PostGIS")
+	return ""
+}
+
+// Pool connects to the test database; the pool closes when the test ends.
+func Pool(t testing.TB) *pgxpool.Pool {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	pool, err := data.Connect(ctx, URL(t))
+	if err != nil {
+		t.Fatalf("test database: %v", err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}
+
+var n atomic.Int64
+
+// Schema creates an empty schema for one test and drops it afterwards.
+func Schema(t testing.TB, pool *pgxpool.Pool) string {
+	t.Helper()
+	name := fmt.Sprintf("fp_test_%d_%d", os.Getpid(), n.Add(1))
+	ctx := context.Background()
+	if _, err := pool.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{name}.Sanitize()+" CASCADE; CREATE SCHEMA "+pgx.Identifier{name}.Sanitize()); err != nil {
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		pool.Exec(context.Background(), "DROP SCHEMA IF EXISTS "+pgx.Identifier{name}.Sanitize()+" CASCADE")
+	})
+	return name
+}

@@ -1,0 +1,249 @@
+package data
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+)
+
+// Connect opens a pool to url, names the application and bounds every
+// statement, and checks the database answers.
+func Connect(ctx context.Context, url string) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("database url: %w", err)
+	}
+	cfg.ConnConfig.RuntimeParams["application_name"] = "fireplan"
+	cfg.ConnConfig.RuntimeParams["statement_timeout"] = "300000" // ms
+	where := fmt.Sprintf("%s:%d/%s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database)
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("database %s: %w", where, err)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := pool.Ping(pctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("database %s is not reachable: %w", where, err)
+	}
+	var postgis *string
+	if err := pool.QueryRow(pctx, sqlPostGISVersion).Scan(&postgis); err != nil || postgis == nil {
+		pool.Close()
+		return nil, fmt.Errorf("database %s: the postgis extension is not installed (CREATE EXTENSION postgis)", where)
+	}
+	return pool, nil
+}
+
+const sqlPostGISVersion = `SELECT extversion FROM pg_extension WHERE extname = 'postgis'`
+
+// sqlColumns lists a table's columns and types; schema and table are values.
+const sqlColumns = `
+SELECT a.attname, format_type(a.atttypid, a.atttypmod)
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'v', 'm', 'p', 'f')
+  AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attnum`
+
+// sqlLayer reads one layer. %[1]s is the quoted id column, %[2]s the quoted
+// geometry column, %[3]s the attribute columns cast to text, %[4]s the quoted
+// table. Geometry goes to lon/lat (EPSG:4490 is taken as is; SRID 0 means $1),
+// 2D, as WKB; validity is judged by PostGIS so a bad row names its fault.
+const sqlLayer = `
+SELECT fp_id, ST_AsBinary(fp_g), fp_g IS NOT NULL AND ST_IsEmpty(fp_g),
+       CASE WHEN fp_g IS NULL OR ST_IsEmpty(fp_g) OR ST_IsValid(fp_g) THEN NULL ELSE ST_IsValidReason(fp_g) END%[3]s
+FROM (
+  SELECT t.%[1]s::text AS fp_id,
+         ST_Force2D(CASE WHEN t.%[2]s IS NULL THEN NULL
+                         WHEN ST_SRID(t.%[2]s) IN (4326, 4490) THEN t.%[2]s::geometry
+                         WHEN ST_SRID(t.%[2]s) = 0 THEN ST_Transform(ST_SetSRID(t.%[2]s::geometry, $1::int), 4326)
+                         ELSE ST_Transform(t.%[2]s::geometry, 4326) END) AS fp_g,
+         t.*
+  FROM %[4]s t
+) s`
+
+// Load reads every layer from PostGIS as cfg maps it. A bad row is skipped
+// and reported; a missing table or column, or a failing query, is an error
+// naming it.
+func Load(ctx context.Context, pool *pgxpool.Pool, cfg *Config) (*Set, *Report, error) {
+	set, rep := &Set{}, &Report{}
+	var err error
+	load := func(name string, f func(*LayerReport) error) {
+		if err != nil {
+			return
+		}
+		lr := newLayerReport(name, "")
+		rep.Layers = append(rep.Layers, lr)
+		err = f(lr)
+	}
+	load(LayerHydrants, func(lr *LayerReport) error { return loadLayer(ctx, pool, cfg, lr, decodeHydrant, &set.Hydrants) })
+	load(LayerStations, func(lr *LayerReport) error { return loadLayer(ctx, pool, cfg, lr, decodeStation, &set.Stations) })
+	load(LayerRoads, func(lr *LayerReport) error { return loadLayer(ctx, pool, cfg, lr, decodeRoad, &set.Roads) })
+	load(LayerBuildings, func(lr *LayerReport) error { return loadLayer(ctx, pool, cfg, lr, decodeBuilding, &set.Buildings) })
+	load(LayerVillages, func(lr *LayerReport) error { return loadLayer(ctx, pool, cfg, lr, decodeVillage, &set.Villages) })
+	load(LayerDistricts, func(lr *LayerReport) error { return loadLayer(ctx, pool, cfg, lr, decodeDistrict, &set.Districts) })
+	load(LayerFireLanes, func(lr *LayerReport) error { return loadLayer(ctx, pool, cfg, lr, decodeFireLane, &set.FireLanes) })
+	load(LayerTownships, func(lr *LayerReport) error { return loadLayer(ctx, pool, cfg, lr, decodeTownship, &set.Townships) })
+	load(LayerBuiltup, func(lr *LayerReport) error { return loadLayer(ctx, pool, cfg, lr, decodeBuiltup, &set.Builtup) })
+	if err != nil {
+		return nil, nil, err
+	}
+	return set, rep, nil
+}
+
+func loadLayer[T Feature](ctx context.Context, pool *pgxpool.Pool, cfg *Config, lr *LayerReport,
+	decode func(string, orb.Geometry, Values) T, out *[]T) error {
+	s, _ := SchemaOf(lr.Layer)
+	tc := cfg.table(lr.Layer)
+	qualified := tc.Schema + "." + tc.Table
+	lr.Source = "postgis " + qualified
+
+	cols, err := tableColumns(ctx, pool, tc.Schema, tc.Table)
+	if err != nil {
+		return fmt.Errorf("layer %s: table %s: %w", lr.Layer, qualified, err)
+	}
+	if len(cols) == 0 {
+		return fmt.Errorf("layer %s: table %s does not exist (map the layer to a table in the config)", lr.Layer, qualified)
+	}
+	if _, ok := cols[tc.ID]; !ok {
+		return fmt.Errorf("layer %s: table %s has no id column %q (set layers.%s.id in the config)", lr.Layer, qualified, tc.ID, lr.Layer)
+	}
+	geomCol, err := pickGeomColumn(cols, tc.Geom)
+	if err != nil {
+		return fmt.Errorf("layer %s: table %s: %w", lr.Layer, qualified, err)
+	}
+	var sel strings.Builder
+	var present []string // attributes read, in select order
+	for _, f := range s.Fields {
+		col := tc.column(f.Name)
+		if _, ok := cols[col]; !ok {
+			if f.Required {
+				return fmt.Errorf("layer %s: table %s has no column %q for required attribute %s", lr.Layer, qualified, col, f.Name)
+			}
+			if _, mapped := tc.Columns[f.Name]; mapped {
+				return fmt.Errorf("layer %s: table %s has no column %q (mapped to %s in the config)", lr.Layer, qualified, col, f.Name)
+			}
+			lr.Note("no column %q: %s is null in every row", col, f.Name)
+			continue
+		}
+		fmt.Fprintf(&sel, ", s.%s::text", pgx.Identifier{col}.Sanitize())
+		present = append(present, f.Name)
+	}
+	q := fmt.Sprintf(sqlLayer, pgx.Identifier{tc.ID}.Sanitize(), pgx.Identifier{geomCol}.Sanitize(), sel.String(),
+		pgx.Identifier{tc.Schema, tc.Table}.Sanitize())
+	rows, err := pool.Query(ctx, q, tc.SRID)
+	if err != nil {
+		return fmt.Errorf("layer %s: reading %s: %w", lr.Layer, qualified, err)
+	}
+	defer rows.Close()
+	c := newCollector(s, decode, lr)
+	vals := make([]*string, len(present))
+	dest := make([]any, 4+len(present))
+	var id, invalid *string
+	var raw []byte
+	var empty bool
+	dest[0], dest[1], dest[2], dest[3] = &id, &raw, &empty, &invalid
+	for i := range vals {
+		dest[4+i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return fmt.Errorf("layer %s: reading %s: %w", lr.Layer, qualified, err)
+		}
+		attrs := make(map[string]*string, len(present))
+		for i, name := range present {
+			attrs[name] = vals[i]
+		}
+		g, gerr := decodeGeometry(raw, empty)
+		if gerr != nil {
+			rid := ""
+			if id != nil {
+				rid = *id
+			}
+			lr.skip(rid, gerr)
+			continue
+		}
+		inv := ""
+		if invalid != nil {
+			inv = *invalid
+		}
+		c.add(id, g, inv, attrs)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("layer %s: reading %s: %w", lr.Layer, qualified, err)
+	}
+	*out = c.items
+	return ctx.Err()
+}
+
+func decodeGeometry(raw []byte, empty bool) (orb.Geometry, *RowError) {
+	switch {
+	case empty:
+		return nil, rowErr(ReasonEmptyGeometry, "geometry is empty")
+	case raw == nil:
+		return nil, nil // CheckGeometry names it null
+	}
+	g, err := wkb.Unmarshal(raw)
+	if err != nil {
+		return nil, rowErr(ReasonInvalidGeometry, "unreadable WKB: %v", err)
+	}
+	return g, nil
+}
+
+func tableColumns(ctx context.Context, pool *pgxpool.Pool, schema, table string) (map[string]string, error) {
+	rows, err := pool.Query(ctx, sqlColumns, schema, table)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols := map[string]string{}
+	for rows.Next() {
+		var name, typ string
+		if err := rows.Scan(&name, &typ); err != nil {
+			return nil, err
+		}
+		cols[name] = typ
+	}
+	return cols, rows.Err()
+}
+
+func isGeometryType(t string) bool {
+	return strings.HasPrefix(t, "geometry") || strings.HasPrefix(t, "geography")
+}
+
+func pickGeomColumn(cols map[string]string, want string) (string, error) {
+	if want != "" {
+		t, ok := cols[want]
+		if !ok {
+			return "", fmt.Errorf("no geometry column %q", want)
+		}
+		if !isGeometryType(t) {
+			return "", fmt.Errorf("column %q is %s, not geometry", want, t)
+		}
+		return want, nil
+	}
+	if t, ok := cols["geom"]; ok && isGeometryType(t) {
+		return "geom", nil
+	}
+	var found []string
+	for name, t := range cols {
+		if isGeometryType(t) {
+			found = append(found, name)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return "", errors.New("no geometry column")
+	}
+	return "", fmt.Errorf("several geometry columns (%s): name one in the config", strings.Join(found, ", "))
+}

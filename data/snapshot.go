@@ -1,0 +1,213 @@
+package data
+
+import (
+	"sync/atomic"
+	"time"
+
+	"fireplan/geo"
+
+	"github.com/paulmach/orb"
+)
+
+// Set is the raw content of a county: the nine layers as typed slices.
+// A loader or the sample generator fills it; NewSnapshot checks and indexes it.
+type Set struct {
+	Hydrants  []Hydrant
+	Stations  []Station
+	Roads     []Road
+	Buildings []Building
+	Villages  []Village
+	Districts []District
+	FireLanes []FireLane
+	Townships []Township
+	Builtup   []Builtup
+}
+
+// Layer is one layer of a snapshot: the items, their geometry in metres and
+// R-tree indexes on both.
+type Layer[T Feature] struct {
+	schema Schema
+	Items  []T
+	Metric []orb.Geometry // Items' geometry in the snapshot's projection
+	bound  orb.Bound      // lon/lat
+	index  geo.Index      // lon/lat bounds
+	MIndex geo.Index      // metric bounds
+}
+
+// View is the layer-independent face of a Layer, for serving and tiling.
+type View interface {
+	Schema() Schema
+	Len() int
+	Bound() orb.Bound
+	Feature(i int) Feature
+	// Search calls fn for every item whose lon/lat box meets b.
+	Search(b orb.Bound, fn func(i int32) bool)
+}
+
+// Schema returns the layer's schema.
+func (l *Layer[T]) Schema() Schema { return l.schema }
+
+// Len returns the number of items.
+func (l *Layer[T]) Len() int { return len(l.Items) }
+
+// Bound returns the lon/lat bound of the layer (empty bound when empty).
+func (l *Layer[T]) Bound() orb.Bound { return l.bound }
+
+// Feature returns item i.
+func (l *Layer[T]) Feature(i int) Feature { return l.Items[i] }
+
+// Search calls fn for every item whose lon/lat box meets b until fn returns false.
+func (l *Layer[T]) Search(b orb.Bound, fn func(i int32) bool) { l.index.Search(b, fn) }
+
+func newLayer[T Feature](s Schema, items []T, proj *geo.Projection) *Layer[T] {
+	l := &Layer[T]{schema: s, Items: items, Metric: make([]orb.Geometry, len(items))}
+	for i, it := range items {
+		g := it.Geometry()
+		b := g.Bound()
+		if i == 0 {
+			l.bound = b
+		} else {
+			l.bound = l.bound.Union(b)
+		}
+		l.index.Insert(int32(i), b)
+		m := proj.ForwardGeometry(g)
+		l.Metric[i] = m
+		l.MIndex.Insert(int32(i), m.Bound())
+	}
+	return l
+}
+
+// Snapshot is an immutable, indexed county. Analyses read it without locks;
+// a reload builds a new one and swaps it in (see Store).
+type Snapshot struct {
+	Version  uint64    // increases with every snapshot built in this process
+	Source   string    // "sample seed=... scale=..." or the database
+	LoadedAt time.Time //
+	Proj     *geo.Projection
+	Report   *Report
+
+	Hydrants  *Layer[Hydrant]
+	Stations  *Layer[Station]
+	Roads     *Layer[Road]
+	Buildings *Layer[Building]
+	Villages  *Layer[Village]
+	Districts *Layer[District]
+	FireLanes *Layer[FireLane]
+	Townships *Layer[Township]
+	Builtup   *Layer[Builtup]
+}
+
+var versions atomic.Uint64
+
+func schema(name string) Schema {
+	s, _ := SchemaOf(name)
+	return s
+}
+
+// filter runs already typed items through the id and geometry checks.
+func filter[T Feature](layer string, items []T, rep *Report, source string) []T {
+	lr := rep.Layer(layer)
+	if lr == nil {
+		lr = newLayerReport(layer, source)
+		rep.Layers = append(rep.Layers, lr)
+	}
+	lr.Loaded = 0
+	c := newCollector[T](schema(layer), nil, lr)
+	for _, it := range items {
+		c.keep(it)
+	}
+	return c.items
+}
+
+// NewSnapshot checks every item of set (ids unique and present, geometry of
+// the right type with finite lon/lat), adds what it skipped to rep (a new
+// report when nil), projects and indexes the rest.
+func NewSnapshot(set *Set, source string, rep *Report) *Snapshot {
+	if rep == nil {
+		rep = &Report{}
+	}
+	s := &Snapshot{Version: versions.Add(1), Source: source, LoadedAt: time.Now(), Report: rep}
+	set.Hydrants = filter(LayerHydrants, set.Hydrants, rep, source)
+	set.Stations = filter(LayerStations, set.Stations, rep, source)
+	set.Roads = filter(LayerRoads, set.Roads, rep, source)
+	set.Buildings = filter(LayerBuildings, set.Buildings, rep, source)
+	set.Villages = filter(LayerVillages, set.Villages, rep, source)
+	set.Districts = filter(LayerDistricts, set.Districts, rep, source)
+	set.FireLanes = filter(LayerFireLanes, set.FireLanes, rep, source)
+	set.Townships = filter(LayerTownships, set.Townships, rep, source)
+	set.Builtup = filter(LayerBuiltup, set.Builtup, rep, source)
+
+	s.Proj = geo.ProjectionFor(set.bound())
+	s.Hydrants = newLayer(schema(LayerHydrants), set.Hydrants, s.Proj)
+	s.Stations = newLayer(schema(LayerStations), set.Stations, s.Proj)
+	s.Roads = newLayer(schema(LayerRoads), set.Roads, s.Proj)
+	s.Buildings = newLayer(schema(LayerBuildings), set.Buildings, s.Proj)
+	s.Villages = newLayer(schema(LayerVillages), set.Villages, s.Proj)
+	s.Districts = newLayer(schema(LayerDistricts), set.Districts, s.Proj)
+	s.FireLanes = newLayer(schema(LayerFireLanes), set.FireLanes, s.Proj)
+	s.Townships = newLayer(schema(LayerTownships), set.Townships, s.Proj)
+	s.Builtup = newLayer(schema(LayerBuiltup), set.Builtup, s.Proj)
+	return s
+}
+
+// bound returns the lon/lat bound of every feature in the set.
+func (set *Set) bound() orb.Bound {
+	var b orb.Bound
+	first := true
+	add := func(g orb.Geometry) {
+		if first {
+			b, first = g.Bound(), false
+		} else {
+			b = b.Union(g.Bound())
+		}
+	}
+	each(set.Townships, add)
+	each(set.Roads, add)
+	each(set.Buildings, add)
+	each(set.Hydrants, add)
+	each(set.Stations, add)
+	each(set.Villages, add)
+	return b
+}
+
+func each[T Feature](items []T, fn func(orb.Geometry)) {
+	for _, it := range items {
+		fn(it.Geometry())
+	}
+}
+
+// Layer returns the named layer's view.
+func (s *Snapshot) Layer(name string) (View, bool) {
+	switch name {
+	case LayerHydrants:
+		return s.Hydrants, true
+	case LayerStations:
+		return s.Stations, true
+	case LayerRoads:
+		return s.Roads, true
+	case LayerBuildings:
+		return s.Buildings, true
+	case LayerVillages:
+		return s.Villages, true
+	case LayerDistricts:
+		return s.Districts, true
+	case LayerFireLanes:
+		return s.FireLanes, true
+	case LayerTownships:
+		return s.Townships, true
+	case LayerBuiltup:
+		return s.Builtup, true
+	}
+	return nil, false
+}
+
+// Store holds the current snapshot; readers never lock.
+type Store struct {
+	p atomic.Pointer[Snapshot]
+}
+
+// Load returns the current snapshot (nil before the first Swap).
+func (st *Store) Load() *Snapshot { return st.p.Load() }
+
+// Swap publishes s as the current snapshot.
+func (st *Store) Swap(s *Snapshot) { st.p.Store(s) }

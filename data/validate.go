@@ -1,0 +1,190 @@
+package data
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/paulmach/orb"
+)
+
+// CheckGeometry reports why g cannot stand in a layer of kind k, or nil.
+// Coordinates must be finite lon/lat; rings closed with four or more points,
+// lines two or more. Topological validity (self-intersection) is judged by
+// PostGIS on load, where ST_IsValidReason names the fault.
+func CheckGeometry(k GeomKind, g orb.Geometry) *RowError {
+	if g == nil {
+		return rowErr(ReasonNullGeometry, "geometry is null")
+	}
+	if !typeFits(k, g) {
+		return rowErr(ReasonWrongGeomType, "%s where %s is expected", g.GeoJSONType(), k)
+	}
+	if isEmpty(g) {
+		return rowErr(ReasonEmptyGeometry, "%s has no coordinates", g.GeoJSONType())
+	}
+	var bad *RowError
+	eachPoint(g, func(p orb.Point) {
+		if bad != nil {
+			return
+		}
+		switch {
+		case math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0):
+			bad = rowErr(ReasonBadCoordinate, "coordinate (%g %g) is not a number", p[0], p[1])
+		case p[0] < -180 || p[0] > 180 || p[1] < -90 || p[1] > 90:
+			bad = rowErr(ReasonBadCoordinate, "coordinate (%g %g) is outside lon -180..180, lat -90..90", p[0], p[1])
+		}
+	})
+	if bad != nil {
+		return bad
+	}
+	return checkShape(g)
+}
+
+func typeFits(k GeomKind, g orb.Geometry) bool {
+	switch g.(type) {
+	case orb.Point:
+		return k == PointGeom || k == PointOrPolygonGeom
+	case orb.LineString, orb.MultiLineString:
+		return k == LineGeom
+	case orb.Polygon, orb.MultiPolygon:
+		return k == PolygonGeom || k == PointOrPolygonGeom
+	}
+	return false
+}
+
+func isEmpty(g orb.Geometry) bool {
+	n := 0
+	eachPoint(g, func(orb.Point) { n++ })
+	return n == 0
+}
+
+func eachPoint(g orb.Geometry, fn func(orb.Point)) {
+	switch g := g.(type) {
+	case orb.Point:
+		fn(g)
+	case orb.LineString:
+		for _, p := range g {
+			fn(p)
+		}
+	case orb.MultiLineString:
+		for _, l := range g {
+			eachPoint(l, fn)
+		}
+	case orb.Polygon:
+		for _, r := range g {
+			for _, p := range r {
+				fn(p)
+			}
+		}
+	case orb.MultiPolygon:
+		for _, p := range g {
+			eachPoint(p, fn)
+		}
+	}
+}
+
+func checkShape(g orb.Geometry) *RowError {
+	line := func(l orb.LineString) *RowError {
+		if len(l) < 2 {
+			return rowErr(ReasonInvalidGeometry, "line with %d point(s)", len(l))
+		}
+		if geoLength(l) == 0 {
+			return rowErr(ReasonInvalidGeometry, "line of zero length")
+		}
+		return nil
+	}
+	poly := func(p orb.Polygon) *RowError {
+		for i, r := range p {
+			if len(r) < 4 || r[0] != r[len(r)-1] {
+				return rowErr(ReasonInvalidGeometry, "ring %d is not closed or has fewer than 4 points", i)
+			}
+		}
+		return nil
+	}
+	switch g := g.(type) {
+	case orb.LineString:
+		return line(g)
+	case orb.MultiLineString:
+		for _, l := range g {
+			if err := line(l); err != nil {
+				return err
+			}
+		}
+	case orb.Polygon:
+		return poly(g)
+	case orb.MultiPolygon:
+		for _, p := range g {
+			if err := poly(p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func geoLength(l orb.LineString) float64 {
+	var s float64
+	for i := 1; i < len(l); i++ {
+		s += math.Abs(l[i][0]-l[i-1][0]) + math.Abs(l[i][1]-l[i-1][1])
+	}
+	return s
+}
+
+// collector validates rows of one layer and keeps the good ones.
+type collector[T Feature] struct {
+	schema Schema
+	decode func(string, orb.Geometry, Values) T
+	seen   map[string]struct{}
+	items  []T
+	rep    *LayerReport
+}
+
+func newCollector[T Feature](s Schema, decode func(string, orb.Geometry, Values) T, rep *LayerReport) *collector[T] {
+	return &collector[T]{schema: s, decode: decode, seen: map[string]struct{}{}, rep: rep}
+}
+
+// add validates one row. invalid, when not empty, is the database's reason
+// the geometry is not valid; raw holds attribute text by schema name.
+func (c *collector[T]) add(id *string, g orb.Geometry, invalid string, raw map[string]*string) {
+	if id == nil || *id == "" {
+		c.rep.skip("", rowErr(ReasonMissingID, "id is null or empty"))
+		return
+	}
+	if err := CheckGeometry(c.schema.Geom, g); err != nil {
+		c.rep.skip(*id, err)
+		return
+	}
+	if invalid != "" {
+		c.rep.skip(*id, rowErr(ReasonInvalidGeometry, "%s", invalid))
+		return
+	}
+	vals, err := c.schema.ParseValues(raw)
+	if err != nil {
+		c.rep.skip(*id, err.(*RowError))
+		return
+	}
+	c.keep(c.decode(*id, g, vals))
+}
+
+// keep admits an already typed feature after the id and geometry checks.
+func (c *collector[T]) keep(f T) {
+	id := f.FeatureID()
+	if id == "" {
+		c.rep.skip("", rowErr(ReasonMissingID, "id is empty"))
+		return
+	}
+	if _, dup := c.seen[id]; dup {
+		c.rep.skip(id, rowErr(ReasonDuplicateID, "id %q appears more than once; the first row is kept", id))
+		return
+	}
+	if err := CheckGeometry(c.schema.Geom, f.Geometry()); err != nil {
+		c.rep.skip(id, err)
+		return
+	}
+	c.seen[id] = struct{}{}
+	c.items = append(c.items, f)
+	c.rep.Loaded++
+}
+
+func (e Problem) String() string {
+	return fmt.Sprintf("%s id=%q: %s: %s", e.Layer, e.ID, e.Reason, e.Detail)
+}
