@@ -1,0 +1,304 @@
+package coverage
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"fireplan/data"
+	"fireplan/geo"
+
+	"github.com/paulmach/orb"
+)
+
+// Edge is a stretch of passable road between two nodes.
+type Edge struct {
+	From, To int32
+	Length   float64 // metres, in the snapshot's projection
+	Fwd, Bwd float64 // seconds From->To and To->From; +Inf where one-way forbids
+	Road     int32   // index into the snapshot's roads
+	Part     int32   // line of a MultiLineString
+	V0, V1   int32   // vertex range [V0, V1] of that line
+}
+
+// Graph is the truck road network in compressed sparse rows: the arcs
+// leaving node n are arcs[off[n]:off[n+1]].
+type Graph struct {
+	Nodes []orb.Point // metres
+	Edges []Edge
+	off   []int32
+	arcs  []arc
+
+	Report GraphReport
+	roads  *data.Layer[data.Road]
+}
+
+type arc struct {
+	to   int32
+	edge int32
+	cost float64 // seconds
+}
+
+// GraphReport says what went into the graph and what was left out.
+type GraphReport struct {
+	Roads      int            `json:"roads"`
+	Passable   int            `json:"passable"`
+	Excluded   map[string]int `json:"excluded"` // roads left out by reason
+	Problems   []data.Problem `json:"problems,omitempty"`
+	Nodes      int            `json:"nodes"`
+	Edges      int            `json:"edges"`
+	Components []Component    `json:"components"` // largest first; at most maxComponents listed
+	Pieces     int            `json:"pieces"`     // connected pieces in all
+}
+
+// Component is a connected piece of the graph (ignoring direction).
+type Component struct {
+	Nodes   int       `json:"nodes"`
+	Edges   int       `json:"edges"`
+	LengthM float64   `json:"length_m"`
+	At      orb.Point `json:"at"` // lon/lat of one of its nodes
+	RoadID  string    `json:"road_id"`
+}
+
+const maxComponents = 50
+
+// Exclusion reasons.
+const (
+	ExcludedNarrow    = "narrower_than_truck"
+	ExcludedZeroSpeed = "zero_speed"
+)
+
+// Width returns a road's width: its own, or its class default.
+func (p Params) Width(r *data.Road) float64 {
+	if r.WidthM != nil {
+		return *r.WidthM
+	}
+	return p.WidthM[r.Class]
+}
+
+// Speed returns a road's truck speed in km/h: its own, or its class speed.
+func (p Params) Speed(r *data.Road) float64 {
+	if r.SpeedKmh != nil {
+		return *r.SpeedKmh
+	}
+	return p.SpeedKmh[r.Class]
+}
+
+type vkey [2]uint64
+
+func keyOf(p orb.Point) vkey { return vkey{math.Float64bits(p[0]), math.Float64bits(p[1])} }
+
+func lines(g orb.Geometry) []orb.LineString {
+	switch g := g.(type) {
+	case orb.LineString:
+		return []orb.LineString{g}
+	case orb.MultiLineString:
+		return g
+	}
+	return nil
+}
+
+// BuildGraph builds the truck graph from the snapshot's roads. Nodes stand at
+// line ends and at vertices shared by two or more lines (or twice by one);
+// roads narrower than the truck, or with zero speed, are left out and counted.
+func BuildGraph(s *data.Snapshot, p Params) *Graph {
+	roads := s.Roads
+	g := &Graph{roads: roads, Report: GraphReport{Roads: roads.Len(), Excluded: map[string]int{}}}
+	passable := make([]bool, roads.Len())
+	for i := range roads.Items {
+		r := &roads.Items[i]
+		switch {
+		case p.Width(r) < p.TruckWidthM:
+			g.Report.Excluded[ExcludedNarrow]++
+		case !(p.Speed(r) > 0):
+			g.Report.Excluded[ExcludedZeroSpeed]++
+			if len(g.Report.Problems) < 200 {
+				g.Report.Problems = append(g.Report.Problems, data.Problem{Layer: data.LayerRoads, ID: r.ID,
+					Reason: ExcludedZeroSpeed, Detail: "speed 0 km/h: left out of the truck graph"})
+			}
+		default:
+			passable[i] = true
+			g.Report.Passable++
+		}
+	}
+	// Count every vertex's uses; line ends count twice so they become nodes.
+	uses := make(map[vkey]int32, roads.Len()*3)
+	for i, ok := range passable {
+		if !ok {
+			continue
+		}
+		for _, l := range lines(roads.Metric[i]) {
+			for v, q := range l {
+				n := int32(1)
+				if v == 0 || v == len(l)-1 {
+					n = 2
+				}
+				uses[keyOf(q)] += n
+			}
+		}
+	}
+	ids := make(map[vkey]int32, len(uses)/2)
+	node := func(q orb.Point) int32 {
+		k := keyOf(q)
+		if id, ok := ids[k]; ok {
+			return id
+		}
+		id := int32(len(g.Nodes))
+		ids[k] = id
+		g.Nodes = append(g.Nodes, q)
+		return id
+	}
+	for i, ok := range passable {
+		if !ok {
+			continue
+		}
+		r := &roads.Items[i]
+		mps := p.Speed(r) / 3.6
+		for part, l := range lines(roads.Metric[i]) {
+			start, length := 0, 0.0
+			for v := 1; v < len(l); v++ {
+				length += geo.Dist(l[v-1], l[v])
+				if uses[keyOf(l[v])] < 2 {
+					continue
+				}
+				a, b := node(l[start]), node(l[v])
+				if a != b && length > 0 {
+					e := Edge{From: a, To: b, Length: length, Fwd: length / mps, Bwd: length / mps,
+						Road: int32(i), Part: int32(part), V0: int32(start), V1: int32(v)}
+					if r.Oneway {
+						e.Bwd = math.Inf(1)
+					}
+					g.Edges = append(g.Edges, e)
+				}
+				start, length = v, 0
+			}
+		}
+	}
+	g.buildCSR()
+	g.components(s.Proj)
+	return g
+}
+
+func (g *Graph) buildCSR() {
+	n := len(g.Nodes)
+	g.off = make([]int32, n+1)
+	for _, e := range g.Edges {
+		g.off[e.From+1]++
+		if !math.IsInf(e.Bwd, 1) {
+			g.off[e.To+1]++
+		}
+	}
+	for i := 0; i < n; i++ {
+		g.off[i+1] += g.off[i]
+	}
+	g.arcs = make([]arc, g.off[n])
+	fill := append([]int32(nil), g.off[:n]...)
+	for i, e := range g.Edges {
+		g.arcs[fill[e.From]] = arc{to: e.To, edge: int32(i), cost: e.Fwd}
+		fill[e.From]++
+		if !math.IsInf(e.Bwd, 1) {
+			g.arcs[fill[e.To]] = arc{to: e.From, edge: int32(i), cost: e.Bwd}
+			fill[e.To]++
+		}
+	}
+	g.Report.Nodes, g.Report.Edges = n, len(g.Edges)
+}
+
+// components finds connected pieces (ignoring direction) with union-find.
+func (g *Graph) components(proj *geo.Projection) {
+	uf := newUnionFind(len(g.Nodes))
+	for _, e := range g.Edges {
+		uf.union(e.From, e.To)
+	}
+	byRoot := map[int32]*Component{}
+	for i, e := range g.Edges {
+		r := uf.find(e.From)
+		c := byRoot[r]
+		if c == nil {
+			c = &Component{At: proj.Inverse(g.Nodes[e.From]), RoadID: g.roads.Items[g.Edges[i].Road].ID}
+			byRoot[r] = c
+		}
+		c.Edges++
+		c.LengthM += e.Length
+	}
+	for i := range g.Nodes {
+		if c := byRoot[uf.find(int32(i))]; c != nil {
+			c.Nodes++
+		}
+	}
+	all := make([]Component, 0, len(byRoot))
+	for _, c := range byRoot {
+		c.LengthM = math.Round(c.LengthM)
+		all = append(all, *c)
+	}
+	sort.Slice(all, func(a, b int) bool {
+		if all[a].Nodes != all[b].Nodes {
+			return all[a].Nodes > all[b].Nodes
+		}
+		return all[a].RoadID < all[b].RoadID
+	})
+	g.Report.Pieces = len(all)
+	if len(all) > maxComponents {
+		all = all[:maxComponents]
+	}
+	g.Report.Components = all
+}
+
+// EdgePoint returns the point s metres along edge e from its From node.
+func (g *Graph) EdgePoint(e int32, s float64) orb.Point {
+	ed := &g.Edges[e]
+	l := lines(g.roads.Metric[ed.Road])[ed.Part]
+	for v := ed.V0 + 1; v <= ed.V1; v++ {
+		d := geo.Dist(l[v-1], l[v])
+		if s <= d || v == ed.V1 {
+			if d == 0 {
+				return l[v]
+			}
+			return geo.Lerp(l[v-1], l[v], math.Min(1, s/d))
+		}
+		s -= d
+	}
+	return l[ed.V1]
+}
+
+// EdgeLine returns the polyline of edge e from From to To, in metres.
+func (g *Graph) EdgeLine(e int32) orb.LineString {
+	ed := &g.Edges[e]
+	return lines(g.roads.Metric[ed.Road])[ed.Part][ed.V0 : ed.V1+1]
+}
+
+// Road returns the road an edge belongs to.
+func (g *Graph) Road(e int32) *data.Road { return &g.roads.Items[g.Edges[e].Road] }
+
+func (r GraphReport) String() string {
+	return fmt.Sprintf("%d of %d roads passable (%v), %d nodes, %d edges, %d pieces", r.Passable, r.Roads, r.Excluded, r.Nodes, r.Edges, r.Pieces)
+}
+
+type unionFind struct{ parent []int32 }
+
+func newUnionFind(n int) *unionFind {
+	uf := &unionFind{parent: make([]int32, n)}
+	for i := range uf.parent {
+		uf.parent[i] = int32(i)
+	}
+	return uf
+}
+
+func (u *unionFind) find(x int32) int32 {
+	for u.parent[x] != x {
+		u.parent[x] = u.parent[u.parent[x]] // path halving
+		x = u.parent[x]
+	}
+	return x
+}
+
+func (u *unionFind) union(a, b int32) {
+	ra, rb := u.find(a), u.find(b)
+	if ra != rb {
+		if ra < rb {
+			u.parent[rb] = ra
+		} else {
+			u.parent[ra] = rb
+		}
+	}
+}

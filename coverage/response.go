@@ -1,0 +1,210 @@
+package coverage
+
+import (
+	"fmt"
+	"math"
+
+	"fireplan/data"
+	"fireplan/geo"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+)
+
+// Reach says how a demand point relates to the network.
+type Reach uint8
+
+// Reach values.
+const (
+	Reached      Reach = iota // a crew arrives at Arrival.T
+	NoRoad                    // no passable road within the access limit
+	NotConnected              // its road is cut off from every active station
+)
+
+var reachNames = [...]string{"reached", "no_passable_road", "not_connected"}
+
+func (r Reach) String() string { return reachNames[r] }
+
+// MarshalText writes the reach as its name.
+func (r Reach) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// Arrival is when the first crew reaches one demand point.
+type Arrival struct {
+	T       float64 // seconds after dispatch; +Inf when not reached
+	Station int32   // index into the snapshot's stations; -1 when not reached
+	AccessM float64 // metres on foot from the road
+	Reach   Reach
+}
+
+// Start is an active station placed on the graph.
+type Start struct {
+	Station int32   // index into the snapshot's stations
+	Snap    Snap    // where it joins the road
+	T0      float64 // turnout plus the snap leg driven, seconds
+}
+
+// Response is the response-time analysis of one snapshot and parameter set.
+type Response struct {
+	Snap     *data.Snapshot
+	Params   Params
+	Graph    *Graph
+	Snapper  *Snapper
+	Times    *Times // per node
+	Starts   []Start
+	Problems []data.Problem // stations left out and why
+
+	Buildings []Arrival // per building, at its centroid
+	Villages  []Arrival // per village, at its centroid
+	Districts []Arrival // per district, at its centroid
+	Member    *Membership
+	onEdge    map[int32][]int // starts by the edge they stand on
+}
+
+// Membership places every building in its township, village and district
+// (by centroid; -1 for none).
+type Membership struct {
+	Township, Village, District []int32
+	Centroid                    []orb.Point // metres
+}
+
+// Centroid returns the planar centroid of a metric geometry.
+func Centroid(g orb.Geometry) orb.Point {
+	switch g := g.(type) {
+	case orb.Point:
+		return g
+	case orb.Polygon, orb.MultiPolygon:
+		c, _ := planar.CentroidArea(g)
+		return c
+	}
+	return g.Bound().Center()
+}
+
+// NewMembership assigns buildings to the areas holding their centroids.
+func NewMembership(s *data.Snapshot) *Membership {
+	n := s.Buildings.Len()
+	m := &Membership{Township: make([]int32, n), Village: make([]int32, n), District: make([]int32, n), Centroid: make([]orb.Point, n)}
+	for i, g := range s.Buildings.Metric {
+		c := Centroid(g)
+		m.Centroid[i] = c
+		m.Township[i] = containing(&s.Townships.MIndex, s.Townships.Metric, c)
+		m.Village[i] = containing(&s.Villages.MIndex, s.Villages.Metric, c)
+		m.District[i] = containing(&s.Districts.MIndex, s.Districts.Metric, c)
+	}
+	return m
+}
+
+func containing(idx *geo.Index, polys []orb.Geometry, p orb.Point) int32 {
+	found := int32(-1)
+	idx.Search(orb.Bound{Min: p, Max: p}, func(i int32) bool {
+		if geo.PointDistance(p, polys[i]) == 0 {
+			found = i
+			return false
+		}
+		return true
+	})
+	return found
+}
+
+// NewResponse computes arrival times from every active station to every
+// node, building, village and district. g and m may be shared between
+// parameter sets with the same graph key and snapshot.
+func NewResponse(s *data.Snapshot, p Params, g *Graph, sn *Snapper, m *Membership) *Response {
+	r := &Response{Snap: s, Params: p, Graph: g, Snapper: sn, Member: m, onEdge: map[int32][]int{}}
+	var seeds []Seed
+	for i := range s.Stations.Items {
+		st := &s.Stations.Items[i]
+		if st.Status != "active" {
+			continue
+		}
+		pt := s.Stations.Metric[i].(orb.Point)
+		sp, ok := sn.Nearest(pt, p.StationSnapM)
+		if !ok {
+			r.Problems = append(r.Problems, data.Problem{Layer: data.LayerStations, ID: st.ID, Reason: "no_passable_road",
+				Detail: fmt.Sprintf("no road a truck can use within %g m: left out of the response analysis", p.StationSnapM)})
+			continue
+		}
+		turnout := p.TurnoutS[st.Class]
+		if st.TurnoutS != nil {
+			turnout = *st.TurnoutS
+		}
+		e := &g.Edges[sp.Edge]
+		t0 := turnout + sp.Dist/(e.Length/e.Fwd) // the snap leg at the road's speed
+		k := len(r.Starts)
+		r.Starts = append(r.Starts, Start{Station: int32(i), Snap: sp, T0: t0})
+		r.onEdge[sp.Edge] = append(r.onEdge[sp.Edge], k)
+		seeds = append(seeds, edgeSeeds(e, sp.S, t0, int32(i))...)
+	}
+	r.Times = g.Run(seeds, math.Inf(1))
+	r.Buildings = make([]Arrival, s.Buildings.Len())
+	for i, c := range m.Centroid {
+		r.Buildings[i] = r.Arrive(c)
+	}
+	r.Villages = r.arriveAll(s.Villages.Metric)
+	r.Districts = r.arriveAll(s.Districts.Metric)
+	return r
+}
+
+// edgeSeeds starts a search from a point s metres along e at time t0.
+func edgeSeeds(e *Edge, s, t0 float64, src int32) []Seed {
+	var out []Seed
+	if f := (e.Length - s) / e.Length; !math.IsInf(e.Fwd, 1) {
+		out = append(out, Seed{Node: e.To, T: t0 + f*e.Fwd, Src: src})
+	}
+	if f := s / e.Length; !math.IsInf(e.Bwd, 1) {
+		out = append(out, Seed{Node: e.From, T: t0 + f*e.Bwd, Src: src})
+	}
+	return out
+}
+
+func (r *Response) arriveAll(gs []orb.Geometry) []Arrival {
+	out := make([]Arrival, len(gs))
+	for i, g := range gs {
+		out[i] = r.Arrive(Centroid(g))
+	}
+	return out
+}
+
+// Arrive returns when the first crew reaches point p (metres): to its
+// nearest passable road point, then on foot.
+func (r *Response) Arrive(p orb.Point) Arrival {
+	sp, ok := r.Snapper.Nearest(p, r.Params.AccessMaxM)
+	if !ok {
+		return Arrival{T: math.Inf(1), Station: -1, Reach: NoRoad}
+	}
+	t, src := r.AtEdge(sp.Edge, sp.S)
+	if math.IsInf(t, 1) {
+		return Arrival{T: t, Station: -1, AccessM: sp.Dist, Reach: NotConnected}
+	}
+	return Arrival{T: t + sp.Dist/r.Params.AccessSpeedMps, Station: src, AccessM: sp.Dist, Reach: Reached}
+}
+
+// AtEdge returns the earliest arrival s metres along edge e and who gets there.
+// A point on a one-way edge is reached from its From end only.
+func (r *Response) AtEdge(e int32, s float64) (float64, int32) {
+	ed := &r.Graph.Edges[e]
+	best, src := math.Inf(1), int32(-1)
+	try := func(t float64, from int32) {
+		if t < best || t == best && from < src {
+			best, src = t, from
+		}
+	}
+	if !math.IsInf(ed.Fwd, 1) {
+		try(r.Times.T[ed.From]+s/ed.Length*ed.Fwd, r.Times.Src[ed.From])
+	}
+	if !math.IsInf(ed.Bwd, 1) {
+		try(r.Times.T[ed.To]+(ed.Length-s)/ed.Length*ed.Bwd, r.Times.Src[ed.To])
+	}
+	for _, k := range r.onEdge[e] { // a station on this very edge
+		st := r.Starts[k]
+		switch {
+		case s >= st.Snap.S && !math.IsInf(ed.Fwd, 1):
+			try(st.T0+(s-st.Snap.S)/ed.Length*ed.Fwd, st.Station)
+		case s <= st.Snap.S && !math.IsInf(ed.Bwd, 1):
+			try(st.T0+(st.Snap.S-s)/ed.Length*ed.Bwd, st.Station)
+		}
+	}
+	if math.IsInf(best, 1) {
+		src = -1
+	}
+	return best, src
+}

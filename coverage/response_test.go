@@ -1,0 +1,135 @@
+package coverage
+
+import (
+	"math"
+	"testing"
+
+	"fireplan/data"
+	"fireplan/geo"
+
+	"github.com/paulmach/orb"
+)
+
+// tiny builds a snapshot from features laid out in metres around a point in
+// Hunan, so expected times can be worked out by hand.
+type tiny struct {
+	proj *geo.Projection
+	set  data.Set
+}
+
+func newTiny() *tiny { return &tiny{proj: geo.NewProjection(orb.Point{111.5, 27.2})} }
+
+func (t *tiny) ll(p orb.Point) orb.Point { return t.proj.Inverse(p) }
+
+func (t *tiny) road(id, class string, width float64, oneway bool, pts ...orb.Point) {
+	l := make(orb.LineString, len(pts))
+	for i, p := range pts {
+		l[i] = t.ll(p)
+	}
+	t.set.Roads = append(t.set.Roads, data.Road{ID: id, Geom: l, Class: class, WidthM: &width, Oneway: oneway})
+}
+
+func (t *tiny) station(id, class string, p orb.Point, turnout *float64) {
+	t.set.Stations = append(t.set.Stations, data.Station{ID: id, Geom: t.ll(p), Class: class, Status: "active", TurnoutS: turnout})
+}
+
+func (t *tiny) building(id string, p orb.Point) {
+	t.set.Buildings = append(t.set.Buildings, data.Building{ID: id, Geom: t.ll(p), Households: 1})
+}
+
+func (t *tiny) response(p Params) *Response {
+	s := data.NewSnapshot(&t.set, "tiny", nil)
+	g := BuildGraph(s, p)
+	return NewResponse(s, p, g, NewSnapper(g), NewMembership(s))
+}
+
+func TestHandCheckedNetwork(t *testing.T) {
+	n := newTiny()
+	res := 25 / 3.6  // residential, m/s
+	prim := 40 / 3.6 // primary
+	n.road("A", "residential", 6, false, orb.Point{0, 0}, orb.Point{500, 0}, orb.Point{1000, 0})
+	n.road("B", "primary", 12, true, orb.Point{1000, 0}, orb.Point{2000, 0}) // one-way east
+	n.road("C", "residential", 3, false, orb.Point{2000, 0}, orb.Point{2000, 1000})
+	n.road("E", "residential", 6, false, orb.Point{2000, 0}, orb.Point{2500, 0})
+	n.road("F", "residential", 6, false, orb.Point{5000, 0}, orb.Point{5200, 0}) // cut off
+	n.station("S1", "urban1", orb.Point{0, 10}, nil)
+	n.station("S2", "volunteer", orb.Point{2500, 0}, nil)
+	n.building("on-B", orb.Point{1500, 20})
+	n.building("by-narrow-C", orb.Point{2010, 800})
+	n.building("on-F", orb.Point{5100, 10})
+	n.building("on-E", orb.Point{2300, -5})
+	n.building("mid-A", orb.Point{250, 30})
+
+	r := n.response(DefaultParams())
+	if ex := r.Graph.Report.Excluded[ExcludedNarrow]; ex != 1 {
+		t.Fatalf("narrow roads excluded: %d, want 1 (C)", ex)
+	}
+	if r.Graph.Report.Pieces != 2 {
+		t.Fatalf("pieces %d, want 2 (the network and F)", r.Graph.Report.Pieces)
+	}
+	t0 := 60 + 10/res // turnout, then the 10 m snap leg driven
+	for _, tc := range []struct {
+		name    string
+		b       int
+		want    float64
+		station string
+		reach   Reach
+	}{
+		// Reached from S1 over A, then 500 m of one-way B, then 20 m on foot;
+		// S2 is nearer but B forbids coming from the east.
+		{"one-way", 0, t0 + 1000/res + 500/prim + 20, "S1", Reached},
+		{"narrow road left out", 1, math.Inf(1), "", NoRoad},
+		{"cut off", 2, math.Inf(1), "", NotConnected},
+		// S2: volunteer turnout 180 s, 200 m of E, 5 m on foot; S1 would need 60+1.4+144+90+29+5.
+		{"volunteer turnout", 3, 180 + 200/res + 5, "S2", Reached},
+		{"partial edge", 4, t0 + 250/res + 30, "S1", Reached},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := r.Buildings[tc.b]
+			if a.Reach != tc.reach {
+				t.Fatalf("reach %v, want %v", a.Reach, tc.reach)
+			}
+			if math.IsInf(tc.want, 1) != math.IsInf(a.T, 1) || !math.IsInf(a.T, 1) && math.Abs(a.T-tc.want) > 1e-3 {
+				t.Fatalf("arrival %.4f s, want %.4f s", a.T, tc.want)
+			}
+			got := ""
+			if a.Station >= 0 {
+				got = r.Snap.Stations.Items[a.Station].ID
+			}
+			if got != tc.station {
+				t.Fatalf("station %q, want %q", got, tc.station)
+			}
+		})
+	}
+}
+
+func TestTurnoutOverrideAndStationOffRoad(t *testing.T) {
+	n := newTiny()
+	zero := 0.0
+	n.road("A", "residential", 6, false, orb.Point{0, 0}, orb.Point{1000, 0})
+	n.station("quick", "urban1", orb.Point{0, 0}, &zero)
+	n.station("far", "urban1", orb.Point{0, 5000}, nil) // no road within 1 km
+	n.building("end", orb.Point{1000, 0})
+	r := n.response(DefaultParams())
+	if want := 1000 / (25 / 3.6); math.Abs(r.Buildings[0].T-want) > 1e-3 {
+		t.Fatalf("arrival %.3f, want %.3f (turnout 0 overrides 60)", r.Buildings[0].T, want)
+	}
+	if len(r.Problems) != 1 || r.Problems[0].ID != "far" {
+		t.Fatalf("problems %v, want the station without a road", r.Problems)
+	}
+}
+
+func TestTruckWidthIsAParameter(t *testing.T) {
+	n := newTiny()
+	n.road("A", "residential", 3, false, orb.Point{0, 0}, orb.Point{1000, 0})
+	n.station("S", "urban1", orb.Point{0, 0}, nil)
+	n.building("b", orb.Point{500, 10})
+	if r := n.response(DefaultParams()); r.Buildings[0].Reach != NoRoad {
+		t.Fatalf("3 m road with a 4 m truck: %v", r.Buildings[0].Reach)
+	}
+	p := DefaultParams()
+	p.TruckWidthM = 2.5
+	if r := n.response(p); r.Buildings[0].Reach != Reached {
+		t.Fatalf("3 m road with a 2.5 m truck: %v", r.Buildings[0].Reach)
+	}
+}
