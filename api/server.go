@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"fireplan/coverage"
 	"fireplan/data"
 
 	"github.com/gorilla/mux"
@@ -15,9 +16,10 @@ import (
 
 // Options are the server's limits.
 type Options struct {
-	MaxItems       int           // most features one items request returns
-	DefaultItems   int           // features returned when limit is absent
-	RequestTimeout time.Duration // per request
+	MaxItems       int             // most features one items request returns
+	DefaultItems   int             // features returned when limit is absent
+	RequestTimeout time.Duration   // per request
+	Params         coverage.Params // response-time defaults; zero value: coverage.DefaultParams
 }
 
 // DefaultOptions are the limits used when a field is zero.
@@ -25,10 +27,11 @@ var DefaultOptions = Options{MaxItems: 10000, DefaultItems: 1000, RequestTimeout
 
 // Server answers HTTP requests from the store's current snapshot.
 type Server struct {
-	store *data.Store
-	opts  Options
-	log   *slog.Logger
-	mux   *mux.Router
+	store  *data.Store
+	opts   Options
+	log    *slog.Logger
+	mux    *mux.Router
+	engine *coverage.Engine
 }
 
 // New returns a server reading snapshots from store.
@@ -42,7 +45,10 @@ func New(store *data.Store, opts Options, log *slog.Logger) *Server {
 	if opts.RequestTimeout <= 0 {
 		opts.RequestTimeout = DefaultOptions.RequestTimeout
 	}
-	s := &Server{store: store, opts: opts, log: log, mux: mux.NewRouter()}
+	if opts.Params.SpeedKmh == nil {
+		opts.Params = coverage.DefaultParams()
+	}
+	s := &Server{store: store, opts: opts, log: log, mux: mux.NewRouter(), engine: coverage.NewEngine()}
 	s.routes()
 	return s
 }
@@ -53,6 +59,9 @@ func (s *Server) routes() {
 	r.Handle("/api/layers", s.handle(s.layers)).Methods(http.MethodGet)
 	r.Handle("/api/report", s.handle(s.report)).Methods(http.MethodGet)
 	r.Handle("/api/layers/{name}/items", s.handle(s.items)).Methods(http.MethodGet)
+	r.Handle("/api/coverage", s.handle(s.coverageSummary)).Methods(http.MethodGet)
+	r.Handle("/api/coverage/gaps", s.handle(s.coverageGaps)).Methods(http.MethodGet)
+	r.Handle("/api/coverage/isochrones", s.handle(s.coverageIsochrones)).Methods(http.MethodGet)
 	r.NotFoundHandler = s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return errorf(http.StatusNotFound, "no route %s", r.URL.Path)
 	})

@@ -26,8 +26,9 @@ type Edge struct {
 type Graph struct {
 	Nodes []orb.Point // metres
 	Edges []Edge
-	off   []int32
+	off   []int32 // CSR over core nodes; other nodes have no arcs
 	arcs  []arc
+	ch    chains
 
 	Report GraphReport
 	roads  *data.Layer[data.Road]
@@ -35,7 +36,6 @@ type Graph struct {
 
 type arc struct {
 	to   int32
-	edge int32
 	cost float64 // seconds
 }
 
@@ -174,31 +174,180 @@ func BuildGraph(s *data.Snapshot, p Params) *Graph {
 			}
 		}
 	}
+	g.renumber()
 	g.buildCSR()
 	g.components(s.Proj)
 	return g
 }
 
+// renumber orders nodes along a Hilbert curve so that nodes near on the map
+// are near in memory: a search then touches few cache lines per step.
+func (g *Graph) renumber() {
+	if len(g.Nodes) == 0 {
+		return
+	}
+	b := orb.Bound{Min: g.Nodes[0], Max: g.Nodes[0]}
+	for _, p := range g.Nodes {
+		b = b.Extend(p)
+	}
+	span := math.Max(b.Max[0]-b.Min[0], b.Max[1]-b.Min[1]) + 1
+	keys := make([]uint64, len(g.Nodes))
+	order := make([]int32, len(g.Nodes))
+	for i, p := range g.Nodes {
+		x := uint32((p[0] - b.Min[0]) / span * 65535)
+		y := uint32((p[1] - b.Min[1]) / span * 65535)
+		keys[i] = hilbert(x, y)<<32 | uint64(i)
+	}
+	sort.Slice(keys, func(a, b int) bool { return keys[a] < keys[b] })
+	nodes := make([]orb.Point, len(g.Nodes))
+	for newID, k := range keys {
+		old := int32(k & 0xffffffff)
+		order[old] = int32(newID)
+		nodes[newID] = g.Nodes[old]
+	}
+	g.Nodes = nodes
+	for i := range g.Edges {
+		g.Edges[i].From, g.Edges[i].To = order[g.Edges[i].From], order[g.Edges[i].To]
+	}
+}
+
+// hilbert returns the position of (x, y) on a 2^16 x 2^16 Hilbert curve.
+func hilbert(x, y uint32) uint64 {
+	var d uint64
+	for s := uint32(1 << 15); s > 0; s >>= 1 {
+		var rx, ry uint32
+		if x&s != 0 {
+			rx = 1
+		}
+		if y&s != 0 {
+			ry = 1
+		}
+		d += uint64(s) * uint64(s) * uint64((3*rx)^ry)
+		if ry == 0 {
+			if rx == 1 {
+				x, y = 65535-x, 65535-y
+			}
+			x, y = y, x
+		}
+	}
+	return d
+}
+
+// chains are the paths of degree-2 nodes between core nodes (degree other
+// than 2). Three in four nodes of a road network are such chain nodes (a
+// road split into segments, a bend digitised as a node), so the search runs
+// over the core only and fills chains afterwards in one sweep each way:
+// the answer per node is the same, the heap work a quarter.
+type chains struct {
+	a, b     []int32   // per chain: end nodes (core); a == b for a loop
+	innerOff []int32   // inner nodes of chain c: inner[innerOff[c]:innerOff[c+1]], from a to b
+	inner    []int32   //
+	segF     []float64 // per chain, inner+1 segment costs toward b (chain c starts at innerOff[c]+c)
+	segB     []float64 // the same segments' costs toward a
+	of, pos  []int32   // per node: chain and point index (1..k) of an inner node; -1 for core
+}
+
+func (c *chains) segs(k int32) (f, b []float64) {
+	lo, hi := c.innerOff[k]+k, c.innerOff[k+1]+k+1
+	return c.segF[lo:hi], c.segB[lo:hi]
+}
+
+// buildCSR finds the chains and lays the core graph out in CSR form.
 func (g *Graph) buildCSR() {
 	n := len(g.Nodes)
-	g.off = make([]int32, n+1)
+	deg := make([]int32, n+1)
 	for _, e := range g.Edges {
-		g.off[e.From+1]++
-		if !math.IsInf(e.Bwd, 1) {
-			g.off[e.To+1]++
+		deg[e.From+1]++
+		deg[e.To+1]++
+	}
+	incOff := make([]int32, n+1)
+	for i := 0; i < n; i++ {
+		incOff[i+1] = incOff[i] + deg[i+1]
+	}
+	inc := make([]int32, incOff[n])
+	fill := append([]int32(nil), incOff[:n]...)
+	for i, e := range g.Edges {
+		inc[fill[e.From]], fill[e.From] = int32(i), fill[e.From]+1
+		inc[fill[e.To]], fill[e.To] = int32(i), fill[e.To]+1
+	}
+	c := &g.ch
+	c.of, c.pos = make([]int32, n), make([]int32, n)
+	core := make([]bool, n)
+	for i := range core {
+		core[i] = deg[i+1] != 2
+		c.of[i] = -1
+	}
+	seen := make([]bool, len(g.Edges))
+	c.innerOff = []int32{0}
+	walk := func(a, e int32) {
+		k := int32(len(c.a))
+		c.a = append(c.a, a)
+		for cur := a; ; {
+			seen[e] = true
+			ed := &g.Edges[e]
+			next, f, b := ed.To, ed.Fwd, ed.Bwd
+			if ed.From != cur {
+				next, f, b = ed.From, ed.Bwd, ed.Fwd
+			}
+			c.segF, c.segB = append(c.segF, f), append(c.segB, b)
+			if core[next] {
+				c.b = append(c.b, next)
+				break
+			}
+			c.inner = append(c.inner, next)
+			c.of[next], c.pos[next] = k, int32(len(c.inner))-c.innerOff[k]
+			if e2 := inc[incOff[next]]; e2 != e {
+				e = e2
+			} else {
+				e = inc[incOff[next]+1]
+			}
+			cur = next
+		}
+		c.innerOff = append(c.innerOff, int32(len(c.inner)))
+	}
+	for a := int32(0); a < int32(n); a++ {
+		if core[a] {
+			for _, e := range inc[incOff[a]:incOff[a+1]] {
+				if !seen[e] {
+					walk(a, e)
+				}
+			}
+		}
+	}
+	for v := int32(0); v < int32(n); v++ { // loops of degree-2 nodes only
+		if !core[v] && c.of[v] < 0 {
+			core[v] = true
+			walk(v, inc[incOff[v]])
+		}
+	}
+
+	g.off = make([]int32, n+1)
+	sums := make([][2]float64, len(c.a))
+	for k := range c.a {
+		f, b := c.segs(int32(k))
+		for i := range f {
+			sums[k][0] += f[i]
+			sums[k][1] += b[i]
+		}
+		if !math.IsInf(sums[k][0], 1) {
+			g.off[c.a[k]+1]++
+		}
+		if !math.IsInf(sums[k][1], 1) {
+			g.off[c.b[k]+1]++
 		}
 	}
 	for i := 0; i < n; i++ {
 		g.off[i+1] += g.off[i]
 	}
 	g.arcs = make([]arc, g.off[n])
-	fill := append([]int32(nil), g.off[:n]...)
-	for i, e := range g.Edges {
-		g.arcs[fill[e.From]] = arc{to: e.To, edge: int32(i), cost: e.Fwd}
-		fill[e.From]++
-		if !math.IsInf(e.Bwd, 1) {
-			g.arcs[fill[e.To]] = arc{to: e.From, edge: int32(i), cost: e.Bwd}
-			fill[e.To]++
+	fill = append(fill[:0], g.off[:n]...)
+	for k := range c.a {
+		a, b := c.a[k], c.b[k]
+		if !math.IsInf(sums[k][0], 1) {
+			g.arcs[fill[a]], fill[a] = arc{to: b, cost: sums[k][0]}, fill[a]+1
+		}
+		if !math.IsInf(sums[k][1], 1) {
+			g.arcs[fill[b]], fill[b] = arc{to: a, cost: sums[k][1]}, fill[b]+1
 		}
 	}
 	g.Report.Nodes, g.Report.Edges = n, len(g.Edges)

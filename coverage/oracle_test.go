@@ -12,6 +12,7 @@ import (
 	"fireplan/data"
 	"fireplan/data/pgtest"
 	"fireplan/data/sample"
+	"fireplan/geo"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -171,16 +172,54 @@ func randomGraph(rng *rand.Rand, n, m int) *Graph {
 	return g
 }
 
+// subdivide splits every edge of g into 1-4 pieces, each one-way (either
+// way) at random: long chains of degree-2 nodes with one-way stretches.
+func subdivide(rng *rand.Rand, g *Graph) *Graph {
+	out := &Graph{Nodes: append([]orb.Point(nil), g.Nodes...)}
+	for _, e := range g.Edges {
+		pieces := 1 + rng.Intn(4)
+		prev := e.From
+		for k := 0; k < pieces; k++ {
+			next := e.To
+			if k < pieces-1 {
+				next = int32(len(out.Nodes))
+				out.Nodes = append(out.Nodes, geo.Lerp(g.Nodes[e.From], g.Nodes[e.To], float64(k+1)/float64(pieces)))
+			}
+			p := Edge{From: prev, To: next, Length: e.Length / float64(pieces), Fwd: e.Fwd / float64(pieces), Bwd: e.Fwd / float64(pieces)}
+			switch rng.Intn(6) {
+			case 0:
+				p.Bwd = math.Inf(1)
+			case 1:
+				p.From, p.To = p.To, p.From
+				p.Bwd = math.Inf(1)
+			}
+			out.Edges = append(out.Edges, p)
+			prev = next
+		}
+	}
+	out.buildCSR()
+	return out
+}
+
 func TestDijkstraEqualsPgRoutingOnRandomGraph(t *testing.T) {
 	pool := pgtest.Pool(t)
-	schema := pgtest.Schema(t, pool)
 	rng := rand.New(rand.NewSource(testSeed(t)))
-	g := randomGraph(rng, 3000, 7000)
-	var seeds []Seed
-	for k := 0; k < 6; k++ {
-		seeds = append(seeds, Seed{Node: int32(rng.Intn(len(g.Nodes))), T: rng.Float64() * 200, Src: int32(k)})
+	for _, tc := range []struct {
+		name string
+		g    *Graph
+	}{
+		{"random", randomGraph(rng, 3000, 7000)},
+		{"random with chains", subdivide(rng, randomGraph(rng, 1500, 2500))},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := tc.g
+			var seeds []Seed
+			for k := 0; k < 8; k++ { // seeds on core and chain nodes alike
+				seeds = append(seeds, Seed{Node: int32(rng.Intn(len(g.Nodes))), T: rng.Float64() * 200, Src: int32(k)})
+			}
+			ours := g.Run(seeds, math.Inf(1))
+			table, starts := pgrEdges(t, pool, pgtest.Schema(t, pool), g, seeds)
+			compareTimes(t, g, ours, pgrTimes(t, pool, table, starts))
+		})
 	}
-	ours := g.Run(seeds, math.Inf(1))
-	table, starts := pgrEdges(t, pool, schema, g, seeds)
-	compareTimes(t, g, ours, pgrTimes(t, pool, table, starts))
 }

@@ -3,6 +3,7 @@ package coverage
 import (
 	"fmt"
 	"math"
+	"sync"
 
 	"fireplan/data"
 	"fireplan/geo"
@@ -58,6 +59,9 @@ type Response struct {
 	Districts []Arrival // per district, at its centroid
 	Member    *Membership
 	onEdge    map[int32][]int // starts by the edge they stand on
+
+	rasterOnce sync.Once
+	rast       *timeRaster
 }
 
 // Membership places every building in its township, village and district

@@ -2,6 +2,7 @@
 // county: from its PostGIS tables, or from the built-in sample county.
 //
 //	fireplan serve  [--addr :8080] [--db URL] [--config FILE] [--seed N] [--scale N]
+//	fireplan coverage [--minutes 5] [--format csv|geojson|json] [--db URL]
 //	fireplan import --db URL --sample [--schema NAME] [--seed N] [--scale N]
 //	fireplan version
 package main
@@ -36,6 +37,7 @@ const usage = `fireplan: fire-safety infrastructure planning for a county
 
 commands:
   serve     serve the web map, layers and analyses over HTTP
+  coverage  response-time gaps (csv, geojson) or township summary (json)
   import    write the sample county into PostGIS
   version   print the version
 
@@ -50,6 +52,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:], stderr, log)
+	case "coverage":
+		return coverageCmd(ctx, args[1:], stdout, stderr)
 	case "import":
 		return importCmd(ctx, args[1:], stdout, stderr)
 	case "version":

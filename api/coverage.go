@@ -1,0 +1,228 @@
+package api
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"fireplan/coverage"
+
+	"github.com/paulmach/orb/geojson"
+)
+
+// parseMinutes reads a comma-separated list of targets in minutes.
+func parseMinutes(q url.Values, def []float64) ([]float64, error) {
+	v := q.Get("minutes")
+	if v == "" {
+		return def, nil
+	}
+	parts := strings.Split(v, ",")
+	if len(parts) > 8 {
+		return nil, errorf(http.StatusBadRequest, "minutes: at most 8 targets")
+	}
+	seen := map[float64]bool{}
+	var out []float64
+	for _, p := range parts {
+		m, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || !(m > 0 && m <= 120) {
+			return nil, errorf(http.StatusBadRequest, "minutes: %q is not a number of minutes in (0, 120]", p)
+		}
+		if !seen[m] {
+			seen[m] = true
+			out = append(out, m)
+		}
+	}
+	sort.Float64s(out)
+	return out, nil
+}
+
+// coverageParams starts from the server's parameters and applies the
+// overrides a request may make.
+func (s *Server) coverageParams(q url.Values) (coverage.Params, error) {
+	p := s.opts.Params
+	for _, o := range []struct {
+		name     string
+		dst      *float64
+		min, max float64
+	}{
+		{"truck_width_m", &p.TruckWidthM, 0, 20},
+		{"access_max_m", &p.AccessMaxM, 0, 5000},
+		{"access_speed_mps", &p.AccessSpeedMps, 0.1, 10},
+		{"station_snap_m", &p.StationSnapM, 0, 20000},
+	} {
+		v := q.Get(o.name)
+		if v == "" {
+			continue
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(f >= o.min && f <= o.max) {
+			return p, errorf(http.StatusBadRequest, "%s must be a number from %g to %g", o.name, o.min, o.max)
+		}
+		*o.dst = f
+	}
+	if err := p.Check(); err != nil {
+		return p, errorf(http.StatusBadRequest, "%v", err)
+	}
+	return p, nil
+}
+
+var coverageParamNames = []string{"minutes", "truck_width_m", "access_max_m", "access_speed_mps", "station_snap_m"}
+
+func (s *Server) response(r *http.Request, extra ...string) (*coverage.Response, url.Values, error) {
+	q := r.URL.Query()
+	if err := checkParams(q, append(coverageParamNames, extra...)...); err != nil {
+		return nil, nil, err
+	}
+	snap, err := s.snapshot()
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := s.coverageParams(q)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := s.engine.Response(snap, p)
+	if err != nil {
+		return nil, nil, errorf(http.StatusBadRequest, "%v", err)
+	}
+	return res, q, nil
+}
+
+func (s *Server) coverageSummary(w http.ResponseWriter, r *http.Request) error {
+	res, q, err := s.response(r)
+	if err != nil {
+		return err
+	}
+	minutes, err := parseMinutes(q, []float64{5, 8, 15})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{
+		"version":    res.Snap.Version,
+		"minutes":    minutes,
+		"townships":  res.Summary(minutes),
+		"stations":   len(res.Starts),
+		"problems":   res.Problems,
+		"graph":      res.Graph.Report,
+		"parameters": paramsJSON(res.Params),
+	})
+}
+
+func paramsJSON(p coverage.Params) map[string]any {
+	return map[string]any{"speed_kmh": p.SpeedKmh, "width_m": p.WidthM, "truck_width_m": p.TruckWidthM,
+		"turnout_s": p.TurnoutS, "access_speed_mps": p.AccessSpeedMps, "access_max_m": p.AccessMaxM, "station_snap_m": p.StationSnapM}
+}
+
+func (s *Server) coverageGaps(w http.ResponseWriter, r *http.Request) error {
+	res, q, err := s.response(r, "format")
+	if err != nil {
+		return err
+	}
+	minutes, err := parseMinutes(q, []float64{5})
+	if err != nil {
+		return err
+	}
+	if len(minutes) != 1 {
+		return errorf(http.StatusBadRequest, "gaps take one target: minutes=5")
+	}
+	gaps := res.Gaps(minutes[0])
+	switch q.Get("format") {
+	case "", "geojson":
+		w.Header().Set("Content-Type", "application/geo+json")
+		return writeJSONBody(w, GapsGeoJSON(gaps, minutes[0]))
+	case "csv":
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="coverage-gaps-%gmin.csv"`, minutes[0]))
+		return WriteGapsCSV(w, gaps)
+	}
+	return errorf(http.StatusBadRequest, "format must be geojson or csv")
+}
+
+func writeJSONBody(w http.ResponseWriter, v any) error {
+	return writeJSON(w, http.StatusOK, v)
+}
+
+func secondsOrNil(s float64) any {
+	if s < 0 || math.IsInf(s, 0) {
+		return nil
+	}
+	return math.Round(s*10) / 10
+}
+
+// GapsGeoJSON encodes coverage gaps as a FeatureCollection.
+func GapsGeoJSON(gaps []coverage.Gap, minutes float64) *geojson.FeatureCollection {
+	fc := geojson.NewFeatureCollection()
+	for _, g := range gaps {
+		f := geojson.NewFeature(g.Geom)
+		f.ID = g.Kind + ":" + g.ID
+		f.Properties = geojson.Properties{"kind": g.Kind, "id": g.ID, "name": g.Name, "township_id": g.TownshipID,
+			"households": g.Households, "uncovered_households": g.Uncovered, "unreachable_households": g.Unreachable,
+			"arrival_s": secondsOrNil(g.ArrivalS), "worst_arrival_s": secondsOrNil(g.WorstS), "station_id": g.Station,
+			"target_min": minutes}
+		fc.Append(f)
+	}
+	return fc
+}
+
+// WriteGapsCSV writes coverage gaps as CSV, one row per area.
+func WriteGapsCSV(w io.Writer, gaps []coverage.Gap) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"kind", "id", "name", "township_id", "households", "uncovered_households", "unreachable_households", "arrival_s", "worst_arrival_s", "station_id"})
+	num := func(s float64) string {
+		if v := secondsOrNil(s); v != nil {
+			return strconv.FormatFloat(v.(float64), 'f', 1, 64)
+		}
+		return ""
+	}
+	for _, g := range gaps {
+		cw.Write([]string{g.Kind, g.ID, g.Name, g.TownshipID, strconv.Itoa(g.Households), strconv.Itoa(g.Uncovered),
+			strconv.Itoa(g.Unreachable), num(g.ArrivalS), num(g.WorstS), g.Station})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// IsochronesGeoJSON encodes isochrones as a FeatureCollection.
+func IsochronesGeoJSON(isos []coverage.Isochrone, stationName func(int32) string) *geojson.FeatureCollection {
+	fc := geojson.NewFeatureCollection()
+	for _, iso := range isos {
+		f := geojson.NewFeature(iso.Geom)
+		name, id := "all stations", "all"
+		if iso.Station >= 0 {
+			name, id = stationName(iso.Station), iso.StationID
+		}
+		f.ID = fmt.Sprintf("%s@%g", id, iso.Minutes)
+		f.Properties = geojson.Properties{"minutes": iso.Minutes, "station_id": id, "station": name, "area_km2": iso.AreaKm2}
+		fc.Append(f)
+	}
+	return fc
+}
+
+func (s *Server) coverageIsochrones(w http.ResponseWriter, r *http.Request) error {
+	res, q, err := s.response(r, "station")
+	if err != nil {
+		return err
+	}
+	minutes, err := parseMinutes(q, []float64{5, 8, 15})
+	if err != nil {
+		return err
+	}
+	isos := res.Isochrones(minutes)
+	if st := q.Get("station"); st != "" {
+		kept := isos[:0]
+		for _, iso := range isos {
+			if iso.StationID == st || st == "all" && iso.Station < 0 {
+				kept = append(kept, iso)
+			}
+		}
+		isos = kept
+	}
+	w.Header().Set("Content-Type", "application/geo+json")
+	return writeJSONBody(w, IsochronesGeoJSON(isos, func(i int32) string { return res.Snap.Stations.Items[i].Name }))
+}
