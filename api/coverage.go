@@ -226,3 +226,51 @@ func (s *Server) coverageIsochrones(w http.ResponseWriter, r *http.Request) erro
 	w.Header().Set("Content-Type", "application/geo+json")
 	return writeJSONBody(w, IsochronesGeoJSON(isos, func(i int32) string { return res.Snap.Stations.Items[i].Name }))
 }
+
+// coverageBuildings lists buildings in a bbox with their arrival time and
+// first station, paged like layer items.
+func (s *Server) coverageBuildings(w http.ResponseWriter, r *http.Request) error {
+	res, q, err := s.response(r, "bbox", "limit", "offset")
+	if err != nil {
+		return err
+	}
+	limit, err := intParam(q, "limit", s.opts.DefaultItems, s.opts.MaxItems)
+	if err != nil {
+		return err
+	}
+	offset, err := intParam(q, "offset", 0, 1<<30)
+	if err != nil {
+		return err
+	}
+	bb := q.Get("bbox")
+	if bb == "" {
+		return errorf(http.StatusBadRequest, "bbox is required")
+	}
+	b, err := parseBBox(bb)
+	if err != nil {
+		return err
+	}
+	var hits []int32
+	res.Snap.Buildings.Search(b, func(i int32) bool { hits = append(hits, i); return true })
+	sort.Slice(hits, func(a, b int) bool { return hits[a] < hits[b] })
+	matched := len(hits)
+	hits = hits[min(offset, len(hits)):]
+	hits = hits[:min(limit, len(hits))]
+	fc := geojson.NewFeatureCollection()
+	for _, i := range hits {
+		bd := res.Snap.Buildings.Items[i]
+		a := res.Buildings[i]
+		f := geojson.NewFeature(res.Snap.Proj.Inverse(res.Member.Centroid[i]))
+		f.ID = bd.ID
+		st := ""
+		if a.Station >= 0 {
+			st = res.Snap.Stations.Items[a.Station].ID
+		}
+		f.Properties = geojson.Properties{"id": bd.ID, "households": bd.Households, "arrival_s": secondsOrNil(a.T),
+			"station_id": st, "reach": a.Reach.String(), "access_m": math.Round(a.AccessM*10) / 10}
+		fc.Append(f)
+	}
+	fc.ExtraMembers = geojson.Properties{"numberMatched": matched, "numberReturned": len(hits)}
+	w.Header().Set("Content-Type", "application/geo+json")
+	return writeJSONBody(w, fc)
+}

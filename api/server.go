@@ -62,6 +62,7 @@ func (s *Server) routes() {
 	r.Handle("/api/coverage", s.handle(s.coverageSummary)).Methods(http.MethodGet)
 	r.Handle("/api/coverage/gaps", s.handle(s.coverageGaps)).Methods(http.MethodGet)
 	r.Handle("/api/coverage/isochrones", s.handle(s.coverageIsochrones)).Methods(http.MethodGet)
+	r.Handle("/api/coverage/buildings", s.handle(s.coverageBuildings)).Methods(http.MethodGet)
 	r.NotFoundHandler = s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return errorf(http.StatusNotFound, "no route %s", r.URL.Path)
 	})
