@@ -29,6 +29,8 @@ type Graph struct {
 	off   []int32 // CSR over core nodes; other nodes have no arcs
 	arcs  []arc
 	ch    chains
+	// incidence: the edges at node n are inc[incOff[n]:incOff[n+1]]
+	incOff, inc []int32
 
 	Report GraphReport
 	roads  *data.Layer[data.Road]
@@ -102,11 +104,10 @@ func lines(g orb.Geometry) []orb.LineString {
 // line ends and at vertices shared by two or more lines (or twice by one);
 // roads narrower than the truck, or with zero speed, are left out and counted.
 func BuildGraph(s *data.Snapshot, p Params) *Graph {
-	roads := s.Roads
-	g := &Graph{roads: roads, Report: GraphReport{Roads: roads.Len(), Excluded: map[string]int{}}}
-	passable := make([]bool, roads.Len())
-	for i := range roads.Items {
-		r := &roads.Items[i]
+	g := &Graph{roads: s.Roads, Report: GraphReport{Roads: s.Roads.Len(), Excluded: map[string]int{}}}
+	passable := make([]bool, s.Roads.Len())
+	for i := range s.Roads.Items {
+		r := &s.Roads.Items[i]
 		switch {
 		case p.Width(r) < p.TruckWidthM:
 			g.Report.Excluded[ExcludedNarrow]++
@@ -121,6 +122,29 @@ func BuildGraph(s *data.Snapshot, p Params) *Graph {
 			g.Report.Passable++
 		}
 	}
+	g.build(s.Proj, passable, func(r *data.Road) float64 { return p.Speed(r) / 3.6 }, false)
+	return g
+}
+
+// BuildStreetGraph builds the graph hoses are laid along: every road but
+// motorways, both ways whatever one-way says, cost = length in metres.
+func BuildStreetGraph(s *data.Snapshot) *Graph {
+	g := &Graph{roads: s.Roads, Report: GraphReport{Roads: s.Roads.Len(), Excluded: map[string]int{}}}
+	keep := make([]bool, s.Roads.Len())
+	for i := range s.Roads.Items {
+		if keep[i] = s.Roads.Items[i].Class != "motorway"; keep[i] {
+			g.Report.Passable++
+		} else {
+			g.Report.Excluded["motorway"]++
+		}
+	}
+	g.build(s.Proj, keep, func(*data.Road) float64 { return 1 }, true)
+	return g
+}
+
+// build makes nodes and edges of the kept roads at mps metres per second.
+func (g *Graph) build(proj *geo.Projection, passable []bool, mps func(*data.Road) float64, bothWays bool) {
+	roads := g.roads
 	// Count every vertex's uses; line ends count twice so they become nodes.
 	uses := make(map[vkey]int32, roads.Len()*3)
 	for i, ok := range passable {
@@ -153,7 +177,7 @@ func BuildGraph(s *data.Snapshot, p Params) *Graph {
 			continue
 		}
 		r := &roads.Items[i]
-		mps := p.Speed(r) / 3.6
+		mps := mps(r)
 		for part, l := range lines(roads.Metric[i]) {
 			start, length := 0, 0.0
 			for v := 1; v < len(l); v++ {
@@ -165,7 +189,7 @@ func BuildGraph(s *data.Snapshot, p Params) *Graph {
 				if a != b && length > 0 {
 					e := Edge{From: a, To: b, Length: length, Fwd: length / mps, Bwd: length / mps,
 						Road: int32(i), Part: int32(part), V0: int32(start), V1: int32(v)}
-					if r.Oneway {
+					if r.Oneway && !bothWays {
 						e.Bwd = math.Inf(1)
 					}
 					g.Edges = append(g.Edges, e)
@@ -176,8 +200,7 @@ func BuildGraph(s *data.Snapshot, p Params) *Graph {
 	}
 	g.renumber()
 	g.buildCSR()
-	g.components(s.Proj)
-	return g
+	g.components(proj)
 }
 
 // renumber orders nodes along a Hilbert curve so that nodes near on the map
@@ -270,6 +293,7 @@ func (g *Graph) buildCSR() {
 		inc[fill[e.From]], fill[e.From] = int32(i), fill[e.From]+1
 		inc[fill[e.To]], fill[e.To] = int32(i), fill[e.To]+1
 	}
+	g.incOff, g.inc = incOff, inc
 	c := &g.ch
 	c.of, c.pos = make([]int32, n), make([]int32, n)
 	core := make([]bool, n)

@@ -1,0 +1,247 @@
+package coverage
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"testing"
+
+	"fireplan/data"
+	"fireplan/data/pgtest"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/paulmach/orb"
+)
+
+func hydrantAnalysis(s *data.Snapshot, p HydrantParams) *Hydrants {
+	return NewHydrants(s, p, NewStreets(s), NewMembership(s))
+}
+
+// withSites returns the sample county with every site of plan added as a
+// working municipal hydrant.
+func withSites(s *data.Snapshot, sites []Site) *data.Snapshot {
+	set := &data.Set{Hydrants: append([]data.Hydrant(nil), s.Hydrants.Items...), Stations: s.Stations.Items, Roads: s.Roads.Items,
+		Buildings: s.Buildings.Items, Villages: s.Villages.Items, Districts: s.Districts.Items, FireLanes: s.FireLanes.Items,
+		Townships: s.Townships.Items, Builtup: s.Builtup.Items}
+	for i, st := range sites {
+		set.Hydrants = append(set.Hydrants, data.Hydrant{ID: fmt.Sprintf("new-%d", i), Geom: s.Proj.Inverse(st.Point), Kind: "municipal", Status: "working"})
+	}
+	return data.NewSnapshot(set, "with sites", nil)
+}
+
+func TestProposalsCloseEveryGap(t *testing.T) {
+	s := sampleSnapshot(t)
+	for _, straight := range []bool{false, true} {
+		t.Run(fmt.Sprintf("straight=%v", straight), func(t *testing.T) {
+			p := DefaultHydrantParams()
+			p.Straight = straight
+			h := hydrantAnalysis(s, p)
+			if len(h.Stretches) == 0 || len(h.Spacing) == 0 || len(h.BuildingGaps) == 0 {
+				t.Fatalf("the sample should have gaps: %d stretches, %d spacing, %d buildings", len(h.Stretches), len(h.Spacing), len(h.BuildingGaps))
+			}
+			plan := h.Plan()
+			if plan.Uncoverable != 0 {
+				t.Fatalf("%d elements no site can cover", plan.Uncoverable)
+			}
+			after := hydrantAnalysis(withSites(s, plan.Sites), p)
+			if len(after.Stretches) != 0 || len(after.Spacing) != 0 || len(after.BuildingGaps) != 0 {
+				t.Fatalf("after %d sites: %d stretches (first %+v), %d spacing gaps, %d buildings remain",
+					len(plan.Sites), len(after.Stretches), first(after.Stretches), len(after.Spacing), len(after.BuildingGaps))
+			}
+			if len(plan.Sites) > len(plan.Greedy) {
+				t.Fatalf("improvement grew the plan: %d > %d", len(plan.Sites), len(plan.Greedy))
+			}
+			for i := 1; i < len(plan.Greedy); i++ {
+				if value(plan.Greedy[i]) > value(plan.Greedy[i-1])+1e-6 {
+					t.Fatalf("greedy site %d adds more than site %d", i+1, i)
+				}
+			}
+		})
+	}
+}
+
+func first(s []Stretch) any {
+	if len(s) == 0 {
+		return nil
+	}
+	return s[0]
+}
+
+func value(s Site) float64 {
+	return s.NewStreetM + s.NewSpacingM + float64(max(s.NewHouseholds, s.NewBuildings))
+}
+
+// street lays a named residential road through pts (metres) with a
+// built-up area around everything.
+func (t *tiny) street(id, name string, pts ...orb.Point) {
+	t.road(id, "residential", 6, false, pts...)
+	t.set.Roads[len(t.set.Roads)-1].Name = name
+}
+
+func (t *tiny) builtupAround(minx, miny, maxx, maxy float64) {
+	ring := orb.Ring{t.ll(orb.Point{minx, miny}), t.ll(orb.Point{maxx, miny}), t.ll(orb.Point{maxx, maxy}), t.ll(orb.Point{minx, maxy})}
+	ring = append(ring, ring[0])
+	t.set.Builtup = append(t.set.Builtup, data.Builtup{ID: "bu", Geom: orb.Polygon{ring}, Kind: "county_town"})
+}
+
+func (t *tiny) hydrant(id string, p orb.Point) {
+	t.set.Hydrants = append(t.set.Hydrants, data.Hydrant{ID: id, Geom: t.ll(p), Kind: "municipal", Status: "working"})
+}
+
+func TestGreedyPlanMatchesKnownOptimum(t *testing.T) {
+	line := func(n int, step float64) []orb.Point {
+		var ps []orb.Point
+		for i := 0; i <= n; i++ {
+			ps = append(ps, orb.Point{float64(i) * step, 0})
+		}
+		return ps
+	}
+	for _, tc := range []struct {
+		name  string
+		build func(*tiny)
+		want  int
+	}{
+		// 1000 m, nothing on it: every point within 60 m of a site along the
+		// street, so one site serves at most 120 m.
+		{"straight street", func(n *tiny) { n.street("a", "A", line(10, 100)...) }, 9},
+		// Four 400 m streets from one crossing: a site at the crossing serves
+		// the first 60 m of each; the other 340 m of each need 3 more apiece.
+		// Without it every street needs 4.
+		{"crossing", func(n *tiny) {
+			n.street("n", "N", orb.Point{0, 0}, orb.Point{0, 400})
+			n.street("s", "S", orb.Point{0, 0}, orb.Point{0, -400})
+			n.street("e", "E", orb.Point{0, 0}, orb.Point{400, 0})
+			n.street("w", "W", orb.Point{0, 0}, orb.Point{-400, 0})
+		}, 13},
+		// Hydrants 1000 m apart at both ends: every point between must come
+		// within 60 m of one, 880 m in all at 120 m a site.
+		// Protection (300 m a site) is met on the way.
+		{"spacing", func(n *tiny) {
+			n.street("a", "A", line(10, 100)...)
+			n.hydrant("h0", orb.Point{0, 3})
+			n.hydrant("h1", orb.Point{1000, 3})
+		}, 8},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			n := newTiny()
+			tc.build(n)
+			n.builtupAround(-500, -500, 1100, 500)
+			s := data.NewSnapshot(&n.set, "tiny", nil)
+			h := hydrantAnalysis(s, DefaultHydrantParams())
+			plan := h.Plan()
+			if len(plan.Sites) != tc.want {
+				t.Fatalf("plan of %d sites, optimum %d: %+v", len(plan.Sites), tc.want, plan.Sites)
+			}
+			after := hydrantAnalysis(withSites(s, plan.Sites), DefaultHydrantParams())
+			if len(after.Stretches)+len(after.Spacing) != 0 {
+				t.Fatalf("gaps remain: %+v %+v", after.Stretches, after.Spacing)
+			}
+		})
+	}
+}
+
+// metricTables writes the sample and copies buildings and working hydrants
+// into tables in our plane with GiST indexes, as a PostGIS user would.
+func metricTables(t testing.TB, s *data.Snapshot) (*pgxpool.Pool, string) {
+	pool := pgtest.Pool(t)
+	schema := pgtest.Schema(t, pool)
+	ctx := context.Background()
+	set := &data.Set{Hydrants: s.Hydrants.Items, Buildings: s.Buildings.Items}
+	if err := data.Write(ctx, pool, set, schema); err != nil {
+		t.Fatal(err)
+	}
+	q := pgx.Identifier{schema}.Sanitize()
+	srid := pgtest.PlaneSRID(t, pool, s.Proj.Origin())
+	for _, stmt := range []string{
+		fmt.Sprintf(`CREATE TABLE %[1]s.bm AS SELECT id, ST_Transform(geom, $1::int) AS g FROM %[1]s.buildings`, q),
+		fmt.Sprintf(`CREATE TABLE %[1]s.hm AS SELECT id, ST_Transform(geom, $1::int) AS g FROM %[1]s.hydrants WHERE status = 'working'`, q),
+	} {
+		if _, err := pool.Exec(ctx, stmt, srid); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := pool.Exec(ctx, fmt.Sprintf(`CREATE INDEX ON %[1]s.bm USING gist (g); CREATE INDEX ON %[1]s.hm USING gist (g); ANALYZE %[1]s.bm; ANALYZE %[1]s.hm`, q)); err != nil {
+		t.Fatal(err)
+	}
+	return pool, q
+}
+
+const sqlProtectedBuildings = `SELECT b.id FROM %[1]s.bm b WHERE EXISTS (SELECT 1 FROM %[1]s.hm h WHERE ST_DWithin(b.g, h.g, $1))`
+
+func TestStraightLineProtectionEqualsSTDWithin(t *testing.T) {
+	s := sampleSnapshot(t)
+	pool, q := metricTables(t, s)
+	p := DefaultHydrantParams()
+	p.Straight = true
+	h := hydrantAnalysis(s, p)
+	rows, err := pool.Query(context.Background(), fmt.Sprintf(sqlProtectedBuildings, q), p.RadiusM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs := map[string]bool{}
+	for rows.Next() {
+		var id string
+		rows.Scan(&id)
+		theirs[id] = true
+	}
+	rows.Close()
+	n := 0
+	for i, b := range s.Buildings.Items {
+		if h.Protected[i] == theirs[b.ID] {
+			n++
+			continue
+		}
+		// A disagreement is allowed only within a centimetre of the radius,
+		// where our series and PROJ's may round apart.
+		if d := h.straightDist(s.Buildings.Metric[i]); math.Abs(d-p.RadiusM) > 0.01 {
+			t.Errorf("building %s: ours protected=%v at %.3f m, ST_DWithin says %v", b.ID, h.Protected[i], d, theirs[b.ID])
+		}
+	}
+	if len(theirs) < 1000 || len(theirs) == len(s.Buildings.Items) {
+		t.Fatalf("ST_DWithin protects %d of %d buildings: not a useful check", len(theirs), len(s.Buildings.Items))
+	}
+	t.Logf("%d of %d buildings agree with ST_DWithin (%d protected)", n, len(s.Buildings.Items), len(theirs))
+}
+
+func TestStreetProtectionEqualsPgRouting(t *testing.T) {
+	s := sampleSnapshot(t)
+	pool := pgtest.Pool(t)
+	p := DefaultHydrantParams()
+	st := NewStreets(s)
+	h := NewHydrants(s, p, st, NewMembership(s))
+	var seeds []Seed
+	for k, i := range h.Active {
+		if sp, ok := st.Sn.Nearest(s.Hydrants.Metric[i].(orb.Point), p.SnapM); ok {
+			seeds = append(seeds, edgeSeeds(&st.G.Edges[sp.Edge], sp.S, sp.Dist, int32(k))...)
+		}
+	}
+	table, starts := pgrEdges(t, pool, pgtest.Schema(t, pool), st.G, seeds)
+	rows, err := pool.Query(context.Background(), sqlDrivingDistance, "SELECT id, source, target, cost, reverse_cost FROM "+table, starts, p.RadiusM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs := map[int64]float64{}
+	for rows.Next() {
+		var node int64
+		var c float64
+		rows.Scan(&node, &c)
+		theirs[node] = c
+	}
+	rows.Close()
+	protected := 0
+	for n := range st.G.Nodes {
+		c, ok := theirs[int64(n)+1]
+		ours := h.D.T[n]
+		if ok != !math.IsInf(ours, 1) || ok && math.Abs(c-ours) > 1e-6 {
+			t.Fatalf("node %d: ours %.6f m, pgRouting %v (%v)", n, ours, c, ok)
+		}
+		if ok {
+			protected++
+		}
+	}
+	if protected < 1000 || protected == len(st.G.Nodes) {
+		t.Fatalf("%d of %d nodes protected: not a useful check", protected, len(st.G.Nodes))
+	}
+	t.Logf("%d of %d street nodes protected, all as pgr_drivingDistance says", protected, len(st.G.Nodes))
+}

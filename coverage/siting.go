@@ -1,0 +1,359 @@
+package coverage
+
+import (
+	cheap "container/heap"
+	"math"
+	"sort"
+
+	"fireplan/geo"
+
+	"github.com/paulmach/orb"
+)
+
+// Site is a proposed new hydrant.
+type Site struct {
+	Rank          int
+	Edge          int32
+	S             float64   // metres along the edge
+	Point         orb.Point // metres, on the street's centre line
+	Street        string
+	RoadID        string
+	NewStreetM    float64 // gap street it protects first (in rank order)
+	NewSpacingM   float64 // spacing gap it closes first
+	NewBuildings  int
+	NewHouseholds int
+}
+
+// Plan is a set of sites that together close every gap they can.
+type Plan struct {
+	Sites       []Site // after local improvement, ranked by what each adds
+	Greedy      []Site // greedy order over all candidates: its first N are the best N
+	Candidates  int
+	Elements    int
+	Uncoverable int // gap pieces or buildings no street site can close
+}
+
+// element is one thing a site must cover whole: a street piece, a building
+// or a piece of a spacing gap.
+type element struct {
+	kind     uint8 // elemStreet, elemBuilding, elemSpacing
+	edge     int32 // street piece: edge; building: its snap edge
+	chain    int32 // spacing piece
+	building int32
+	a, b     float64 // street piece or spacing piece bounds; building: snap offset and snap distance
+	weight   float64 // metres, or households (at least 1)
+}
+
+const (
+	elemStreet uint8 = iota
+	elemBuilding
+	elemSpacing
+)
+
+// Plan returns the siting plan (computed once).
+func (h *Hydrants) Plan() *Plan {
+	h.planOnce.Do(func() { h.plan = h.makePlan() })
+	return h.plan
+}
+
+func (h *Hydrants) makePlan() *Plan {
+	g := h.St.G
+	var els []element
+	var idx geo.Index
+	add := func(e element, b orb.Bound) {
+		idx.Insert(int32(len(els)), b)
+		els = append(els, e)
+	}
+	type cand struct {
+		edge int32
+		s    float64
+	}
+	var cands []cand
+	seen := map[[2]int64]bool{}
+	addCand := func(e int32, s float64) {
+		k := [2]int64{int64(e), int64(math.Round(s * 10))}
+		if !seen[k] {
+			seen[k] = true
+			cands = append(cands, cand{e, s})
+		}
+	}
+	for _, st := range h.Stretches {
+		for a := st.A; a < st.B-1e-9; a += elementM {
+			b := math.Min(a+elementM, st.B)
+			add(element{kind: elemStreet, edge: st.Edge, a: a, b: b, weight: b - a},
+				orb.Bound{Min: g.EdgePoint(st.Edge, a), Max: g.EdgePoint(st.Edge, a)}.Extend(g.EdgePoint(st.Edge, b)))
+		}
+		for s := st.A; s <= st.B+1e-9; s += pieceM {
+			addCand(st.Edge, math.Min(s, st.B))
+		}
+	}
+	half := h.P.SpacingM / 2
+	for _, sg := range h.Spacing {
+		lo, hi := sg.Lo, sg.Hi
+		for a := lo; a < hi-1e-9; a += elementM {
+			b := math.Min(a+elementM, hi)
+			ea, sa := h.St.chainPoint(sg.Chain, a)
+			eb, sb := h.St.chainPoint(sg.Chain, b)
+			add(element{kind: elemSpacing, chain: sg.Chain, a: a, b: b, weight: b - a},
+				orb.Bound{Min: g.EdgePoint(ea, sa), Max: g.EdgePoint(ea, sa)}.Extend(g.EdgePoint(eb, sb)))
+		}
+		for p := lo; p <= hi+1e-9; p += pieceM {
+			addCand(h.St.chainPoint(sg.Chain, math.Min(p, hi)))
+		}
+	}
+	uncoverable := 0
+	for _, i := range h.BuildingGaps {
+		hh := math.Max(1, float64(h.Snap.Buildings.Items[i].Households))
+		sp, ok := h.St.Sn.Nearest(h.Member.Centroid[i], h.P.RadiusM)
+		if !ok {
+			uncoverable++
+			continue
+		}
+		add(element{kind: elemBuilding, building: i, edge: sp.Edge, a: sp.S, b: sp.Dist, weight: hh}, h.Snap.Buildings.Metric[i].Bound())
+		addCand(sp.Edge, sp.S)
+	}
+
+	// What each candidate covers whole.
+	R := h.P.RadiusM + eps
+	reach := math.Max(h.P.RadiusM, half) + 1
+	ls := newLocal(g)
+	covers := make([][]int32, len(cands))
+	for ci, c := range cands {
+		p := g.EdgePoint(c.edge, c.s)
+		if !h.P.Straight {
+			ls.from(g, c.edge, c.s, 0, h.P.RadiusM)
+		}
+		chains := h.St.onChains(p)
+		idx.Search(orb.Bound{Min: orb.Point{p[0] - reach, p[1] - reach}, Max: orb.Point{p[0] + reach, p[1] + reach}}, func(k int32) bool {
+			el := &els[k]
+			ok := false
+			switch el.kind {
+			case elemStreet:
+				ok = h.coversPiece(ls, c.edge, c.s, p, el.edge, el.a, el.b, R)
+			case elemBuilding:
+				if h.P.Straight {
+					ok = geo.PointDistance(p, h.Snap.Buildings.Metric[el.building]) <= R
+				} else {
+					ok = ls.at(g, el.edge, el.a, c.edge, c.s, 0)+el.b <= R
+				}
+			case elemSpacing:
+				if q, on := chains[el.chain]; on {
+					ok = math.Abs(q-el.a) <= half+chainEps && math.Abs(q-el.b) <= half+chainEps
+				}
+			}
+			if ok {
+				covers[ci] = append(covers[ci], k)
+			}
+			return true
+		})
+	}
+	coverable := make([]bool, len(els))
+	for _, cv := range covers {
+		for _, k := range cv {
+			coverable[k] = true
+		}
+	}
+	for _, ok := range coverable {
+		if !ok {
+			uncoverable++
+		}
+	}
+
+	// The year's plan: plain greedy over everything, most value first.
+	pick := greedy(covers, els, nil, nil)
+	// The full plan: spacing first (stricter along named streets, where
+	// greedy in one dimension is optimal), then what protection still
+	// lacks, then drop sites others make redundant.
+	spacingFirst := greedy(covers, els, nil, func(k int32) bool { return els[k].kind == elemSpacing })
+	rest := greedy(covers, els, spacingFirst, nil)
+	chosen := improve(append(spacingFirst, rest...), covers, len(els))
+	plan := &Plan{Candidates: len(cands), Elements: len(els), Uncoverable: uncoverable}
+	toSites := func(order []int) []Site {
+		var out []Site
+		covered := make([]bool, len(els))
+		for _, ci := range order {
+			c := cands[ci]
+			road := g.Road(c.edge)
+			st := Site{Rank: len(out) + 1, Edge: c.edge, S: c.s, Point: g.EdgePoint(c.edge, c.s), Street: road.Name, RoadID: road.ID}
+			for _, k := range covers[ci] {
+				if covered[k] {
+					continue
+				}
+				covered[k] = true
+				el := &els[k]
+				switch el.kind {
+				case elemStreet:
+					st.NewStreetM += el.b - el.a
+				case elemSpacing:
+					st.NewSpacingM += el.b - el.a
+				case elemBuilding:
+					st.NewBuildings++
+					st.NewHouseholds += h.Snap.Buildings.Items[el.building].Households
+				}
+			}
+			out = append(out, st)
+		}
+		return out
+	}
+	plan.Greedy = toSites(pick)
+	plan.Sites = toSites(rank(covers, els, chosen))
+	return plan
+}
+
+// coversPiece tells whether a site at (e0, s0), point p, keeps the whole
+// piece [a, b] of edge e within R.
+func (h *Hydrants) coversPiece(ls *local, e0 int32, s0 float64, p orb.Point, e int32, a, b, R float64) bool {
+	g := h.St.G
+	if h.P.Straight {
+		for s := a; ; s += pieceM {
+			s = math.Min(s, b)
+			if geo.Dist(p, g.EdgePoint(e, s)) > R {
+				return false
+			}
+			if s >= b {
+				return true
+			}
+		}
+	}
+	if ls.at(g, e, a, e0, s0, 0) > R || ls.at(g, e, b, e0, s0, 0) > R {
+		return false
+	}
+	// Street distance along an edge is the lesser of a rise from each end:
+	// its highest point lies where the two meet.
+	ed := &g.Edges[e]
+	m := (ls.d[ed.To] + ed.Length - ls.d[ed.From]) / 2
+	if m > a && m < b {
+		return ls.at(g, e, m, e0, s0, 0) <= R
+	}
+	return true
+}
+
+// greedy picks candidates by the weight of what they newly cover, most
+// first, until nothing more can be covered. With given, those count as
+// chosen already (and, when they are the only candidates, only they are
+// ordered); with want, only elements it accepts count. Gains only shrink,
+// so a candidate whose fresh gain still tops the queue is the best (lazy
+// evaluation).
+func greedy(covers [][]int32, els []element, given []int, want func(int32) bool) []int {
+	covered := make([]bool, len(els))
+	for k := range els {
+		covered[k] = want != nil && !want(int32(k))
+	}
+	for _, ci := range given {
+		for _, k := range covers[ci] {
+			covered[k] = true
+		}
+	}
+	gain := func(ci int) float64 {
+		var s float64
+		for _, k := range covers[ci] {
+			if !covered[k] {
+				s += els[k].weight
+			}
+		}
+		return s
+	}
+	q := &candQueue{}
+	for ci := range covers {
+		if g := gain(ci); g > 0 {
+			q.items = append(q.items, candGain{ci, g})
+		}
+	}
+	cheap.Init(q)
+	var order []int
+	for q.Len() > 0 {
+		top := cheap.Pop(q).(candGain)
+		g := gain(top.ci)
+		if g <= 0 {
+			continue
+		}
+		if q.Len() > 0 && g < q.items[0].gain-1e-9 {
+			cheap.Push(q, candGain{top.ci, g})
+			continue
+		}
+		order = append(order, top.ci)
+		for _, k := range covers[top.ci] {
+			covered[k] = true
+		}
+	}
+	return order
+}
+
+// rank orders the chosen sites by what each adds, most first.
+func rank(covers [][]int32, els []element, chosen []int) []int {
+	sub := make([][]int32, len(covers))
+	for _, ci := range chosen {
+		sub[ci] = covers[ci]
+	}
+	order := greedy(sub, els, nil, nil)
+	// Sites that add nothing once the others stand keep their place last.
+	in := map[int]bool{}
+	for _, ci := range order {
+		in[ci] = true
+	}
+	for _, ci := range chosen {
+		if !in[ci] {
+			order = append(order, ci)
+		}
+	}
+	return order
+}
+
+// improve drops sites whose every element another chosen site also covers,
+// least valuable (latest picked) first.
+func improve(order []int, covers [][]int32, n int) []int {
+	count := make([]int, n)
+	for _, ci := range order {
+		for _, k := range covers[ci] {
+			count[k]++
+		}
+	}
+	keep := make([]bool, len(order))
+	for i := range keep {
+		keep[i] = true
+	}
+	for i := len(order) - 1; i >= 0; i-- {
+		redundant := true
+		for _, k := range covers[order[i]] {
+			if count[k] < 2 {
+				redundant = false
+				break
+			}
+		}
+		if redundant {
+			keep[i] = false
+			for _, k := range covers[order[i]] {
+				count[k]--
+			}
+		}
+	}
+	var out []int
+	for i, ci := range order {
+		if keep[i] {
+			out = append(out, ci)
+		}
+	}
+	sort.Ints(out)
+	return out
+}
+
+type candGain struct {
+	ci   int
+	gain float64
+}
+
+// candQueue is a max-queue by gain; ties go to the lower candidate index.
+type candQueue struct{ items []candGain }
+
+func (q *candQueue) Len() int { return len(q.items) }
+func (q *candQueue) Less(i, j int) bool {
+	a, b := q.items[i], q.items[j]
+	return a.gain > b.gain || a.gain == b.gain && a.ci < b.ci
+}
+func (q *candQueue) Swap(i, j int) { q.items[i], q.items[j] = q.items[j], q.items[i] }
+func (q *candQueue) Push(x any)    { q.items = append(q.items, x.(candGain)) }
+func (q *candQueue) Pop() any {
+	x := q.items[len(q.items)-1]
+	q.items = q.items[:len(q.items)-1]
+	return x
+}
