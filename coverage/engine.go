@@ -17,6 +17,8 @@ type Engine struct {
 	member    *lazy[*Membership]
 	graphs    map[string]*lazy[graphAndSnapper]
 	responses map[string]*lazy[*Response]
+	streets   *lazy[*Streets]
+	hydrants  map[string]*lazy[*Hydrants]
 }
 
 type graphAndSnapper struct {
@@ -41,6 +43,41 @@ func (l *lazy[T]) get() T {
 // NewEngine returns an empty engine.
 func NewEngine() *Engine { return &Engine{} }
 
+// prepare drops the cache when s is newer or the cache is full (n entries).
+// Callers hold e.mu.
+func (e *Engine) prepare(s *data.Snapshot, n int) {
+	if s.Version == e.version && n < maxCached {
+		return
+	}
+	e.version = s.Version
+	e.member = newLazy(func() *Membership { return NewMembership(s) })
+	e.graphs = map[string]*lazy[graphAndSnapper]{}
+	e.responses = map[string]*lazy[*Response]{}
+	e.streets = newLazy(func() *Streets { return NewStreets(s) })
+	e.hydrants = map[string]*lazy[*Hydrants]{}
+}
+
+// Hydrants returns the hydrant analysis of s under p.
+func (e *Engine) Hydrants(s *data.Snapshot, p HydrantParams) (*Hydrants, error) {
+	if err := p.Check(); err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	if s.Version < e.version {
+		e.mu.Unlock()
+		return NewHydrants(s, p, NewStreets(s), NewMembership(s)), nil
+	}
+	e.prepare(s, len(e.hydrants))
+	hl := e.hydrants[p.Key()]
+	if hl == nil {
+		streets, member := e.streets, e.member
+		hl = newLazy(func() *Hydrants { return NewHydrants(s, p, streets.get(), member.get()) })
+		e.hydrants[p.Key()] = hl
+	}
+	e.mu.Unlock()
+	return hl.get(), nil
+}
+
 // Response returns the response-time analysis of s under p.
 func (e *Engine) Response(s *data.Snapshot, p Params) (*Response, error) {
 	if err := p.Check(); err != nil {
@@ -52,12 +89,7 @@ func (e *Engine) Response(s *data.Snapshot, p Params) (*Response, error) {
 		g := BuildGraph(s, p)
 		return NewResponse(s, p, g, NewSnapper(g), NewMembership(s)), nil
 	}
-	if s.Version != e.version || len(e.responses) >= maxCached {
-		e.version = s.Version
-		e.member = newLazy(func() *Membership { return NewMembership(s) })
-		e.graphs = map[string]*lazy[graphAndSnapper]{}
-		e.responses = map[string]*lazy[*Response]{}
-	}
+	e.prepare(s, len(e.responses))
 	gl := e.graphs[p.graphKey()]
 	if gl == nil {
 		gl = newLazy(func() graphAndSnapper {

@@ -120,19 +120,16 @@ func (h *Hydrants) along(e int32, s float64) float64 {
 	return d
 }
 
-// straightDist returns the distance from p to the nearest active hydrant,
-// or +Inf beyond the radius.
-func (h *Hydrants) straightDist(g orb.Geometry) float64 {
-	best := math.Inf(1)
-	c := g.Bound().Center()
-	r := h.P.RadiusM + geo.Dist(c, g.Bound().Max)
-	h.activeIdx.Within(c, r, func(k int32) float64 {
-		return geo.PointDistance(h.Snap.Hydrants.Metric[h.Active[k]].(orb.Point), g)
-	}, func(_ int32, d float64) bool {
-		best = math.Min(best, d)
-		return true
+// straightWithin tells whether an active hydrant stands within r of g,
+// stopping at the first.
+func (h *Hydrants) straightWithin(g orb.Geometry, r float64) bool {
+	b := g.Bound()
+	found := false
+	h.activeIdx.Search(b.Pad(r), func(k int32) bool {
+		found = geo.PointDistance(h.Snap.Hydrants.Metric[h.Active[k]].(orb.Point), g) <= r
+		return !found
 	})
-	return best
+	return found
 }
 
 // protectedIntervals returns the parts of edge e within the radius.
@@ -143,7 +140,7 @@ func (h *Hydrants) protectedIntervals(e int32) []interval {
 	if h.P.Straight {
 		for k := range h.St.builtup[e] {
 			a, b := float64(k)*pieceM, math.Min(float64(k+1)*pieceM, ed.Length)
-			if h.straightDist(h.St.G.EdgePoint(e, a)) <= R && h.straightDist(h.St.G.EdgePoint(e, b)) <= R {
+			if h.straightWithin(h.St.G.EdgePoint(e, a), R) && h.straightWithin(h.St.G.EdgePoint(e, b), R) {
 				cov = append(cov, interval{a, b})
 			}
 		}
@@ -218,13 +215,11 @@ func (h *Hydrants) protectBuildings() {
 	s := h.Snap
 	h.Protected = make([]bool, s.Buildings.Len())
 	for i := range s.Buildings.Items {
-		var d float64
 		if h.P.Straight {
-			d = h.straightDist(s.Buildings.Metric[i])
+			h.Protected[i] = h.straightWithin(s.Buildings.Metric[i], h.P.RadiusM+eps)
 		} else {
-			d = h.buildingStreetDist(i)
+			h.Protected[i] = h.buildingStreetDist(i) <= h.P.RadiusM+eps
 		}
-		h.Protected[i] = d <= h.P.RadiusM+eps
 		if !h.Protected[i] && containing(&s.Builtup.MIndex, s.Builtup.Metric, h.Member.Centroid[i]) >= 0 {
 			h.BuildingGaps = append(h.BuildingGaps, int32(i))
 		}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+
+	"fireplan/geo"
 	"testing"
 
 	"fireplan/data"
@@ -244,4 +246,19 @@ func TestStreetProtectionEqualsPgRouting(t *testing.T) {
 		t.Fatalf("%d of %d nodes protected: not a useful check", protected, len(st.G.Nodes))
 	}
 	t.Logf("%d of %d street nodes protected, all as pgr_drivingDistance says", protected, len(st.G.Nodes))
+}
+
+// straightDist returns the distance from p to the nearest active hydrant,
+// or +Inf beyond the radius.
+func (h *Hydrants) straightDist(g orb.Geometry) float64 {
+	best := math.Inf(1)
+	c := g.Bound().Center()
+	r := h.P.RadiusM + geo.Dist(c, g.Bound().Max)
+	h.activeIdx.Within(c, r, func(k int32) float64 {
+		return geo.PointDistance(h.Snap.Hydrants.Metric[h.Active[k]].(orb.Point), g)
+	}, func(_ int32, d float64) bool {
+		best = math.Min(best, d)
+		return true
+	})
+	return best
 }

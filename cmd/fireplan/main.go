@@ -3,6 +3,7 @@
 //
 //	fireplan serve  [--addr :8080] [--db URL] [--config FILE] [--seed N] [--scale N]
 //	fireplan coverage [--minutes 5] [--format csv|geojson|json] [--db URL]
+//	fireplan hydrants gaps|proposals|stats [--count N] [--straight] [--format csv|geojson]
 //	fireplan import --db URL --sample [--schema NAME] [--seed N] [--scale N]
 //	fireplan version
 package main
@@ -38,6 +39,7 @@ const usage = `fireplan: fire-safety infrastructure planning for a county
 commands:
   serve     serve the web map, layers and analyses over HTTP
   coverage  response-time gaps (csv, geojson) or township summary (json)
+  hydrants  gaps | proposals [--count 20] | stats: hydrant spacing, protection and siting
   import    write the sample county into PostGIS
   version   print the version
 
@@ -54,6 +56,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return serve(ctx, args[1:], stderr, log)
 	case "coverage":
 		return coverageCmd(ctx, args[1:], stdout, stderr)
+	case "hydrants":
+		return hydrantsCmd(ctx, args[1:], stdout, stderr)
 	case "import":
 		return importCmd(ctx, args[1:], stdout, stderr)
 	case "version":

@@ -1,0 +1,124 @@
+package coverage
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"testing"
+
+	"fireplan/data/pgtest"
+
+	"github.com/paulmach/orb"
+)
+
+// BenchmarkProtectedBuildings answers "which buildings stand within 150 m
+// of a working hydrant" in straight lines: ours over the R-tree, PostGIS by
+// ST_DWithin on GiST-indexed tables already in our plane.
+func BenchmarkProtectedBuildings(b *testing.B) {
+	s := sampleSnapshot(b)
+	p := DefaultHydrantParams()
+	p.Straight = true
+	h := hydrantAnalysis(s, p)
+	b.Run("ours", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			n := 0
+			for k := range s.Buildings.Metric {
+				if h.straightWithin(s.Buildings.Metric[k], p.RadiusM) {
+					n++
+				}
+			}
+			if n == 0 {
+				b.Fatal("none protected")
+			}
+		}
+	})
+	pool, q := metricTables(b, s)
+	b.Run("postgis", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			var n int
+			if err := pool.QueryRow(context.Background(), fmt.Sprintf(`SELECT count(*) FROM (`+sqlProtectedBuildings+`) x`, q), p.RadiusM).Scan(&n); err != nil || n == 0 {
+				b.Fatal(n, err)
+			}
+		}
+	})
+}
+
+// BenchmarkStreetProtection answers "which street points lie within 150 m of
+// a working hydrant along streets": ours (multi-source run cut at the
+// radius, then protected intervals of every edge) beside pgr_drivingDistance
+// on the same edges, length cost, cut at the radius.
+func BenchmarkStreetProtection(b *testing.B) {
+	s := sampleSnapshot(b)
+	p := DefaultHydrantParams()
+	st := NewStreets(s)
+	h := NewHydrants(s, p, st, NewMembership(s))
+	var seeds []Seed
+	for k, i := range h.Active {
+		if sp, ok := st.Sn.Nearest(s.Hydrants.Metric[i].(orb.Point), p.SnapM); ok {
+			seeds = append(seeds, edgeSeeds(&st.G.Edges[sp.Edge], sp.S, sp.Dist, int32(k))...)
+		}
+	}
+	b.Run("ours", func(b *testing.B) {
+		b.ReportAllocs()
+		var t Times
+		for i := 0; i < b.N; i++ {
+			st.G.RunInto(&t, seeds, p.RadiusM)
+			prot := 0.0
+			for e := range st.G.Edges {
+				l := st.G.Edges[e].Length
+				gap := 0.0
+				for _, iv := range subtract(l, h.protectedIntervals(int32(e))) {
+					gap += iv.B - iv.A
+				}
+				prot += l - gap
+			}
+			if prot == 0 || math.IsNaN(prot) {
+				b.Fatal("nothing protected")
+			}
+		}
+	})
+	pool := pgtest.Pool(b)
+	table, starts := pgrEdges(b, pool, pgtest.Schema(b, pool), st.G, seeds)
+	b.Run("pgrouting", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			rows, err := pool.Query(context.Background(), sqlDrivingDistance, "SELECT id, source, target, cost, reverse_cost FROM "+table, starts, p.RadiusM)
+			if err != nil {
+				b.Fatal(err)
+			}
+			n := 0
+			for rows.Next() {
+				n++
+			}
+			rows.Close()
+			if n == 0 {
+				b.Fatal("pgRouting protected nothing")
+			}
+		}
+	})
+}
+
+// BenchmarkHydrantAnalysis is the whole gap report, and the siting plan.
+func BenchmarkHydrantAnalysis(b *testing.B) {
+	s := sampleSnapshot(b)
+	st, m := NewStreets(s), NewMembership(s)
+	for _, straight := range []bool{false, true} {
+		p := DefaultHydrantParams()
+		p.Straight = straight
+		b.Run(fmt.Sprintf("gaps/straight=%v", straight), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				NewHydrants(s, p, st, m)
+			}
+		})
+		b.Run(fmt.Sprintf("plan/straight=%v", straight), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				NewHydrants(s, p, st, m).Plan()
+			}
+		})
+	}
+	b.Run("streets", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			NewStreets(s)
+		}
+	})
+}
