@@ -4,12 +4,11 @@ import (
 	"context"
 	"fmt"
 	"math"
-
-	"fireplan/geo"
 	"testing"
 
 	"fireplan/data"
 	"fireplan/data/pgtest"
+	"fireplan/geo"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -261,4 +260,28 @@ func (h *Hydrants) straightDist(g orb.Geometry) float64 {
 		return true
 	})
 	return best
+}
+
+func TestHydrantFarFromStreets(t *testing.T) {
+	n := newTiny()
+	n.street("a", "A", orb.Point{0, 0}, orb.Point{500, 0})
+	n.builtupAround(-100, -400, 600, 400)
+	n.hydrant("pond", orb.Point{250, 300}) // 300 m from the street
+	n.set.Buildings = append(n.set.Buildings, data.Building{ID: "farm", Households: 2,
+		Geom: orb.Polygon{{n.ll(orb.Point{240, 320}), n.ll(orb.Point{260, 320}), n.ll(orb.Point{260, 330}), n.ll(orb.Point{240, 320})}}})
+	s := data.NewSnapshot(&n.set, "tiny", nil)
+	for _, tc := range []struct {
+		straight  bool
+		protected bool
+	}{{false, false}, {true, true}} {
+		p := DefaultHydrantParams()
+		p.Straight = tc.straight
+		h := hydrantAnalysis(s, p)
+		if len(h.Problems) != 1 || h.Problems[0].ID != "pond" || h.Problems[0].Reason != "far_from_street" {
+			t.Fatalf("problems %v, want the pond far from streets", h.Problems)
+		}
+		if h.Protected[0] != tc.protected {
+			t.Fatalf("straight=%v: farm protected=%v, want %v", tc.straight, h.Protected[0], tc.protected)
+		}
+	}
 }
