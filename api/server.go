@@ -66,6 +66,8 @@ func (s *Server) routes() {
 	r.Handle("/api/hydrants/gaps", s.handle(s.hydrantGaps)).Methods(http.MethodGet)
 	r.Handle("/api/hydrants/proposals", s.handle(s.hydrantProposals)).Methods(http.MethodGet)
 	r.Handle("/api/hydrants/stats", s.handle(s.hydrantStats)).Methods(http.MethodGet)
+	r.Handle("/api/clusters", s.handle(s.clusterList)).Methods(http.MethodGet)
+	r.Handle("/api/clusters/ledger", s.handle(s.clusterLedger)).Methods(http.MethodGet)
 	r.NotFoundHandler = s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return errorf(http.StatusNotFound, "no route %s", r.URL.Path)
 	})
@@ -122,7 +124,9 @@ func (s *Server) handle(h handlerFunc) http.Handler {
 func writeJSON(w http.ResponseWriter, status int, v any) error {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	return json.NewEncoder(w).Encode(v)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
 }
 
 func (s *Server) snapshot() (*data.Snapshot, error) {

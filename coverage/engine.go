@@ -19,6 +19,7 @@ type Engine struct {
 	responses map[string]*lazy[*Response]
 	streets   *lazy[*Streets]
 	hydrants  map[string]*lazy[*Hydrants]
+	clusters  map[string]*lazy[*Clusters]
 }
 
 type graphAndSnapper struct {
@@ -55,6 +56,33 @@ func (e *Engine) prepare(s *data.Snapshot, n int) {
 	e.responses = map[string]*lazy[*Response]{}
 	e.streets = newLazy(func() *Streets { return NewStreets(s) })
 	e.hydrants = map[string]*lazy[*Hydrants]{}
+	e.clusters = map[string]*lazy[*Clusters]{}
+}
+
+// Clusters returns the rural cluster analysis of s under p, with first-crew
+// arrival times from the response analysis under rp.
+func (e *Engine) Clusters(s *data.Snapshot, p ClusterParams, rp Params) (*Clusters, error) {
+	if err := p.Check(); err != nil {
+		return nil, err
+	}
+	res, err := e.Response(s, rp)
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	if s.Version < e.version {
+		e.mu.Unlock()
+		return NewClusters(s, p, res.Member, res), nil
+	}
+	e.prepare(s, len(e.clusters))
+	key := p.Key() + "|" + rp.Key()
+	cl := e.clusters[key]
+	if cl == nil {
+		cl = newLazy(func() *Clusters { return NewClusters(s, p, res.Member, res) })
+		e.clusters[key] = cl
+	}
+	e.mu.Unlock()
+	return cl.get(), nil
 }
 
 // Hydrants returns the hydrant analysis of s under p.

@@ -64,11 +64,11 @@ type Response struct {
 	rast       *timeRaster
 }
 
-// Membership places every building in its township, village and district
-// (by centroid; -1 for none).
+// Membership places every building in its township, village, district and
+// built-up area (by centroid; -1 for none).
 type Membership struct {
-	Township, Village, District []int32
-	Centroid                    []orb.Point // metres
+	Township, Village, District, Builtup []int32
+	Centroid                             []orb.Point // metres
 }
 
 // Centroid returns the planar centroid of a metric geometry.
@@ -86,13 +86,15 @@ func Centroid(g orb.Geometry) orb.Point {
 // NewMembership assigns buildings to the areas holding their centroids.
 func NewMembership(s *data.Snapshot) *Membership {
 	n := s.Buildings.Len()
-	m := &Membership{Township: make([]int32, n), Village: make([]int32, n), District: make([]int32, n), Centroid: make([]orb.Point, n)}
+	m := &Membership{Township: make([]int32, n), Village: make([]int32, n), District: make([]int32, n), Builtup: make([]int32, n),
+		Centroid: make([]orb.Point, n)}
 	for i, g := range s.Buildings.Metric {
 		c := Centroid(g)
 		m.Centroid[i] = c
 		m.Township[i] = containing(&s.Townships.MIndex, s.Townships.Metric, c)
 		m.Village[i] = containing(&s.Villages.MIndex, s.Villages.Metric, c)
 		m.District[i] = containing(&s.Districts.MIndex, s.Districts.Metric, c)
+		m.Builtup[i] = containing(&s.Builtup.MIndex, s.Builtup.Metric, c)
 	}
 	return m
 }

@@ -29,6 +29,7 @@ type Layer[T Feature] struct {
 	schema Schema
 	Items  []T
 	Metric []orb.Geometry // Items' geometry in the snapshot's projection
+	MBound []orb.Bound    // bounds of Metric
 	bound  orb.Bound      // lon/lat
 	index  geo.Index      // lon/lat bounds
 	MIndex geo.Index      // metric bounds
@@ -60,7 +61,7 @@ func (l *Layer[T]) Feature(i int) Feature { return l.Items[i] }
 func (l *Layer[T]) Search(b orb.Bound, fn func(i int32) bool) { l.index.Search(b, fn) }
 
 func newLayer[T Feature](s Schema, items []T, proj *geo.Projection) *Layer[T] {
-	l := &Layer[T]{schema: s, Items: items, Metric: make([]orb.Geometry, len(items))}
+	l := &Layer[T]{schema: s, Items: items, Metric: make([]orb.Geometry, len(items)), MBound: make([]orb.Bound, len(items))}
 	for i, it := range items {
 		g := it.Geometry()
 		b := g.Bound()
@@ -72,7 +73,8 @@ func newLayer[T Feature](s Schema, items []T, proj *geo.Projection) *Layer[T] {
 		l.index.Insert(int32(i), b)
 		m := proj.ForwardGeometry(g)
 		l.Metric[i] = m
-		l.MIndex.Insert(int32(i), m.Bound())
+		l.MBound[i] = m.Bound()
+		l.MIndex.Insert(int32(i), l.MBound[i])
 	}
 	return l
 }

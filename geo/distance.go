@@ -191,3 +191,101 @@ func Length(g orb.Geometry) float64 {
 	segments(g, func(a, b orb.Point) { l += Dist(a, b) })
 	return l
 }
+
+// Within tells whether a and b come within d of each other (as PostGIS
+// ST_DWithin), stopping at the first close pair of segments. Cheaper than
+// Distance when only the answer matters.
+func Within(a, b orb.Geometry, d float64) bool {
+	pa, aok := a.(orb.Point)
+	pb, bok := b.(orb.Point)
+	switch {
+	case aok && bok:
+		return Dist(pa, pb) <= d
+	case aok:
+		return PointDistance(pa, b) <= d
+	case bok:
+		return PointDistance(pb, a) <= d
+	}
+	if pa, ok := a.(orb.Polygon); ok && len(pa) == 1 {
+		if pb, ok := b.(orb.Polygon); ok && len(pb) == 1 {
+			return ringsWithin(pa[0], pb[0], d)
+		}
+	}
+	ab, bb := a.Bound(), b.Bound()
+	if boxGap(ab, bb) > d {
+		return false
+	}
+	found := false
+	segments(a, func(p, q orb.Point) {
+		if found || boxGap(orb.Bound{Min: p, Max: p}.Extend(q), bb) > d {
+			return
+		}
+		segments(b, func(r, s orb.Point) {
+			if !found && SegmentSegment(p, q, r, s) <= d {
+				found = true
+			}
+		})
+	})
+	if found {
+		return true
+	}
+	// No boundaries within d: one may still lie inside the other.
+	if ab.Intersects(bb) {
+		return areal(b) && contains(b, firstPoint(a)) || areal(a) && contains(a, firstPoint(b))
+	}
+	return false
+}
+
+func firstPoint(g orb.Geometry) orb.Point {
+	var p orb.Point
+	got := false
+	segments(g, func(a, _ orb.Point) {
+		if !got {
+			p, got = a, true
+		}
+	})
+	return p
+}
+
+// ringsWithin is Within for two polygons without holes: plain loops and
+// squared distances, for the cluster search's hot path.
+func ringsWithin(a, b orb.Ring, d float64) bool {
+	d2 := d * d
+	// Corners first: neighbouring houses usually have a pair within d.
+	for _, p := range a {
+		for _, q := range b {
+			if dx, dy := p[0]-q[0], p[1]-q[1]; dx*dx+dy*dy <= d2 {
+				return true
+			}
+		}
+	}
+	for i := 1; i < len(a); i++ {
+		p, q := a[i-1], a[i]
+		for j := 1; j < len(b); j++ {
+			r, s := b[j-1], b[j]
+			if segSeg2(p, q, r, s) <= d2 {
+				return true
+			}
+		}
+	}
+	// Apart by more than d on every edge: inside each other, or apart.
+	return len(a) > 0 && len(b) > 0 && (planar.RingContains(b, a[0]) || planar.RingContains(a, b[0]))
+}
+
+// segSeg2 is the squared least distance between segments pq and rs.
+func segSeg2(p, q, r, s orb.Point) float64 {
+	if segmentsCross(p, q, r, s) {
+		return 0
+	}
+	return min(pointSeg2(p, r, s), pointSeg2(q, r, s), pointSeg2(r, p, q), pointSeg2(s, p, q))
+}
+
+func pointSeg2(p, a, b orb.Point) float64 {
+	dx, dy := b[0]-a[0], b[1]-a[1]
+	t := 0.0
+	if l2 := dx*dx + dy*dy; l2 > 0 {
+		t = max(0, min(1, ((p[0]-a[0])*dx+(p[1]-a[1])*dy)/l2))
+	}
+	x, y := a[0]+t*dx-p[0], a[1]+t*dy-p[1]
+	return x*x + y*y
+}

@@ -134,3 +134,25 @@ func BenchmarkIndexNearest8(b *testing.B) {
 		x.Nearest(p, 8, math.Inf(1), func(j int32) float64 { return Dist(p, ps[j]) })
 	}
 }
+
+func TestWithinAgreesWithDistance(t *testing.T) {
+	rng := rand.New(rand.NewSource(seed(t)))
+	poly := func() orb.Polygon {
+		c := orb.Point{rng.Float64() * 60, rng.Float64() * 60}
+		n := 3 + rng.Intn(4)
+		r := orb.Ring{}
+		for k := 0; k < n; k++ {
+			a := 2 * math.Pi * float64(k) / float64(n)
+			rr := 3 + rng.Float64()*8
+			r = append(r, orb.Point{c[0] + rr*math.Cos(a), c[1] + rr*math.Sin(a)})
+		}
+		return orb.Polygon{append(r, r[0])}
+	}
+	for i := 0; i < 20000; i++ {
+		a, b := poly(), poly()
+		d := rng.Float64() * 15
+		if got, want := Within(a, b, d), Distance(a, b) <= d; got != want {
+			t.Fatalf("Within(%v, %v, %g) = %v, Distance = %g", a, b, d, got, Distance(a, b))
+		}
+	}
+}

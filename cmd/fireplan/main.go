@@ -3,6 +3,7 @@
 //
 //	fireplan serve  [--addr :8080] [--db URL] [--config FILE] [--seed N] [--scale N]
 //	fireplan coverage [--minutes 5] [--format csv|geojson|json] [--db URL]
+//	fireplan clusters [--min-households 30] [--separation 6] [--format csv|geojson|json]
 //	fireplan hydrants gaps|proposals|stats [--count N] [--straight] [--format csv|geojson]
 //	fireplan import --db URL --sample [--schema NAME] [--seed N] [--scale N]
 //	fireplan version
@@ -39,6 +40,7 @@ const usage = `fireplan: fire-safety infrastructure planning for a county
 commands:
   serve     serve the web map, layers and analyses over HTTP
   coverage  response-time gaps (csv, geojson) or township summary (json)
+  clusters  rural house clusters of 30, 50, 100+ households (csv, geojson; json: ledger)
   hydrants  gaps | proposals [--count 20] | stats: hydrant spacing, protection and siting
   import    write the sample county into PostGIS
   version   print the version
@@ -56,6 +58,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return serve(ctx, args[1:], stderr, log)
 	case "coverage":
 		return coverageCmd(ctx, args[1:], stdout, stderr)
+	case "clusters":
+		return clustersCmd(ctx, args[1:], stdout, stderr)
 	case "hydrants":
 		return hydrantsCmd(ctx, args[1:], stdout, stderr)
 	case "import":

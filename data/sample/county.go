@@ -519,7 +519,7 @@ func (g *county) nearestOf(ps []orb.Point, i int) int {
 }
 
 func (g *county) makeVillage(t *township, vc orb.Point) {
-	households := 10 + int(290*math.Pow(g.rng.Float64(), 2.2))
+	households := 10 + int(290*math.Pow(g.rng.Float64(), 1.8))
 	vid := g.id("v")
 	// Access road from the nearest point of the network.
 	from := nearest(t.nodes, vc)
@@ -535,7 +535,7 @@ func (g *county) makeVillage(t *township, vc orb.Point) {
 	t.nodes = append(t.nodes, access...)
 
 	// Clusters of houses, each along a lane through its middle.
-	nc := 1 + households/90
+	nc := 1 + households/140
 	if nc > 4 {
 		nc = 4
 	}
@@ -571,11 +571,14 @@ func (g *county) makeVillage(t *township, vc orb.Point) {
 }
 
 // makeCluster builds about n households of houses around cc: wooden and tight
-// (3-5 m apart) or looser (5-15 m), with a lane along the middle. It returns
-// the households placed.
+// (3-5 m apart), ordinary (4-6.5 m) or a scattered hamlet (8-15 m), with a lane
+// along the middle. It returns the households placed.
 func (g *county) makeCluster(cc orb.Point, n int) int {
-	tight := g.rng.Float64() < 0.3
-	gap := g.between(5, 15)
+	tight := g.rng.Float64() < 0.4
+	gap := g.between(4, 6.5)
+	if !tight && g.rng.Float64() < 0.35 {
+		gap = g.between(8, 15) // scattered hamlet
+	}
 	laneW := fp(g.between(4.5, 6))
 	if tight {
 		gap = g.between(3, 5)
@@ -599,9 +602,12 @@ func (g *county) makeCluster(cc orb.Point, n int) int {
 	g.addRoad(lane, "residential", laneW, false, "", 60)
 	placed, households := 0, 0
 	for row := 0; placed < n; row++ {
-		y := cc[1] + 6 + h/2 + float64(row/2)*(h+gap)
+		// Houses line the lane a metre from its edge: a narrow lane does not
+		// stop a fire, a wide one may.
+		off := *laneW/2 + 1 + h/2 + float64(row/2)*(h+gap)
+		y := cc[1] + off
 		if row%2 == 1 {
-			y = cc[1] - 6 - h/2 - float64(row/2)*(h+gap)
+			y = cc[1] - off
 		}
 		for c := 0; c < cols && placed < n; c++ {
 			p := orb.Point{cc[0] - half + w/2 + float64(c)*(w+gap) + g.between(-gap/5, gap/5), y + g.between(-gap/5, gap/5)}
