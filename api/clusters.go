@@ -5,9 +5,11 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"fireplan/coverage"
+	"fireplan/data"
 
 	"github.com/paulmach/orb/geojson"
 )
@@ -21,6 +23,11 @@ func (s *Server) clusters(r *http.Request, extra ...string) (*coverage.Clusters,
 	if err != nil {
 		return nil, err
 	}
+	return s.clustersFor(snap, q)
+}
+
+// clustersFor reads the cluster parameters of q and returns the analysis.
+func (s *Server) clustersFor(snap *data.Snapshot, q url.Values) (*coverage.Clusters, error) {
 	p := coverage.DefaultClusterParams()
 	if v := q.Get("separation_m"); v != "" {
 		f, err := strconv.ParseFloat(v, 64)

@@ -32,6 +32,7 @@ type Server struct {
 	log    *slog.Logger
 	mux    *mux.Router
 	engine *coverage.Engine
+	tiles  *tileState
 }
 
 // New returns a server reading snapshots from store.
@@ -48,7 +49,7 @@ func New(store *data.Store, opts Options, log *slog.Logger) *Server {
 	if opts.Params.SpeedKmh == nil {
 		opts.Params = coverage.DefaultParams()
 	}
-	s := &Server{store: store, opts: opts, log: log, mux: mux.NewRouter(), engine: coverage.NewEngine()}
+	s := &Server{store: store, opts: opts, log: log, mux: mux.NewRouter(), engine: coverage.NewEngine(), tiles: newTileState()}
 	s.routes()
 	return s
 }
@@ -68,6 +69,9 @@ func (s *Server) routes() {
 	r.Handle("/api/hydrants/stats", s.handle(s.hydrantStats)).Methods(http.MethodGet)
 	r.Handle("/api/clusters", s.handle(s.clusterList)).Methods(http.MethodGet)
 	r.Handle("/api/clusters/ledger", s.handle(s.clusterLedger)).Methods(http.MethodGet)
+	r.Handle("/tiles", s.handle(s.tileIndex)).Methods(http.MethodGet)
+	r.Handle("/tiles/{layer}.json", s.handle(s.tileJSON)).Methods(http.MethodGet)
+	r.Handle("/tiles/{layer}/{z}/{x}/{y}.mvt", s.handle(s.tile)).Methods(http.MethodGet)
 	r.NotFoundHandler = s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return errorf(http.StatusNotFound, "no route %s", r.URL.Path)
 	})
