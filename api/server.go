@@ -87,8 +87,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r.WithContext(ctx))
 }
 
-// Router exposes the router so other packages (tiles, web) can mount routes.
-func (s *Server) Router() *mux.Router { return s.mux }
+// Mount serves the web map: its page at / and its files under /web/.
+func (s *Server) Mount(web http.Handler) {
+	s.mux.Handle("/", web).Methods(http.MethodGet, http.MethodHead)
+	s.mux.PathPrefix("/web/").Handler(web).Methods(http.MethodGet, http.MethodHead)
+}
 
 // Error is an error with an HTTP status and a message safe to show.
 type Error struct {

@@ -14,6 +14,7 @@ import (
 
 	"fireplan/api"
 	"fireplan/data"
+	"fireplan/web"
 )
 
 func serve(ctx context.Context, args []string, stderr io.Writer, log *slog.Logger) error {
@@ -51,9 +52,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer, log *slog.Logge
 		}
 	}()
 
+	handler := api.New(&store, api.Options{RequestTimeout: *timeout}, log)
+	handler.Mount(web.Handler())
 	srv := &http.Server{
 		Addr:              *addr,
-		Handler:           api.New(&store, api.Options{RequestTimeout: *timeout}, log),
+		Handler:           handler,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      *timeout + 10*time.Second,
