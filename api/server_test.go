@@ -22,7 +22,7 @@ var (
 )
 
 // testServer serves the sample county.
-func testServer(t *testing.T) *httptest.Server {
+func testServer(t testing.TB) *httptest.Server {
 	t.Helper()
 	sampleOnce.Do(func() {
 		sampleSnap = data.NewSnapshot(sample.Generate(sample.Options{Seed: sample.DefaultSeed}), "sample", nil)

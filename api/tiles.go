@@ -15,7 +15,6 @@ import (
 	"fireplan/tiles"
 
 	"github.com/gorilla/mux"
-	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 )
 
@@ -85,21 +84,16 @@ func tileLayerNames() []string {
 	return out
 }
 
-// viewSource serves a snapshot layer to the tiler.
-type viewSource struct {
-	v       data.View
-	minZoom func(data.Feature) int
-}
-
-func (s viewSource) Search(b orb.Bound, fn func(*tiles.Feature) bool) {
-	s.v.Search(b, func(i int32) bool {
-		f := s.v.Feature(int(i))
+// viewSet prepares a snapshot layer for the tiler over the layer's own index.
+func viewSet(v data.View, minZoom func(data.Feature) int) *tiles.Set {
+	return tiles.NewSet(v.Len(), func(i int) tiles.Feature {
+		f := v.Feature(i)
 		tf := tiles.Feature{ID: f.FeatureID(), Geom: f.Geometry(), Props: f.Properties()}
-		if s.minZoom != nil {
-			tf.MinZoom = s.minZoom(f)
+		if minZoom != nil {
+			tf.MinZoom = minZoom(f)
 		}
-		return fn(&tf)
-	})
+		return tf
+	}, v.Search)
 }
 
 // tileState holds what tiles share across requests: encoded tiles and the
@@ -113,7 +107,7 @@ type tileState struct {
 
 type collectionOnce struct {
 	once sync.Once
-	c    *tiles.Collection
+	c    *tiles.Set
 	err  error
 }
 
@@ -135,13 +129,10 @@ func canonical(q url.Values) string {
 	return b.String()
 }
 
-// tileLayer resolves a layer for a snapshot and query.
+// tileLayer resolves a layer for a snapshot and query: its prepared
+// features, built once per snapshot and parameter set.
 func (s *Server) tileLayer(spec *tileLayerSpec, snap *data.Snapshot, q url.Values) (tiles.Layer, error) {
 	l := tiles.Layer{Name: spec.name, Geometry: spec.geometry, Description: spec.description, MinZoom: spec.minZoom, MaxZoom: spec.maxZoom}
-	if spec.view != nil {
-		l.Source = viewSource{spec.view(snap), spec.minZoom1}
-		return l, nil
-	}
 	key := spec.name + "|" + canonical(q)
 	ts := s.tiles
 	ts.mu.Lock()
@@ -155,6 +146,10 @@ func (s *Server) tileLayer(spec *tileLayerSpec, snap *data.Snapshot, q url.Value
 	}
 	ts.mu.Unlock()
 	co.once.Do(func() {
+		if spec.view != nil { // base layers: prepared once per snapshot
+			co.c = viewSet(spec.view(snap), spec.minZoom1)
+			return
+		}
 		fs, err := spec.build(s, snap, q)
 		co.c, co.err = tiles.NewCollection(fs), err
 	})
@@ -206,6 +201,9 @@ func (s *Server) tile(w http.ResponseWriter, r *http.Request) error {
 		}
 		if b, err = tiles.Render(l, maptile.New(uint32(x), uint32(y), maptile.Zoom(z)), tiles.DefaultOptions); err != nil {
 			return err
+		}
+		if len(b) > 0 {
+			b = tiles.Gzip(b)
 		}
 		s.tiles.cache.Put(key, b)
 	}

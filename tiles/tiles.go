@@ -1,5 +1,5 @@
 // Package tiles encodes any indexed lon/lat features as Mapbox Vector Tiles
-// (orb's mvt and maptile): per-layer zoom range, clipping with a buffer,
+// (orb's maptile, clip and simplify; a direct protobuf writer): per-layer zoom range, clipping with a buffer,
 // simplification per zoom, points thinned and specks dropped at low zoom,
 // and a size cap that simplifies further rather than send a broken tile.
 // It knows nothing of what computed the features.
@@ -8,16 +8,16 @@ package tiles
 import (
 	"bytes"
 	"compress/gzip"
-	"fmt"
 	"math"
 	"sort"
+	"sync"
 
 	"fireplan/geo"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/mvt"
-	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/clip"
 	"github.com/paulmach/orb/maptile"
+	"github.com/paulmach/orb/planar"
 	"github.com/paulmach/orb/project"
 	"github.com/paulmach/orb/simplify"
 )
@@ -28,17 +28,12 @@ const (
 	Buffer = 64
 )
 
-// Feature is one feature of a tile layer.
+// Feature is one feature of a tile layer, as a caller describes it.
 type Feature struct {
 	ID      string
 	Geom    orb.Geometry // lon/lat
 	Props   map[string]any
 	MinZoom int // drawn from this zoom on (0: the layer's)
-}
-
-// Source yields a layer's features whose lon/lat box meets b.
-type Source interface {
-	Search(b orb.Bound, fn func(f *Feature) bool)
 }
 
 // Layer is a named tile layer.
@@ -48,31 +43,82 @@ type Layer struct {
 	Description string
 	MinZoom     int
 	MaxZoom     int // tiles exist to here; clients overzoom beyond
-	Source      Source
+	Source      *Set
 }
 
-// Collection is an in-memory Source over a slice of features.
-type Collection struct {
-	fs  []Feature
-	idx geo.Index
+// Set is a layer's features made ready for tiling once: ids, geometry,
+// minimum zooms, and every feature's properties (its id among them) as
+// pairs of indices into one dictionary of keys and encoded values. A tile
+// then builds no maps, sorts no keys and hashes no values; it only renumbers
+// the dictionary entries it uses.
+type Set struct {
+	ids     []string
+	geoms   []orb.Geometry
+	minZoom []int8
+	tagOff  []int32
+	tags    []uint32
+	keys    []string
+	vals    [][]byte
+	search  func(b orb.Bound, fn func(i int32) bool)
+	remaps  sync.Pool
 }
 
-// NewCollection indexes fs.
-func NewCollection(fs []Feature) *Collection {
-	c := &Collection{fs: fs}
-	for i := range fs {
-		c.idx.Insert(int32(i), fs[i].Geom.Bound())
+// NewSet prepares n features; search finds feature indices by lon/lat box
+// (a layer's existing index serves).
+func NewSet(n int, feature func(i int) Feature, search func(b orb.Bound, fn func(i int32) bool)) *Set {
+	s := &Set{ids: make([]string, n), geoms: make([]orb.Geometry, n), minZoom: make([]int8, n), tagOff: make([]int32, n+1), search: search}
+	keyIdx, valIdx := map[string]uint32{}, map[any]uint32{}
+	var sorted []string
+	for i := 0; i < n; i++ {
+		f := feature(i)
+		s.ids[i], s.geoms[i], s.minZoom[i] = f.ID, f.Geom, int8(f.MinZoom)
+		sorted = sorted[:0]
+		for k, v := range f.Props {
+			if v != nil && k != "id" {
+				sorted = append(sorted, k)
+			}
+		}
+		sort.Strings(sorted)
+		add := func(k string, v any) {
+			ki, ok := keyIdx[k]
+			if !ok {
+				ki = uint32(len(s.keys))
+				s.keys = append(s.keys, k)
+				keyIdx[k] = ki
+			}
+			v, enc, ok := encodeValue(v)
+			if !ok {
+				return
+			}
+			vi, seen := valIdx[v]
+			if !seen {
+				vi = uint32(len(s.vals))
+				s.vals = append(s.vals, enc)
+				valIdx[v] = vi
+			}
+			s.tags = append(s.tags, ki, vi)
+		}
+		add("id", f.ID)
+		for _, k := range sorted {
+			add(k, f.Props[k])
+		}
+		s.tagOff[i+1] = int32(len(s.tags))
 	}
-	return c
+	s.remaps.New = func() any { return newRemap(len(s.keys), len(s.vals)) }
+	return s
+}
+
+// NewCollection prepares fs with an R-tree of their own.
+func NewCollection(fs []Feature) *Set {
+	var idx geo.Index
+	for i := range fs {
+		idx.Insert(int32(i), fs[i].Geom.Bound())
+	}
+	return NewSet(len(fs), func(i int) Feature { return fs[i] }, idx.Search)
 }
 
 // Len returns the number of features.
-func (c *Collection) Len() int { return len(c.fs) }
-
-// Search implements Source.
-func (c *Collection) Search(b orb.Bound, fn func(f *Feature) bool) {
-	c.idx.Search(b, func(i int32) bool { return fn(&c.fs[i]) })
-}
+func (s *Set) Len() int { return len(s.ids) }
 
 // Options bound a tile's cost.
 type Options struct {
@@ -82,22 +128,23 @@ type Options struct {
 // DefaultOptions caps tiles at 500 KB, as map clients choke beyond.
 var DefaultOptions = Options{MaxBytes: 500 << 10}
 
-// Render encodes layer l's tile t, gzipped; nil when the tile is empty.
+// Render encodes layer l's tile t (plain MVT); nil when the tile is empty.
 func Render(l Layer, t maptile.Tile, o Options) ([]byte, error) {
 	if int(t.Z) < l.MinZoom || int(t.Z) > l.MaxZoom {
 		return nil, nil
 	}
-	var fs []*Feature
-	l.Source.Search(t.Bound(float64(Buffer)/Extent), func(f *Feature) bool {
-		if f.MinZoom <= int(t.Z) {
-			fs = append(fs, f)
+	set := l.Source
+	var fs []int32
+	set.search(t.Bound(float64(Buffer)/Extent), func(i int32) bool {
+		if int(set.minZoom[i]) <= int(t.Z) {
+			fs = append(fs, i)
 		}
 		return true
 	})
 	if len(fs) == 0 {
 		return nil, nil
 	}
-	sort.Slice(fs, func(i, j int) bool { return fs[i].ID < fs[j].ID }) // deterministic bytes
+	sort.Slice(fs, func(a, b int) bool { return set.ids[fs[a]] < set.ids[fs[b]] }) // deterministic bytes
 	// Below the layer's top zoom, simplify by half a pixel (of a 512 px
 	// tile) and drop what covers less than a pixel; each retry for size
 	// doubles both.
@@ -106,13 +153,13 @@ func Render(l Layer, t maptile.Tile, o Options) ([]byte, error) {
 		tol, speck = 0, 0
 	}
 	for attempt := 0; ; attempt++ {
-		b, n, err := encode(l.Name, fs, t, tol, speck, int(t.Z) < l.MaxZoom)
+		b, n, err := encode(l.Name, set, fs, t, tol, speck, int(t.Z) < l.MaxZoom)
 		if err != nil || n == 0 {
 			return nil, err
 		}
 		if len(b) <= o.MaxBytes || attempt == 6 {
 			if len(b) > o.MaxBytes { // still too big: keep the first features that fit
-				return fit(l.Name, fs, t, o.MaxBytes)
+				return fit(l.Name, set, fs, t, o.MaxBytes)
 			}
 			return b, nil
 		}
@@ -120,43 +167,101 @@ func Render(l Layer, t maptile.Tile, o Options) ([]byte, error) {
 	}
 }
 
-// encode builds and gzips one layer; it returns the bytes and the number of
+// encode builds one layer's tile; it returns the bytes and the number of
 // features kept.
-func encode(name string, fs []*Feature, t maptile.Tile, tol, speck float64, thin bool) ([]byte, int, error) {
-	fc := geojson.NewFeatureCollection()
-	for _, f := range fs {
-		gf := geojson.NewFeature(orb.Clone(f.Geom)) // ProjectToTile works in place
-		gf.Properties = make(geojson.Properties, len(f.Props)+1)
-		for k, v := range f.Props {
-			gf.Properties[k] = v
-		}
-		gf.Properties["id"] = f.ID
-		fc.Append(gf)
-	}
-	layer := mvt.NewLayer(name, fc)
+func encode(name string, set *Set, fs []int32, t maptile.Tile, tol, speck float64, thin bool) ([]byte, int, error) {
 	toTile := projector(t)
-	for _, f := range layer.Features {
-		f.Geometry = project.Geometry(f.Geometry, toTile)
-	}
-	if tol > 0 {
-		// Judge a feature's size whole, before clipping: the sliver of a
-		// big polygon in the buffer is not a speck.
-		layer.Simplify(simplify.DouglasPeucker(tol))
-		layer.RemoveEmpty(math.Sqrt(speck), speck)
-	}
-	layer.Clip(orb.Bound{Min: orb.Point{-Buffer, -Buffer}, Max: orb.Point{Extent + Buffer, Extent + Buffer}})
-	layer.RemoveEmpty(1e-9, 1e-9) // what clipping to the grid left without length or area
+	box := orb.Bound{Min: orb.Point{-Buffer, -Buffer}, Max: orb.Point{Extent + Buffer, Extent + Buffer}}
+	enc := newLayerEncoder(name, set)
+	defer enc.release()
+	dp := simplify.DouglasPeucker(tol)
+	cell := 8 * math.Max(1, tol/4)
+	var seen map[[2]int32]bool
 	if thin {
-		thinPoints(layer, 8*math.Max(1, tol/4))
+		seen = map[[2]int32]bool{}
 	}
-	if len(layer.Features) == 0 {
+	for _, f := range fs {
+		g := projectCopy(set.geoms[f], toTile)
+		dim := g.Dimensions()
+		if tol > 0 && dim > 0 {
+			// Judge a feature's size whole, before clipping: the sliver of a
+			// big polygon in the buffer is not a speck.
+			g = dp.Simplify(g)
+			if g == nil || tooSmall(g, dim, speck) {
+				continue
+			}
+		}
+		if b := g.Bound(); !box.Contains(b.Min) || !box.Contains(b.Max) {
+			if g = clip.Geometry(box, g); g == nil {
+				continue
+			}
+		}
+		if dim > 0 && tooSmall(g, dim, 1e-9) { // what clipping to the grid left without length or area
+			continue
+		}
+		if p, ok := g.(orb.Point); ok && thin {
+			// One point per cell, the first in id order: low zooms show where
+			// points are without drawing them all.
+			k := [2]int32{int32(math.Floor(p[0] / cell)), int32(math.Floor(p[1] / cell))}
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+		}
+		enc.add(g, set.tags[set.tagOff[f]:set.tagOff[f+1]])
+	}
+	if enc.n == 0 {
 		return nil, 0, nil
 	}
-	b, err := mvt.MarshalGzipped(mvt.Layers{layer})
-	if err != nil {
-		return nil, 0, fmt.Errorf("tile %s %d/%d/%d: %w", name, t.Z, t.X, t.Y, err)
+	return enc.tile(), enc.n, nil
+}
+
+func tooSmall(g orb.Geometry, dim int, limit float64) bool {
+	if dim == 1 {
+		return planar.Length(g) < math.Sqrt(limit)
 	}
-	return b, len(layer.Features), nil
+	return planar.Area(g) < limit
+}
+
+// projectCopy returns g in tile units, as a new geometry.
+func projectCopy(g orb.Geometry, f orb.Projection) orb.Geometry {
+	pts := func(ps []orb.Point) []orb.Point {
+		out := make([]orb.Point, len(ps))
+		for i, p := range ps {
+			out[i] = f(p)
+		}
+		return out
+	}
+	poly := func(p orb.Polygon) orb.Polygon {
+		out := make(orb.Polygon, len(p))
+		for i, r := range p {
+			out[i] = pts(r)
+		}
+		return out
+	}
+	switch g := g.(type) {
+	case orb.Point:
+		return f(g)
+	case orb.MultiPoint:
+		return orb.MultiPoint(pts(g))
+	case orb.LineString:
+		return orb.LineString(pts(g))
+	case orb.MultiLineString:
+		out := make(orb.MultiLineString, len(g))
+		for i, l := range g {
+			out[i] = pts(l)
+		}
+		return out
+	case orb.Polygon:
+		return poly(g)
+	case orb.MultiPolygon:
+		out := make(orb.MultiPolygon, len(g))
+		for i, p := range g {
+			out[i] = poly(p)
+		}
+		return out
+	}
+	return project.Geometry(orb.Clone(g), f)
 }
 
 // projector maps lon/lat to tile units of t, rounded to the nearest unit as
@@ -173,31 +278,13 @@ func projector(t maptile.Tile) orb.Projection {
 	}
 }
 
-// thinPoints keeps one point per cell of the given size (tile units), the
-// first in id order, so low zooms show where points are without drawing all.
-func thinPoints(l *mvt.Layer, cell float64) {
-	seen := map[[2]int32]bool{}
-	kept := l.Features[:0]
-	for _, f := range l.Features {
-		if p, ok := f.Geometry.(orb.Point); ok {
-			k := [2]int32{int32(math.Floor(p[0] / cell)), int32(math.Floor(p[1] / cell))}
-			if seen[k] {
-				continue
-			}
-			seen[k] = true
-		}
-		kept = append(kept, f)
-	}
-	l.Features = kept
-}
-
 // fit keeps the longest prefix of features whose tile fits max bytes.
-func fit(name string, fs []*Feature, t maptile.Tile, max int) ([]byte, error) {
+func fit(name string, set *Set, fs []int32, t maptile.Tile, max int) ([]byte, error) {
 	lo, hi := 0, len(fs)
 	var best []byte
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
-		b, _, err := encode(name, fs[:mid], t, 32, 4096, true)
+		b, _, err := encode(name, set, fs[:mid], t, 32, 4096, true)
 		if err != nil {
 			return nil, err
 		}
@@ -208,6 +295,23 @@ func fit(name string, fs []*Feature, t maptile.Tile, max int) ([]byte, error) {
 		}
 	}
 	return best, nil
+}
+
+var gzipPool = sync.Pool{New: func() any {
+	w, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
+	return w
+}}
+
+// Gzip compresses a tile at the fastest level: tiles are small and many,
+// and the default level spends twice the time for a few per cent.
+func Gzip(b []byte) []byte {
+	var out bytes.Buffer
+	w := gzipPool.Get().(*gzip.Writer)
+	w.Reset(&out)
+	w.Write(b)
+	w.Close()
+	gzipPool.Put(w)
+	return out.Bytes()
 }
 
 // Gunzip returns the plain tile for clients that do not take gzip.

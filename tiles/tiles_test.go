@@ -1,0 +1,84 @@
+package tiles
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/maptile"
+)
+
+// grid returns n x n small squares and a point in each, around lon/lat c.
+func grid(c orb.Point, n int) []Feature {
+	var fs []Feature
+	d := 0.0004
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			x, y := c[0]+float64(i)*d, c[1]+float64(j)*d
+			sq := orb.Polygon{{{x, y}, {x + d/2, y}, {x + d/2, y + d/2}, {x, y + d/2}, {x, y}}}
+			fs = append(fs, Feature{ID: fmt.Sprintf("sq%03d-%03d", i, j), Geom: sq, Props: map[string]any{"i": i, "name": "方块", "w": 1.5, "ok": j%2 == 0, "none": nil}})
+			fs = append(fs, Feature{ID: fmt.Sprintf("pt%03d-%03d", i, j), Geom: orb.Point{x, y}, Props: map[string]any{"i": i}})
+		}
+	}
+	return fs
+}
+
+func TestRenderDecodesWithPropertiesAndIsDeterministic(t *testing.T) {
+	c := orb.Point{111.46, 27.23}
+	l := Layer{Name: "test", MinZoom: 10, MaxZoom: 16, Source: NewCollection(grid(c, 10))}
+	tile := maptile.At(orb.Point{c[0] + 0.001, c[1] + 0.001}, 16)
+	b, err := Render(l, tile, DefaultOptions)
+	if err != nil || len(b) == 0 {
+		t.Fatalf("render: %d bytes, %v", len(b), err)
+	}
+	again, _ := Render(l, tile, DefaultOptions)
+	if !bytes.Equal(b, again) {
+		t.Fatal("the same tile rendered twice differs")
+	}
+	ls, err := mvt.Unmarshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ls) != 1 || ls[0].Name != "test" || ls[0].Extent != Extent || len(ls[0].Features) == 0 {
+		t.Fatalf("layers %+v", ls)
+	}
+	for _, f := range ls[0].Features {
+		p := f.Properties
+		if _, ok := p["none"]; ok {
+			t.Fatal("a null property was encoded")
+		}
+		if p["id"] == nil {
+			t.Fatalf("feature without id: %v", p)
+		}
+		if p["id"].(string)[:2] == "sq" && (p["name"] != "方块" || p["w"] != 1.5 || p["ok"] == nil) {
+			t.Fatalf("square properties %v", p)
+		}
+	}
+	if b, _ := Render(l, maptile.At(c, 9), DefaultOptions); b != nil {
+		t.Fatal("a tile below the layer's zooms must be empty")
+	}
+}
+
+func TestOversizedTilesAreSimplifiedNotBroken(t *testing.T) {
+	c := orb.Point{111.46, 27.23}
+	// A wiggly line of 20,000 vertices and a crowd of points.
+	var line orb.LineString
+	for i := 0; i < 20000; i++ {
+		a := float64(i) / 20000
+		line = append(line, orb.Point{c[0] + 0.05*a, c[1] + 0.002*math.Sin(a*400)})
+	}
+	fs := append(grid(c, 60), Feature{ID: "line", Geom: line})
+	l := Layer{Name: "big", MinZoom: 0, MaxZoom: 16, Source: NewCollection(fs)}
+	tile := maptile.At(orb.Point{c[0] + 0.01, c[1]}, 13)
+	full, _ := Render(l, tile, Options{MaxBytes: 1 << 30})
+	capped, err := Render(l, tile, Options{MaxBytes: 8 << 10})
+	if err != nil || len(capped) == 0 || len(capped) > 8<<10 || len(capped) >= len(full) {
+		t.Fatalf("capped tile %d bytes (full %d): %v", len(capped), len(full), err)
+	}
+	if _, err := mvt.Unmarshal(capped); err != nil {
+		t.Fatalf("capped tile does not decode: %v", err)
+	}
+}
