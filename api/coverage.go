@@ -95,7 +95,7 @@ func (s *Server) response(r *http.Request, extra ...string) (*coverage.Response,
 }
 
 func (s *Server) coverageSummary(w http.ResponseWriter, r *http.Request) error {
-	res, q, err := s.response(r)
+	res, q, err := s.response(r, "by")
 	if err != nil {
 		return err
 	}
@@ -103,10 +103,18 @@ func (s *Server) coverageSummary(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	rows, key := res.Summary(minutes), "townships"
+	switch q.Get("by") {
+	case "", "township":
+	case "village":
+		rows, key = res.VillageSummary(minutes), "villages"
+	default:
+		return errorf(http.StatusBadRequest, "by must be township or village")
+	}
 	return writeJSON(w, http.StatusOK, map[string]any{
 		"version":    res.Snap.Version,
 		"minutes":    minutes,
-		"townships":  res.Summary(minutes),
+		key:          rows,
 		"stations":   len(res.Starts),
 		"problems":   res.Problems,
 		"graph":      res.Graph.Report,

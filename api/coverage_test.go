@@ -30,6 +30,26 @@ func TestCoverageEndpoints(t *testing.T) {
 		t.Fatalf("coverage not monotone in the target: %v of %d", county.Covered, county.Households)
 	}
 
+	var byVillage struct {
+		Villages []struct {
+			Households int            `json:"households"`
+			Covered    map[string]int `json:"covered"`
+		} `json:"villages"`
+	}
+	if code := get(t, srv, "/api/coverage?minutes=8&by=village", &byVillage); code != 200 || len(byVillage.Villages) != sampleSnap.Villages.Len() {
+		t.Fatalf("by=village: status %d, %d rows", code, len(byVillage.Villages))
+	}
+	vh := 0
+	for _, v := range byVillage.Villages {
+		vh += v.Households
+		if v.Covered["8"] > v.Households {
+			t.Fatalf("village row %+v covers more than it holds", v)
+		}
+	}
+	if vh == 0 || vh >= county.Households {
+		t.Fatalf("villages hold %d of the county's %d households", vh, county.Households)
+	}
+
 	var gaps geojson.FeatureCollection
 	if code := get(t, srv, "/api/coverage/gaps?minutes=5", &gaps); code != 200 || len(gaps.Features) == 0 {
 		t.Fatalf("gaps: status %d, %d features", code, len(gaps.Features))
@@ -66,7 +86,7 @@ func TestCoverageEndpoints(t *testing.T) {
 	for _, tc := range []string{
 		"/api/coverage/buildings", "/api/coverage?minutes=0", "/api/coverage?minutes=5,abc", "/api/coverage?minutes=500",
 		"/api/coverage/gaps?minutes=5,8", "/api/coverage/gaps?format=xlsx", "/api/coverage?truck_width_m=-1",
-		"/api/coverage?speed=1",
+		"/api/coverage?speed=1", "/api/coverage?by=street",
 	} {
 		var e map[string]any
 		if code := get(t, srv, tc, &e); code != 400 || e["error"] == nil {

@@ -53,6 +53,25 @@ func (r *Response) Summary(targets []float64) []AreaSummary {
 	return rows
 }
 
+// VillageSummary returns households covered at each target per village
+// (by the buildings inside it), in village order.
+func (r *Response) VillageSummary(targets []float64) []AreaSummary {
+	s := r.Snap
+	rows := make([]AreaSummary, s.Villages.Len())
+	for i, v := range s.Villages.Items {
+		rows[i] = newSummary(v.ID, v.Name, targets)
+	}
+	for i, b := range s.Buildings.Items {
+		if k := r.Member.Village[i]; k >= 0 {
+			rows[k].add(r.Buildings[i], b.Households, targets)
+		}
+	}
+	for i := range rows {
+		rows[i].finish(targets)
+	}
+	return rows
+}
+
 func newSummary(id, name string, targets []float64) AreaSummary {
 	a := AreaSummary{ID: id, Name: name, Covered: map[string]int{}, Share: map[string]float64{}}
 	for _, m := range targets {

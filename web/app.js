@@ -5,7 +5,7 @@ const T = {
   zh: {
     title: "消防规划图", target: "响应目标", min: "分钟", downloads: "下载",
     isochrones: "到场时间范围", coverageGaps: "未覆盖村庄/老旧小区", hydrantGaps: "消火栓缺口",
-    proposals: "建议新增消火栓", clusters: "连片村寨（30户以上）",
+    proposals: "建议新增消火栓", proposals20: "今年20处建议点位", clusters: "连片村寨（30户以上）",
     working: "完好消火栓", broken: "损坏消火栓", station: "消防站", road: "道路", narrow: "过窄道路(<4米)",
     building: "建筑", wood: "木结构建筑", district: "老旧小区", builtup: "建成区", village: "行政村", township: "乡镇",
     tier100: "100户以上", tier50: "50–99户", tier30: "30–49户", streetGap: "保护盲区街道", spacing: "间距超标",
@@ -14,7 +14,7 @@ const T = {
   en: {
     title: "Fire-safety planning map", target: "Response target", min: "min", downloads: "Downloads",
     isochrones: "Reached within target", coverageGaps: "Uncovered villages / districts", hydrantGaps: "Hydrant gaps",
-    proposals: "Proposed hydrants", clusters: "House clusters (30+ households)",
+    proposals: "Proposed hydrants", proposals20: "This year's 20 sites", clusters: "House clusters (30+ households)",
     working: "Hydrant, working", broken: "Hydrant, broken", station: "Fire station", road: "Road", narrow: "Road too narrow (<4 m)",
     building: "Building", wood: "Wooden building", district: "Old district", builtup: "Built-up area", village: "Village", township: "Township",
     tier100: "100+ households", tier50: "50–99", tier30: "30–49", streetGap: "Unprotected street", spacing: "Spacing gap",
@@ -32,7 +32,8 @@ const analyses = [
   { id: "hydrant_gaps", label: "hydrantGaps", on: false, layers: ["hgaps-line", "hgaps-point"],
     downloads: () => [["/api/hydrants/gaps", "GeoJSON"], ["/api/hydrants/gaps?format=csv", "CSV"]] },
   { id: "hydrant_proposals", label: "proposals", on: true, layers: ["proposals"],
-    downloads: () => [["/api/hydrants/proposals?count=20", "GeoJSON"], ["/api/hydrants/proposals?count=20&format=csv", "CSV"]] },
+    downloads: () => [["/api/hydrants/proposals?count=20", "GeoJSON (20)"], ["/api/hydrants/proposals", "GeoJSON"],
+      ["/api/hydrants/proposals?format=csv", "CSV"]] },
   { id: "clusters", label: "clusters", on: true, layers: ["clusters-fill", "clusters-line"],
     downloads: () => [["/api/clusters?min_households=30", "GeoJSON"], ["/api/clusters?min_households=30&format=csv", "CSV"]] },
 ];
@@ -46,7 +47,7 @@ function sources(index, minutes) {
     const params = {
       coverage_isochrones: "?minutes=5,8,15",
       coverage_gaps: `?minutes=${minutes}`,
-      hydrant_proposals: "?count=20",
+      hydrant_proposals: "?count=0",
       clusters: "?min_households=30",
     }[l.name] || "";
     out[l.name] = { type: "vector", tiles: [`${location.origin}/tiles/${l.name}/{z}/{x}/{y}.mvt${params}`],
@@ -90,9 +91,11 @@ function layers(minutes) {
     L("hydrants", "hydrants", "circle", {
       "circle-color": ["match", ["get", "status"], "working", "#2b83ba", "broken", "#d7191c", "#999999"],
       "circle-radius": ["interpolate", ["linear"], ["zoom"], 12, 2, 16, 5], "circle-stroke-color": "#fff", "circle-stroke-width": 1 }),
+    // This year's 20 sites stand out; the rest of the plan is paler.
     L("proposals", "hydrant_proposals", "circle", {
-      "circle-color": "#00c2c2", "circle-radius": ["interpolate", ["linear"], ["zoom"], 10, 3, 16, 8],
-      "circle-stroke-color": "#004d4d", "circle-stroke-width": 2 }),
+      "circle-color": ["case", ["<=", ["get", "rank"], 20], "#00c2c2", "#a6e3e3"],
+      "circle-radius": ["interpolate", ["linear"], ["zoom"], 10, ["case", ["<=", ["get", "rank"], 20], 4, 2], 16, 8],
+      "circle-stroke-color": "#004d4d", "circle-stroke-width": ["case", ["<=", ["get", "rank"], 20], 2, 0.5] }),
     L("stations", "stations", "circle", {
       "circle-color": "#b30000", "circle-radius": ["interpolate", ["linear"], ["zoom"], 8, 4, 16, 9],
       "circle-stroke-color": "#fff", "circle-stroke-width": 2 }),
@@ -101,7 +104,7 @@ function layers(minutes) {
 
 function legend() {
   const items = [
-    ["#2b83ba", "working"], ["#d7191c", "broken"], ["#b30000", "station"], ["#00c2c2", "proposals"],
+    ["#2b83ba", "working"], ["#d7191c", "broken"], ["#b30000", "station"], ["#00c2c2", "proposals20"], ["#a6e3e3", "proposals"],
     ["#ffffff", "road"], ["#c0392b", "narrow"], ["#c9b8a6", "building"], ["#a0522d", "wood"], ["#d7b5d8", "district"],
     ["#e6d3c3", "builtup"], ["#1a9850", "isochrones"], ["#d7191c", "coverageGaps"], ["#b30000", "tier100"],
     ["#e34a33", "tier50"], ["#fc8d59", "tier30"], ["#e7298a", "streetGap"], ["#ff7f00", "spacing"],
