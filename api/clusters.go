@@ -138,16 +138,8 @@ func (s *Server) clusterList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	switch q.Get("format") {
-	case "", "geojson":
-		w.Header().Set("Content-Type", "application/geo+json")
-		return writeJSONBody(w, ClustersGeoJSON(c, minHH))
-	case "csv":
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="clusters.csv"`)
-		return WriteClustersCSV(w, c, minHH)
-	}
-	return errorf(http.StatusBadRequest, "format must be geojson or csv")
+	return writeAs(w, q.Get("format"), "clusters.csv", func() any { return ClustersGeoJSON(c, minHH) },
+		func(w io.Writer) error { return WriteClustersCSV(w, c, minHH) })
 }
 
 func (s *Server) clusterLedger(w http.ResponseWriter, r *http.Request) error {

@@ -83,15 +83,8 @@ func (s *Server) response(r *http.Request, extra ...string) (*coverage.Response,
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := s.coverageParams(q)
-	if err != nil {
-		return nil, nil, err
-	}
-	res, err := s.engine.Response(snap, p)
-	if err != nil {
-		return nil, nil, errorf(http.StatusBadRequest, "%v", err)
-	}
-	return res, q, nil
+	res, err := s.engineResponse(snap, q)
+	return res, q, err
 }
 
 func (s *Server) coverageSummary(w http.ResponseWriter, r *http.Request) error {
@@ -140,20 +133,8 @@ func (s *Server) coverageGaps(w http.ResponseWriter, r *http.Request) error {
 		return errorf(http.StatusBadRequest, "gaps take one target: minutes=5")
 	}
 	gaps := res.Gaps(minutes[0])
-	switch q.Get("format") {
-	case "", "geojson":
-		w.Header().Set("Content-Type", "application/geo+json")
-		return writeJSONBody(w, GapsGeoJSON(gaps, minutes[0]))
-	case "csv":
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="coverage-gaps-%gmin.csv"`, minutes[0]))
-		return WriteGapsCSV(w, gaps)
-	}
-	return errorf(http.StatusBadRequest, "format must be geojson or csv")
-}
-
-func writeJSONBody(w http.ResponseWriter, v any) error {
-	return writeJSON(w, http.StatusOK, v)
+	return writeAs(w, q.Get("format"), fmt.Sprintf("coverage-gaps-%gmin.csv", minutes[0]),
+		func() any { return GapsGeoJSON(gaps, minutes[0]) }, func(w io.Writer) error { return WriteGapsCSV(w, gaps) })
 }
 
 func secondsOrNil(s float64) any {
@@ -232,7 +213,7 @@ func (s *Server) coverageIsochrones(w http.ResponseWriter, r *http.Request) erro
 		isos = kept
 	}
 	w.Header().Set("Content-Type", "application/geo+json")
-	return writeJSONBody(w, IsochronesGeoJSON(isos, func(i int32) string { return res.Snap.Stations.Items[i].Name }))
+	return writeJSON(w, http.StatusOK, IsochronesGeoJSON(isos, func(i int32) string { return res.Snap.Stations.Items[i].Name }))
 }
 
 // coverageBuildings lists buildings in a bbox with their arrival time and
@@ -242,28 +223,10 @@ func (s *Server) coverageBuildings(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	limit, err := intParam(q, "limit", s.opts.DefaultItems, s.opts.MaxItems)
+	hits, matched, err := s.page(q, res.Snap.Buildings, true)
 	if err != nil {
 		return err
 	}
-	offset, err := intParam(q, "offset", 0, 1<<30)
-	if err != nil {
-		return err
-	}
-	bb := q.Get("bbox")
-	if bb == "" {
-		return errorf(http.StatusBadRequest, "bbox is required")
-	}
-	b, err := parseBBox(bb)
-	if err != nil {
-		return err
-	}
-	var hits []int32
-	res.Snap.Buildings.Search(b, func(i int32) bool { hits = append(hits, i); return true })
-	sort.Slice(hits, func(a, b int) bool { return hits[a] < hits[b] })
-	matched := len(hits)
-	hits = hits[min(offset, len(hits)):]
-	hits = hits[:min(limit, len(hits))]
 	fc := geojson.NewFeatureCollection()
 	for _, i := range hits {
 		bd := res.Snap.Buildings.Items[i]
@@ -280,5 +243,5 @@ func (s *Server) coverageBuildings(w http.ResponseWriter, r *http.Request) error
 	}
 	fc.ExtraMembers = geojson.Properties{"numberMatched": matched, "numberReturned": len(hits)}
 	w.Header().Set("Content-Type", "application/geo+json")
-	return writeJSONBody(w, fc)
+	return writeJSON(w, http.StatusOK, fc)
 }

@@ -59,15 +59,8 @@ func (s *Server) hydrants(r *http.Request, extra ...string) (*coverage.Hydrants,
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := hydrantParams(q)
-	if err != nil {
-		return nil, nil, err
-	}
-	h, err := s.engine.Hydrants(snap, p)
-	if err != nil {
-		return nil, nil, errorf(http.StatusBadRequest, "%v", err)
-	}
-	return h, q, nil
+	h, err := s.engineHydrants(snap, q)
+	return h, q, err
 }
 
 func lonlat(h *coverage.Hydrants, g orb.Geometry) orb.Geometry { return h.Snap.Proj.InverseGeometry(g) }
@@ -186,16 +179,8 @@ func (s *Server) hydrantGaps(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	switch q.Get("format") {
-	case "", "geojson":
-		w.Header().Set("Content-Type", "application/geo+json")
-		return writeJSONBody(w, HydrantGapsGeoJSON(h))
-	case "csv":
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="hydrant-gaps.csv"`)
-		return WriteHydrantGapsCSV(w, h)
-	}
-	return errorf(http.StatusBadRequest, "format must be geojson or csv")
+	return writeAs(w, q.Get("format"), "hydrant-gaps.csv", func() any { return HydrantGapsGeoJSON(h) },
+		func(w io.Writer) error { return WriteHydrantGapsCSV(w, h) })
 }
 
 func (s *Server) hydrantProposals(w http.ResponseWriter, r *http.Request) error {
@@ -208,19 +193,12 @@ func (s *Server) hydrantProposals(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	sites := Proposals(h, count)
-	switch q.Get("format") {
-	case "", "geojson":
+	return writeAs(w, q.Get("format"), "hydrant-proposals.csv", func() any {
 		fc := ProposalsGeoJSON(h, sites)
 		plan := h.Plan()
 		fc.ExtraMembers = geojson.Properties{"plan_size": len(plan.Sites), "uncoverable": plan.Uncoverable, "count": len(sites)}
-		w.Header().Set("Content-Type", "application/geo+json")
-		return writeJSONBody(w, fc)
-	case "csv":
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="hydrant-proposals.csv"`)
-		return WriteProposalsCSV(w, h, sites)
-	}
-	return errorf(http.StatusBadRequest, "format must be geojson or csv")
+		return fc
+	}, func(w io.Writer) error { return WriteProposalsCSV(w, h, sites) })
 }
 
 func (s *Server) hydrantStats(w http.ResponseWriter, r *http.Request) error {

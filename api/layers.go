@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"sort"
@@ -122,23 +123,39 @@ func (s *Server) items(w http.ResponseWriter, r *http.Request) error {
 	if err := checkParams(q, "bbox", "limit", "offset"); err != nil {
 		return err
 	}
-	limit, err := intParam(q, "limit", s.opts.DefaultItems, s.opts.MaxItems)
+	hits, matched, err := s.page(q, v, false)
 	if err != nil {
 		return err
+	}
+	w.Header().Set("ETag", fmt.Sprintf(`"v%d"`, snap.Version))
+	w.Header().Set("Cache-Control", "no-cache")
+	return writeFeatures(w, hits, v.Feature, map[string]any{"numberMatched": matched, "numberReturned": len(hits)})
+}
+
+// page finds a layer's items in the request's bbox (all without one,
+// unless required) and returns the page limit and offset ask for, in item
+// order so pages are stable, with the number matched.
+func (s *Server) page(q url.Values, v data.View, bboxRequired bool) ([]int32, int, error) {
+	limit, err := intParam(q, "limit", s.opts.DefaultItems, s.opts.MaxItems)
+	if err != nil {
+		return nil, 0, err
 	}
 	offset, err := intParam(q, "offset", 0, 1<<30)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	var hits []int32
-	if bb := q.Get("bbox"); bb != "" {
+	switch bb := q.Get("bbox"); {
+	case bb != "":
 		b, err := parseBBox(bb)
 		if err != nil {
-			return err
+			return nil, 0, err
 		}
 		v.Search(b, func(i int32) bool { hits = append(hits, i); return true })
-		sort.Slice(hits, func(a, b int) bool { return hits[a] < hits[b] }) // stable pages
-	} else {
+		sort.Slice(hits, func(a, b int) bool { return hits[a] < hits[b] })
+	case bboxRequired:
+		return nil, 0, errorf(http.StatusBadRequest, "bbox is required")
+	default:
 		hits = make([]int32, v.Len())
 		for i := range hits {
 			hits[i] = int32(i)
@@ -146,10 +163,7 @@ func (s *Server) items(w http.ResponseWriter, r *http.Request) error {
 	}
 	matched := len(hits)
 	hits = hits[min(offset, len(hits)):]
-	hits = hits[:min(limit, len(hits))]
-	w.Header().Set("ETag", fmt.Sprintf(`"v%d"`, snap.Version))
-	w.Header().Set("Cache-Control", "no-cache")
-	return writeFeatures(w, hits, v.Feature, map[string]any{"numberMatched": matched, "numberReturned": len(hits)})
+	return hits[:min(limit, len(hits))], matched, nil
 }
 
 // writeFeatures streams a FeatureCollection feature by feature.
@@ -190,4 +204,19 @@ func writeFeatures(w http.ResponseWriter, idx []int32, feature func(int) data.Fe
 		return nil
 	}
 	return nil
+}
+
+// writeAs answers in the format the request names: GeoJSON (the default)
+// or CSV as a download named file.
+func writeAs(w http.ResponseWriter, format, file string, geo func() any, csv func(io.Writer) error) error {
+	switch format {
+	case "", "geojson":
+		w.Header().Set("Content-Type", "application/geo+json")
+		return writeJSON(w, http.StatusOK, geo())
+	case "csv":
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename=%q`, file))
+		return csv(w)
+	}
+	return errorf(http.StatusBadRequest, "format must be geojson or csv")
 }

@@ -15,6 +15,7 @@ import (
 	"fireplan/tiles"
 
 	"github.com/gorilla/mux"
+	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
 )
 
@@ -301,7 +302,11 @@ func (s *Server) engineResponse(snap *data.Snapshot, q url.Values) (*coverage.Re
 	if err != nil {
 		return nil, err
 	}
-	return s.engine.Response(snap, p)
+	res, err := s.engine.Response(snap, p)
+	if err != nil {
+		return nil, errorf(http.StatusBadRequest, "%v", err)
+	}
+	return res, nil
 }
 
 func buildCoverageGaps(s *Server, snap *data.Snapshot, q url.Values) ([]tiles.Feature, error) {
@@ -313,11 +318,20 @@ func buildCoverageGaps(s *Server, snap *data.Snapshot, q url.Values) ([]tiles.Fe
 	if err != nil {
 		return nil, err
 	}
-	var fs []tiles.Feature
-	for _, f := range GapsGeoJSON(res.Gaps(minutes[0]), minutes[0]).Features {
-		fs = append(fs, tiles.Feature{ID: f.ID.(string), Geom: f.Geometry, Props: f.Properties})
+	return fromGeoJSON(GapsGeoJSON(res.Gaps(minutes[0]), minutes[0])), nil
+}
+
+// fromGeoJSON turns an analysis' features, as its endpoint serves them,
+// into tile features; drop names properties the map has no use for.
+func fromGeoJSON(fc *geojson.FeatureCollection, drop ...string) []tiles.Feature {
+	fs := make([]tiles.Feature, 0, len(fc.Features))
+	for _, f := range fc.Features {
+		for _, k := range drop {
+			delete(f.Properties, k)
+		}
+		fs = append(fs, tiles.Feature{ID: fmt.Sprint(f.ID), Geom: f.Geometry, Props: f.Properties})
 	}
-	return fs, nil
+	return fs
 }
 
 func (s *Server) engineHydrants(snap *data.Snapshot, q url.Values) (*coverage.Hydrants, error) {
@@ -325,7 +339,11 @@ func (s *Server) engineHydrants(snap *data.Snapshot, q url.Values) (*coverage.Hy
 	if err != nil {
 		return nil, err
 	}
-	return s.engine.Hydrants(snap, p)
+	h, err := s.engine.Hydrants(snap, p)
+	if err != nil {
+		return nil, errorf(http.StatusBadRequest, "%v", err)
+	}
+	return h, nil
 }
 
 func buildHydrantGaps(s *Server, snap *data.Snapshot, q url.Values) ([]tiles.Feature, error) {
@@ -333,11 +351,7 @@ func buildHydrantGaps(s *Server, snap *data.Snapshot, q url.Values) ([]tiles.Fea
 	if err != nil {
 		return nil, err
 	}
-	var fs []tiles.Feature
-	for _, f := range HydrantGapsGeoJSON(h).Features {
-		fs = append(fs, tiles.Feature{ID: f.ID.(string), Geom: f.Geometry, Props: f.Properties})
-	}
-	return fs, nil
+	return fromGeoJSON(HydrantGapsGeoJSON(h)), nil
 }
 
 func buildProposals(s *Server, snap *data.Snapshot, q url.Values) ([]tiles.Feature, error) {
@@ -365,11 +379,5 @@ func buildClusters(s *Server, snap *data.Snapshot, q url.Values) ([]tiles.Featur
 	if err != nil {
 		return nil, err
 	}
-	var fs []tiles.Feature
-	for _, f := range ClustersGeoJSON(c, minHH).Features {
-		props := f.Properties
-		delete(props, "centroid")
-		fs = append(fs, tiles.Feature{ID: f.ID.(string), Geom: f.Geometry, Props: props})
-	}
-	return fs, nil
+	return fromGeoJSON(ClustersGeoJSON(c, minHH), "centroid"), nil
 }
