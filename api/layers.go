@@ -17,8 +17,6 @@ import (
 	"github.com/paulmach/orb/geojson"
 )
 
-func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
-
 type layerInfo struct {
 	Name     string         `json:"name"`
 	Geometry string         `json:"geometry"`

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"fireplan/coverage"
@@ -102,7 +104,7 @@ type Error struct {
 func (e *Error) Error() string { return e.Msg }
 
 func errorf(status int, format string, args ...any) error {
-	return &Error{Status: status, Msg: sprintf(format, args...)}
+	return &Error{Status: status, Msg: fmt.Sprintf(format, args...)}
 }
 
 type handlerFunc func(http.ResponseWriter, *http.Request) error
@@ -111,7 +113,14 @@ type handlerFunc func(http.ResponseWriter, *http.Request) error
 // anything else is logged and answered as a 500 without its detail.
 func (s *Server) handle(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		err := h(w, r)
+		err := func() (err error) {
+			defer func() { // a bug must cost one request, not the server
+				if p := recover(); p != nil {
+					err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
+				}
+			}()
+			return h(w, r)
+		}()
 		if err == nil {
 			return
 		}

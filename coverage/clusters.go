@@ -254,6 +254,9 @@ func sortableBits(f float64) uint64 {
 func radixOrder(keys []uint64) []int32 {
 	n := len(keys)
 	idx, tmp := make([]int32, n), make([]int32, n)
+	if n == 0 {
+		return idx
+	}
 	for i := range idx {
 		idx[i] = int32(i)
 	}
@@ -278,12 +281,6 @@ func radixOrder(keys []uint64) []int32 {
 		idx, tmp = tmp, idx
 	}
 	return idx
-}
-
-func boxGap(a, b orb.Bound) float64 {
-	dx := math.Max(0, math.Max(a.Min[0]-b.Max[0], b.Min[0]-a.Max[0]))
-	dy := math.Max(0, math.Max(a.Min[1]-b.Max[1], b.Min[1]-a.Max[1]))
-	return math.Hypot(dx, dy)
 }
 
 func (c *Clusters) describe(cl *Cluster, m *Membership, res *Response) {

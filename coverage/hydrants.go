@@ -213,12 +213,11 @@ func (st *Streets) onChains(p orb.Point) map[int32]float64 {
 		return d
 	}, func(i int32, d float64) bool {
 		sg := st.Sn.segs[i]
-		c, pos := st.chainPos(sg.edge, 0)
-		if c < 0 {
+		if st.inChain[sg.edge].chain < 0 {
 			return true
 		}
 		_, t := geo.SegmentPoint(p, sg.a, sg.b)
-		_, pos = st.chainPos(sg.edge, sg.at+t*geo.Dist(sg.a, sg.b))
+		c, pos := st.chainPos(sg.edge, sg.at+t*geo.Dist(sg.a, sg.b))
 		if b, ok := best[c]; !ok || d < b[0] {
 			best[c] = [2]float64{d, pos}
 		}

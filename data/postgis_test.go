@@ -123,6 +123,8 @@ INSERT INTO %[1]s.hydrants (code, the_geom, kind, status, flow_lps, installed_ye
  ('good-1', 'SRID=4326;POINT(111.40 27.20)', 'municipal', 'working', '15', 2001),
  ('good-2', 'SRID=4326;POINT(111.41 27.21)', 'fire_pool', 'broken', NULL, NULL),
  ('good-3', 'SRID=4490;POINT(111.42 27.22)', 'Natural', 'planned', '20.5', 2020),
+ ('good-4', 'SRID=4326;MULTIPOINT((111.48 27.28))', 'crane', 'working', NULL, NULL),
+ ('two-points', 'SRID=4326;MULTIPOINT((111.48 27.28),(111.49 27.29))', 'crane', 'working', NULL, NULL),
  ('null-geom', NULL, 'municipal', 'working', NULL, NULL),
  ('empty-geom', 'SRID=4326;POINT EMPTY', 'municipal', 'working', NULL, NULL),
  ('wrong-type', 'SRID=4326;LINESTRING(111.4 27.2, 111.5 27.3)', 'municipal', 'working', NULL, NULL),
@@ -173,10 +175,14 @@ func TestLoadSkipsAndReportsBadRows(t *testing.T) {
 		"bad-status":   data.ReasonBadAttribute,
 		"bad-flow":     data.ReasonBadAttribute,
 		"":             data.ReasonMissingID,
+		"two-points":   data.ReasonWrongGeomType,
 	}
 	checkSkips(t, hy, wantSkip)
-	if ids := ids(set.Hydrants); !reflect.DeepEqual(ids, []string{"good-1", "good-2", "good-3"}) {
-		t.Errorf("hydrants loaded %v, want good-1..3", ids)
+	if ids := ids(set.Hydrants); !reflect.DeepEqual(ids, []string{"good-1", "good-2", "good-3", "good-4"}) {
+		t.Errorf("hydrants loaded %v, want good-1..4", ids)
+	}
+	if p := set.Hydrants[3].Geom; p != (orb.Point{111.48, 27.28}) {
+		t.Errorf("good-4 (a MultiPoint of one) = %v", p)
 	}
 	if h := set.Hydrants[0]; h.Geom != (orb.Point{111.40, 27.20}) || *h.FlowLPS != 15 || *h.InstalledYear != 2001 {
 		t.Errorf("good-1 = %+v", h)

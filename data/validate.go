@@ -149,6 +149,9 @@ func (c *collector[T]) add(id *string, g orb.Geometry, invalid string, raw map[s
 		c.rep.skip("", rowErr(ReasonMissingID, "id is null or empty"))
 		return
 	}
+	if mp, ok := g.(orb.MultiPoint); ok && len(mp) == 1 {
+		g = mp[0] // shapefile imports often wrap points
+	}
 	if err := CheckGeometry(c.schema.Geom, g); err != nil {
 		c.rep.skip(*id, err)
 		return
