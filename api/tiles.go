@@ -43,7 +43,7 @@ func roadMinZoom(f data.Feature) int {
 	case "tertiary":
 		return 11
 	}
-	return 13
+	return 12
 }
 
 var tileSpecs = []tileLayerSpec{

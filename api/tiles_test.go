@@ -58,7 +58,7 @@ func TestTilesMatchSTAsMVT(t *testing.T) {
 	schema := pgtest.Schema(t, pool)
 	ctx := context.Background()
 	set := &data.Set{Roads: s.Roads.Items, Buildings: s.Buildings.Items, Townships: s.Townships.Items, Hydrants: s.Hydrants.Items,
-		Villages: s.Villages.Items}
+		Villages: s.Villages.Items, Stations: s.Stations.Items}
 	if err := data.Write(ctx, pool, set, schema); err != nil {
 		t.Fatal(err)
 	}
@@ -72,12 +72,13 @@ func TestTilesMatchSTAsMVT(t *testing.T) {
 		zooms []maptile.Zoom
 	}{
 		{"townships", town, []maptile.Zoom{8, 10, 12, 14}},
-		{"roads", town, []maptile.Zoom{13, 14, 15, 16}},
+		{"roads", town, []maptile.Zoom{12, 13, 14, 15, 16}},
 		{"roads", village, []maptile.Zoom{13, 15}},
 		{"buildings", town, []maptile.Zoom{14, 15, 16}},
 		{"buildings", village, []maptile.Zoom{15, 16}},
 		{"villages", village, []maptile.Zoom{11, 13, 16}},
-		{"hydrants", town, []maptile.Zoom{16}},
+		{"hydrants", town, []maptile.Zoom{12, 14, 16}},
+		{"stations", town, []maptile.Zoom{12, 15}},
 	} {
 		spec, _ := tileSpec(tc.layer)
 		l, err := srv.tileLayer(spec, s, nil)

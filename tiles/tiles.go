@@ -28,6 +28,10 @@ const (
 	Buffer = 64
 )
 
+// LowZoom is the first zoom drawn in full: below it (county and province
+// overviews) tiles are simplified, thinned and rid of specks.
+const LowZoom = 12
+
 // Feature is one feature of a tile layer, as a caller describes it.
 type Feature struct {
 	ID      string
@@ -145,15 +149,17 @@ func Render(l Layer, t maptile.Tile, o Options) ([]byte, error) {
 		return nil, nil
 	}
 	sort.Slice(fs, func(a, b int) bool { return set.ids[fs[a]] < set.ids[fs[b]] }) // deterministic bytes
-	// Below the layer's top zoom, simplify by half a pixel (of a 512 px
-	// tile) and drop what covers less than a pixel; each retry for size
-	// doubles both.
-	tol, speck := 4.0, 64.0
-	if int(t.Z) >= l.MaxZoom {
-		tol, speck = 0, 0
+	// At overview zooms, simplify by half a pixel (of a 512 px tile), drop
+	// what covers less than a pixel and thin points; from LowZoom on a tile
+	// holds what ST_AsMVT would. A tile over the size cap is simplified
+	// (harder on each retry) at any zoom.
+	tol, speck := 0.0, 0.0
+	low := int(t.Z) < LowZoom && int(t.Z) < l.MaxZoom
+	if low {
+		tol, speck = 4, 64
 	}
 	for attempt := 0; ; attempt++ {
-		b, n, err := encode(l.Name, set, fs, t, tol, speck, int(t.Z) < l.MaxZoom)
+		b, n, err := encode(l.Name, set, fs, t, tol, speck, low)
 		if err != nil || n == 0 {
 			return nil, err
 		}

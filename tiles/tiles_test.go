@@ -72,7 +72,7 @@ func TestOversizedTilesAreSimplifiedNotBroken(t *testing.T) {
 	}
 	fs := append(grid(c, 60), Feature{ID: "line", Geom: line})
 	l := Layer{Name: "big", MinZoom: 0, MaxZoom: 16, Source: NewCollection(fs)}
-	tile := maptile.At(orb.Point{c[0] + 0.01, c[1]}, 13)
+	tile := maptile.At(orb.Point{c[0] + 0.01, c[1]}, 14)
 	full, _ := Render(l, tile, Options{MaxBytes: 1 << 30})
 	capped, err := Render(l, tile, Options{MaxBytes: 8 << 10})
 	if err != nil || len(capped) == 0 || len(capped) > 8<<10 || len(capped) >= len(full) {
