@@ -20,6 +20,7 @@ type layerEncoder struct {
 	vals  []uint32 // set value indices, in tile order
 	geom  []uint32
 	tags  []uint32
+	scr   []byte // one feature's message, reused
 	prevX int32
 	prevY int32
 }
@@ -174,12 +175,12 @@ func (e *layerEncoder) add(g orb.Geometry, tags []uint32) {
 		}
 		e.tags = append(e.tags, uint32(e.rm.key[k]), uint32(e.rm.val[v]))
 	}
-	var f []byte
-	f = appendPacked(f, 2, e.tags)
+	f := appendPacked(e.scr[:0], 2, e.tags)
 	f = appendTag(f, 3, wireVarint)
 	f = binary.AppendUvarint(f, uint64(typ))
 	f = appendPacked(f, 4, e.geom)
 	e.feats = appendLen(e.feats, 2, f)
+	e.scr = f
 	e.n++
 }
 

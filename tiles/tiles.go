@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"math"
+	"slices"
 	"sort"
 	"sync"
 
@@ -57,6 +58,7 @@ type Layer struct {
 // the dictionary entries it uses.
 type Set struct {
 	ids     []string
+	rank    []int32 // position of each feature in id order
 	geoms   []orb.Geometry
 	minZoom []int8
 	tagOff  []int32
@@ -108,6 +110,15 @@ func NewSet(n int, feature func(i int) Feature, search func(b orb.Bound, fn func
 		}
 		s.tagOff[i+1] = int32(len(s.tags))
 	}
+	byID := make([]int32, n)
+	for i := range byID {
+		byID[i] = int32(i)
+	}
+	sort.Slice(byID, func(a, b int) bool { return s.ids[byID[a]] < s.ids[byID[b]] })
+	s.rank = make([]int32, n)
+	for r, i := range byID {
+		s.rank[i] = int32(r)
+	}
 	s.remaps.New = func() any { return newRemap(len(s.keys), len(s.vals)) }
 	return s
 }
@@ -148,7 +159,7 @@ func Render(l Layer, t maptile.Tile, o Options) ([]byte, error) {
 	if len(fs) == 0 {
 		return nil, nil
 	}
-	sort.Slice(fs, func(a, b int) bool { return set.ids[fs[a]] < set.ids[fs[b]] }) // deterministic bytes
+	slices.SortFunc(fs, func(a, b int32) int { return int(set.rank[a] - set.rank[b]) }) // id order: deterministic bytes
 	// At overview zooms, simplify by half a pixel (of a 512 px tile), drop
 	// what covers less than a pixel and thin points; from LowZoom on a tile
 	// holds what ST_AsMVT would. A tile over the size cap is simplified
