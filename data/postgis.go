@@ -125,6 +125,9 @@ func loadLayer[T Feature](ctx context.Context, pool *pgxpool.Pool, cfg *Config, 
 	for _, f := range s.Fields {
 		col := tc.column(f.Name)
 		if _, ok := cols[col]; !ok {
+			col = foldedColumn(cols, col) // "Kind" serves for kind
+		}
+		if _, ok := cols[col]; !ok {
 			if f.Required {
 				return fmt.Errorf("layer %s: table %s has no column %q for required attribute %s", lr.Layer, qualified, col, f.Name)
 			}
@@ -182,6 +185,24 @@ func loadLayer[T Feature](ctx context.Context, pool *pgxpool.Pool, cfg *Config, 
 	}
 	*out = c.items
 	return ctx.Err()
+}
+
+// foldedColumn returns the one column whose name equals want but for case,
+// or want when there is none or more than one.
+func foldedColumn(cols map[string]string, want string) string {
+	found := ""
+	for c := range cols {
+		if strings.EqualFold(c, want) {
+			if found != "" {
+				return want
+			}
+			found = c
+		}
+	}
+	if found == "" {
+		return want
+	}
+	return found
 }
 
 func decodeGeometry(raw []byte, empty bool) (orb.Geometry, *RowError) {

@@ -135,7 +135,7 @@ INSERT INTO %[1]s.hydrants (code, the_geom, kind, status, flow_lps, installed_ye
  ('bad-status', 'SRID=4326;POINT(111.45 27.25)', 'municipal', 'leaking', NULL, NULL),
  ('bad-flow', 'SRID=4326;POINT(111.46 27.26)', 'municipal', 'working', 'lots', NULL),
  (NULL, 'SRID=4326;POINT(111.47 27.27)', 'municipal', 'working', NULL, NULL);
-CREATE TABLE %[1]s.villages (id bigint, geom geometry(Geometry, 3857), name text, households numeric);
+CREATE TABLE %[1]s.villages (id bigint, geom geometry(Geometry, 3857), "Name" text, households numeric);
 INSERT INTO %[1]s.villages VALUES
  (1, ST_Transform('SRID=4326;POLYGON((111.4 27.2, 111.41 27.2, 111.41 27.21, 111.4 27.21, 111.4 27.2))'::geometry, 3857), 'A', 120),
  (2, ST_Transform('SRID=4326;MULTIPOLYGON(((111.5 27.2, 111.51 27.2, 111.51 27.21, 111.5 27.2)),((111.6 27.2, 111.61 27.2, 111.61 27.21, 111.6 27.2)))'::geometry, 3857), 'B', 30.0),
@@ -196,7 +196,7 @@ func TestLoadSkipsAndReportsBadRows(t *testing.T) {
 	if ids := ids(set.Villages); !reflect.DeepEqual(ids, []string{"1", "2"}) {
 		t.Errorf("villages loaded %v, want 1, 2", ids)
 	}
-	if v := set.Villages[1]; v.Geom.GeoJSONType() != "MultiPolygon" || *v.Households != 30 {
+	if v := set.Villages[1]; v.Geom.GeoJSONType() != "MultiPolygon" || *v.Households != 30 || v.Name != "B" {
 		t.Errorf("village 2 = %+v", v)
 	}
 	// EPSG:3857 comes back to lon/lat.
