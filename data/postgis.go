@@ -113,6 +113,7 @@ func loadLayer[T Feature](ctx context.Context, pool *pgxpool.Pool, cfg *Config, 
 	if len(cols) == 0 {
 		return fmt.Errorf("layer %s: table %s does not exist (map the layer to a table in the config)", lr.Layer, qualified)
 	}
+	tc.ID = foldedColumn(cols, tc.ID)
 	if _, ok := cols[tc.ID]; !ok {
 		return fmt.Errorf("layer %s: table %s has no id column %q (set layers.%s.id in the config)", lr.Layer, qualified, tc.ID, lr.Layer)
 	}
