@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"hash/fnv"
 	"net/http"
@@ -380,4 +381,22 @@ func buildClusters(s *Server, snap *data.Snapshot, q url.Values) ([]tiles.Featur
 		return nil, err
 	}
 	return fromGeoJSON(ClustersGeoJSON(c, minHH), "centroid"), nil
+}
+
+// Warm computes what the map asks for first, the default analyses and the
+// tile layers at their default parameters, so a planner's first view of a
+// large county does not wait on them. It stops early when ctx ends.
+func (s *Server) Warm(ctx context.Context) {
+	snap := s.store.Load()
+	if snap == nil {
+		return
+	}
+	for i := range tileSpecs {
+		if ctx.Err() != nil || s.store.Load() != snap {
+			return // shutting down, or a newer snapshot came
+		}
+		if _, err := s.tileLayer(&tileSpecs[i], snap, url.Values{}); err != nil {
+			s.log.Warn("warming tiles", "layer", tileSpecs[i].name, "err", err)
+		}
+	}
 }

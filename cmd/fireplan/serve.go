@@ -41,6 +41,14 @@ func serve(ctx context.Context, args []string, stderr io.Writer, log *slog.Logge
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
+	handler := api.New(&store, api.Options{RequestTimeout: *timeout}, log)
+	handler.Mount(web.Handler())
+	warm := func() {
+		start := time.Now()
+		handler.Warm(ctx)
+		log.Info("analyses and tiles ready", "took", time.Since(start).Round(time.Millisecond))
+	}
+	go warm()
 	go func() {
 		for range hup {
 			if snap, err := src.load(ctx, stderr); err != nil {
@@ -48,12 +56,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer, log *slog.Logge
 			} else {
 				store.Swap(snap)
 				log.Info("reloaded", "version", snap.Version)
+				go warm()
 			}
 		}
 	}()
 
-	handler := api.New(&store, api.Options{RequestTimeout: *timeout}, log)
-	handler.Mount(web.Handler())
 	srv := &http.Server{
 		Addr:              *addr,
 		Handler:           handler,

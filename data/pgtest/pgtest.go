@@ -29,7 +29,7 @@ func URL(t testing.TB) string {
 	if os.Getenv("CI") == "true" {
 		t.Fatal("CI=true but TEST_DATABASE_URL is not set: run scripts/pg-up (make test does)")
 	}
-	t.Skip("TEST_DATABASE_URL not set; run `make test` to start a throwaway PostGIS")
+	t.Skip("TEST_DATABASE_URL not set; run `make test` to start a throwaway PostGIS (under CI=true this fails)")
 	return ""
 }
 
