@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"fireplan/coverage"
+	"fireplan/data"
 
 	"github.com/paulmach/orb/geojson"
 )
@@ -244,4 +245,17 @@ func (s *Server) coverageBuildings(w http.ResponseWriter, r *http.Request) error
 	fc.ExtraMembers = geojson.Properties{"numberMatched": matched, "numberReturned": len(hits)}
 	w.Header().Set("Content-Type", "application/geo+json")
 	return writeJSON(w, http.StatusOK, fc)
+}
+
+// engineResponse reads the coverage parameters of q and returns the analysis.
+func (s *Server) engineResponse(snap *data.Snapshot, q url.Values) (*coverage.Response, error) {
+	p, err := s.coverageParams(q)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.engine.Response(snap, p)
+	if err != nil {
+		return nil, errorf(http.StatusBadRequest, "%v", err)
+	}
+	return res, nil
 }

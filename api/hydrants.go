@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"fireplan/coverage"
+	"fireplan/data"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -211,4 +212,17 @@ func (s *Server) hydrantStats(w http.ResponseWriter, r *http.Request) error {
 		"townships": tw, "districts": dis, "intact_target": coverage.IntactTarget,
 		"new_per_year_target": 20, "plan_size": len(h.Plan().Sites), "problems": h.Problems,
 	})
+}
+
+// engineHydrants reads the hydrant parameters of q and returns the analysis.
+func (s *Server) engineHydrants(snap *data.Snapshot, q url.Values) (*coverage.Hydrants, error) {
+	p, err := hydrantParams(q)
+	if err != nil {
+		return nil, err
+	}
+	h, err := s.engine.Hydrants(snap, p)
+	if err != nil {
+		return nil, errorf(http.StatusBadRequest, "%v", err)
+	}
+	return h, nil
 }

@@ -6,12 +6,10 @@ import (
 	"hash/fnv"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
 
-	"fireplan/coverage"
 	"fireplan/data"
 	"fireplan/tiles"
 
@@ -117,25 +115,11 @@ func newTileState() *tileState {
 	return &tileState{cache: tiles.NewCache(128 << 20), collections: map[string]*collectionOnce{}}
 }
 
-// canonical returns the query's parameters sorted, for keys and URLs.
-func canonical(q url.Values) string {
-	keys := make([]string, 0, len(q))
-	for k := range q {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	for _, k := range keys {
-		fmt.Fprintf(&b, "%s=%s&", k, strings.Join(q[k], ","))
-	}
-	return b.String()
-}
-
 // tileLayer resolves a layer for a snapshot and query: its prepared
 // features, built once per snapshot and parameter set.
 func (s *Server) tileLayer(spec *tileLayerSpec, snap *data.Snapshot, q url.Values) (tiles.Layer, error) {
 	l := tiles.Layer{Name: spec.name, Geometry: spec.geometry, Description: spec.description, MinZoom: spec.minZoom, MaxZoom: spec.maxZoom}
-	key := spec.name + "|" + canonical(q)
+	key := spec.name + "|" + q.Encode()
 	ts := s.tiles
 	ts.mu.Lock()
 	if ts.version != snap.Version || len(ts.collections) > 64 {
@@ -185,7 +169,7 @@ func (s *Server) tile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	params := canonical(q)
+	params := q.Encode()
 	tag := etag(snap.Version, spec.name, params)
 	w.Header().Set("ETag", tag)
 	w.Header().Set("Cache-Control", "public, max-age=60")
@@ -257,7 +241,7 @@ func (s *Server) tileJSON(w http.ResponseWriter, r *http.Request) error {
 	if enc := q.Encode(); enc != "" {
 		u += "?" + enc
 	}
-	w.Header().Set("ETag", etag(snap.Version, name, canonical(q)))
+	w.Header().Set("ETag", etag(snap.Version, name, q.Encode()))
 	return writeJSON(w, http.StatusOK, map[string]any{
 		"tilejson": "3.0.0", "name": name, "description": spec.description, "scheme": "xyz",
 		"tiles": []string{u}, "minzoom": spec.minZoom, "maxzoom": spec.maxZoom,
@@ -298,18 +282,6 @@ func buildIsochrones(s *Server, snap *data.Snapshot, q url.Values) ([]tiles.Feat
 	return fs, nil
 }
 
-func (s *Server) engineResponse(snap *data.Snapshot, q url.Values) (*coverage.Response, error) {
-	p, err := s.coverageParams(q)
-	if err != nil {
-		return nil, err
-	}
-	res, err := s.engine.Response(snap, p)
-	if err != nil {
-		return nil, errorf(http.StatusBadRequest, "%v", err)
-	}
-	return res, nil
-}
-
 func buildCoverageGaps(s *Server, snap *data.Snapshot, q url.Values) ([]tiles.Feature, error) {
 	res, err := s.engineResponse(snap, q)
 	if err != nil {
@@ -333,18 +305,6 @@ func fromGeoJSON(fc *geojson.FeatureCollection, drop ...string) []tiles.Feature 
 		fs = append(fs, tiles.Feature{ID: fmt.Sprint(f.ID), Geom: f.Geometry, Props: f.Properties})
 	}
 	return fs
-}
-
-func (s *Server) engineHydrants(snap *data.Snapshot, q url.Values) (*coverage.Hydrants, error) {
-	p, err := hydrantParams(q)
-	if err != nil {
-		return nil, err
-	}
-	h, err := s.engine.Hydrants(snap, p)
-	if err != nil {
-		return nil, errorf(http.StatusBadRequest, "%v", err)
-	}
-	return h, nil
 }
 
 func buildHydrantGaps(s *Server, snap *data.Snapshot, q url.Values) ([]tiles.Feature, error) {
