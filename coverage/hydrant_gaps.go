@@ -201,10 +201,10 @@ func (h *Hydrants) findStretches() {
 	h.Stretches = kept
 }
 
-// buildingStreetDist is a building's street distance: to its nearest street
-// point, then straight to its centroid.
+// buildingStreetDist is a building's street distance: along streets to the
+// street point nearest its wall, then straight to the wall.
 func (h *Hydrants) buildingStreetDist(i int) float64 {
-	sp, ok := h.St.Sn.Nearest(h.Member.Centroid[i], h.P.RadiusM)
+	sp, ok := h.St.Sn.NearestTo(h.Snap.Buildings.Metric[i], h.P.RadiusM)
 	if !ok {
 		return math.Inf(1)
 	}

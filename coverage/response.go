@@ -142,8 +142,8 @@ func NewResponse(s *data.Snapshot, p Params, g *Graph, sn *Snapper, m *Membershi
 	}
 	r.Times = g.Run(seeds, math.Inf(1))
 	r.Buildings = make([]Arrival, s.Buildings.Len())
-	for i, c := range m.Centroid {
-		r.Buildings[i] = r.Arrive(c)
+	for i, g := range s.Buildings.Metric {
+		r.Buildings[i] = r.Arrive(g)
 	}
 	r.Villages = r.arriveAll(s.Villages.Metric)
 	r.Districts = r.arriveAll(s.Districts.Metric)
@@ -165,15 +165,16 @@ func edgeSeeds(e *Edge, s, t0 float64, src int32) []Seed {
 func (r *Response) arriveAll(gs []orb.Geometry) []Arrival {
 	out := make([]Arrival, len(gs))
 	for i, g := range gs {
-		out[i] = r.Arrive(Centroid(g))
+		out[i] = r.Arrive(Centroid(g)) // a village is reached at its centre
 	}
 	return out
 }
 
-// Arrive returns when the first crew reaches point p (metres): to its
-// nearest passable road point, then on foot.
-func (r *Response) Arrive(p orb.Point) Arrival {
-	sp, ok := r.Snapper.Nearest(p, r.Params.AccessMaxM)
+// Arrive returns when the first crew reaches g (metres; a point, or a
+// building reached at its wall): to the nearest passable road point, then
+// on foot.
+func (r *Response) Arrive(g orb.Geometry) Arrival {
+	sp, ok := r.Snapper.NearestTo(g, r.Params.AccessMaxM)
 	if !ok {
 		return Arrival{T: math.Inf(1), Station: -1, Reach: NoRoad}
 	}

@@ -133,3 +133,20 @@ func TestTruckWidthIsAParameter(t *testing.T) {
 		t.Fatalf("3 m road with a 2.5 m truck: %v", r.Buildings[0].Reach)
 	}
 }
+
+func TestBuildingsAreReachedAtTheirWall(t *testing.T) {
+	n := newTiny()
+	n.road("A", "residential", 6, false, orb.Point{0, 0}, orb.Point{1000, 0})
+	n.station("S", "urban1", orb.Point{0, 0}, nil)
+	// A 20 x 10 m house whose near wall, parallel to the road, stands 30 m
+	// from it: reached from the road point opposite the wall's middle.
+	r := orb.Ring{n.ll(orb.Point{490, 30}), n.ll(orb.Point{510, 30}), n.ll(orb.Point{510, 40}), n.ll(orb.Point{490, 40})}
+	r = append(r, r[0])
+	n.set.Buildings = append(n.set.Buildings, data.Building{ID: "house", Geom: orb.Polygon{r}, Households: 1})
+	res := n.response(DefaultParams())
+	a := res.Buildings[0]
+	want := 60 + 500/(25/3.6) + 30 // turnout, 500 m along the road, 30 m on foot
+	if a.Reach != Reached || math.Abs(a.AccessM-30) > 1e-3 || math.Abs(a.T-want) > 1e-3 {
+		t.Fatalf("arrival %+v, want %.3f s with 30 m on foot", a, want)
+	}
+}

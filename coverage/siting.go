@@ -104,7 +104,7 @@ func (h *Hydrants) makePlan() *Plan {
 	uncoverable := 0
 	for _, i := range h.BuildingGaps {
 		hh := math.Max(1, float64(h.Snap.Buildings.Items[i].Households))
-		sp, ok := h.St.Sn.Nearest(h.Member.Centroid[i], h.P.RadiusM)
+		sp, ok := h.St.Sn.NearestTo(h.Snap.Buildings.Metric[i], h.P.RadiusM)
 		if !ok {
 			uncoverable++
 			continue

@@ -49,11 +49,22 @@ func NewSnapper(g *Graph) *Snapper {
 	return sn
 }
 
-// Nearest returns the nearest road point to p within max metres. It
-// searches a box around p that doubles until it holds a segment no farther
-// than its half-width, which is then the nearest: cheaper than a best-first
-// walk when, as here, most queries find a road within tens of metres.
+// Nearest returns the nearest road point to p within max metres.
 func (sn *Snapper) Nearest(p orb.Point, max float64) (Snap, bool) {
+	best, bestD := sn.nearestSeg(p, max)
+	if best < 0 {
+		return Snap{}, false
+	}
+	_, t := geo.SegmentPoint(p, sn.segs[best].a, sn.segs[best].b)
+	return sn.snap(best, t, bestD), true
+}
+
+// nearestSeg returns the segment nearest p within max (-1 for none) and its
+// distance. It searches a box around p that doubles until it holds a segment
+// no farther than its half-width, which is then the nearest: cheaper than a
+// best-first walk when, as here, most queries find a road within tens of
+// metres.
+func (sn *Snapper) nearestSeg(p orb.Point, max float64) (int32, float64) {
 	best, bestD := int32(-1), math.Inf(1)
 	for r := math.Min(64, max); ; r = math.Min(2*r, max) {
 		sn.idx.Search(orb.Bound{Min: orb.Point{p[0] - r, p[1] - r}, Max: orb.Point{p[0] + r, p[1] + r}}, func(i int32) bool {
@@ -66,14 +77,57 @@ func (sn *Snapper) Nearest(p orb.Point, max float64) (Snap, bool) {
 			break
 		}
 	}
-	if best < 0 || bestD > max {
-		return Snap{}, false
+	if bestD > max {
+		return -1, bestD
 	}
-	s := sn.segs[best]
-	_, t := geo.SegmentPoint(p, s.a, s.b)
-	snap := Snap{Edge: s.edge, S: s.at + t*geo.Dist(s.a, s.b), Dist: bestD, Point: geo.Lerp(s.a, s.b, t)}
+	return best, bestD
+}
+
+func (sn *Snapper) snap(seg int32, t, dist float64) Snap {
+	s := sn.segs[seg]
+	snap := Snap{Edge: s.edge, S: s.at + t*geo.Dist(s.a, s.b), Dist: dist, Point: geo.Lerp(s.a, s.b, t)}
 	if l := sn.g.Edges[s.edge].Length; snap.S > l { // float rounding at the far end
 		snap.S = l
 	}
-	return snap, true
+	return snap
+}
+
+// NearestTo returns the road point nearest to g (a point, or a building's
+// outline: the road point nearest its wall) within max metres; Dist is then
+// the distance from that road point to g. The segment nearest g's centre
+// bounds the answer; only segments whose boxes come closer are measured.
+func (sn *Snapper) NearestTo(g orb.Geometry, max float64) (Snap, bool) {
+	if p, ok := g.(orb.Point); ok {
+		return sn.Nearest(p, max)
+	}
+	gb := g.Bound()
+	c := gb.Center()
+	// No road within max of g lies farther than max + half the box's
+	// diagonal from its centre.
+	first, _ := sn.nearestSeg(c, max+geo.Dist(c, gb.Max))
+	if first < 0 {
+		return Snap{}, false
+	}
+	best := first
+	bestD, bestT := geo.SegmentGeometry(sn.segs[first].a, sn.segs[first].b, g)
+	sn.idx.Search(gb.Pad(bestD), func(i int32) bool {
+		s := &sn.segs[i]
+		if i == first || boxGap(orb.Bound{Min: s.a, Max: s.a}.Extend(s.b), gb) > bestD {
+			return true
+		}
+		if d, t := geo.SegmentGeometry(s.a, s.b, g); d < bestD || d == bestD && i < best {
+			best, bestD, bestT = i, d, t
+		}
+		return true
+	})
+	if bestD > max {
+		return Snap{}, false
+	}
+	return sn.snap(best, bestT, bestD), true
+}
+
+func boxGap(a, b orb.Bound) float64 {
+	dx := math.Max(0, math.Max(a.Min[0]-b.Max[0], b.Min[0]-a.Max[0]))
+	dy := math.Max(0, math.Max(a.Min[1]-b.Max[1], b.Min[1]-a.Max[1]))
+	return math.Hypot(dx, dy)
 }

@@ -156,3 +156,26 @@ func TestWithinAgreesWithDistance(t *testing.T) {
 		}
 	}
 }
+
+func TestSegmentGeometryAgreesWithSampling(t *testing.T) {
+	rng := rand.New(rand.NewSource(seed(t)))
+	for i := 0; i < 3000; i++ {
+		c := orb.Point{rng.Float64() * 50, rng.Float64() * 50}
+		w, h := 3+rng.Float64()*15, 3+rng.Float64()*15
+		poly := orb.Polygon{{c, {c[0] + w, c[1]}, {c[0] + w, c[1] + h}, {c[0], c[1] + h}, c}}
+		a := orb.Point{rng.Float64() * 80, rng.Float64() * 80}
+		b := orb.Point{rng.Float64() * 80, rng.Float64() * 80}
+		d, tt := SegmentGeometry(a, b, poly)
+		// The reported point is at the reported distance, and no sampled
+		// point of the segment is nearer (but for the millimetre of a
+		// parallel wall's tie).
+		if got := PointDistance(Lerp(a, b, tt), poly); math.Abs(got-d) > 1e-9 {
+			t.Fatalf("point at t=%g is %g from the polygon, reported %g", tt, got, d)
+		}
+		for k := 0; k <= 200; k++ {
+			if s := PointDistance(Lerp(a, b, float64(k)/200), poly); s < d-1e-3 {
+				t.Fatalf("sample %d at %g beats the reported least distance %g", k, s, d)
+			}
+		}
+	}
+}
