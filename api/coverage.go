@@ -259,3 +259,27 @@ func (s *Server) engineResponse(snap *data.Snapshot, q url.Values) (*coverage.Re
 	}
 	return res, nil
 }
+
+// fireLanes reports each old district's fire lanes: by status, too narrow,
+// too low, and the buildings no truck road reaches.
+func (s *Server) fireLanes(w http.ResponseWriter, r *http.Request) error {
+	res, q, err := s.response(r, "min_width_m", "min_height_m")
+	if err != nil {
+		return err
+	}
+	p := coverage.DefaultLaneParams()
+	for _, o := range []struct {
+		name string
+		dst  *float64
+	}{{"min_width_m", &p.MinWidthM}, {"min_height_m", &p.MinHeightM}} {
+		if v := q.Get(o.name); v != "" {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || !(f > 0 && f <= 50) {
+				return errorf(http.StatusBadRequest, "%s must be a number in (0, 50]", o.name)
+			}
+			*o.dst = f
+		}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"min_width_m": p.MinWidthM, "min_height_m": p.MinHeightM,
+		"districts": coverage.FireLanes(res, p)})
+}

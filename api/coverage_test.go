@@ -83,8 +83,25 @@ func TestCoverageEndpoints(t *testing.T) {
 			t.Fatalf("reached building %v without an arrival time", f.ID)
 		}
 	}
+	var lanes struct {
+		Districts []struct {
+			Lanes   int     `json:"lanes"`
+			NarrowM float64 `json:"too_narrow_m"`
+		} `json:"districts"`
+	}
+	if code := get(t, srv, "/api/firelanes", &lanes); code != 200 || len(lanes.Districts) != sampleSnap.Districts.Len() {
+		t.Fatalf("firelanes: status %d, %d districts", code, len(lanes.Districts))
+	}
+	laneCount, narrow := 0, 0.0
+	for _, d := range lanes.Districts {
+		laneCount += d.Lanes
+		narrow += d.NarrowM
+	}
+	if laneCount != sampleSnap.FireLanes.Len() || narrow == 0 {
+		t.Fatalf("firelanes: %d of %d lanes placed, %g m too narrow", laneCount, sampleSnap.FireLanes.Len(), narrow)
+	}
 	for _, tc := range []string{
-		"/api/coverage/buildings", "/api/coverage?minutes=0", "/api/coverage?minutes=5,abc", "/api/coverage?minutes=500",
+		"/api/firelanes?min_width_m=0", "/api/coverage/buildings", "/api/coverage?minutes=0", "/api/coverage?minutes=5,abc", "/api/coverage?minutes=500",
 		"/api/coverage/gaps?minutes=5,8", "/api/coverage/gaps?format=xlsx", "/api/coverage?truck_width_m=-1",
 		"/api/coverage?speed=1", "/api/coverage?by=street",
 	} {
