@@ -138,7 +138,7 @@ func (s *Server) clusterList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeAs(w, q.Get("format"), "clusters.csv", func() any { return ClustersGeoJSON(c, minHH) },
+	return writeAs(w, q.Get("format"), "clusters", func() any { return ClustersGeoJSON(c, minHH) },
 		func(w io.Writer) error { return WriteClustersCSV(w, c, minHH) })
 }
 

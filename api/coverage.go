@@ -134,7 +134,7 @@ func (s *Server) coverageGaps(w http.ResponseWriter, r *http.Request) error {
 		return errorf(http.StatusBadRequest, "gaps take one target: minutes=5")
 	}
 	gaps := res.Gaps(minutes[0])
-	return writeAs(w, q.Get("format"), fmt.Sprintf("coverage-gaps-%gmin.csv", minutes[0]),
+	return writeAs(w, q.Get("format"), fmt.Sprintf("coverage-gaps-%gmin", minutes[0]),
 		func() any { return GapsGeoJSON(gaps, minutes[0]) }, func(w io.Writer) error { return WriteGapsCSV(w, gaps) })
 }
 

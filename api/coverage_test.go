@@ -102,7 +102,7 @@ func TestCoverageEndpoints(t *testing.T) {
 	}
 	for _, tc := range []string{
 		"/api/firelanes?min_width_m=0", "/api/coverage/buildings", "/api/coverage?minutes=0", "/api/coverage?minutes=5,abc", "/api/coverage?minutes=500",
-		"/api/coverage/gaps?minutes=5,8", "/api/coverage/gaps?format=xlsx", "/api/coverage?truck_width_m=-1",
+		"/api/coverage/gaps?minutes=5,8", "/api/coverage/gaps?format=pdf", "/api/coverage?truck_width_m=-1",
 		"/api/coverage?speed=1", "/api/coverage?by=street",
 	} {
 		var e map[string]any

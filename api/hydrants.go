@@ -180,7 +180,7 @@ func (s *Server) hydrantGaps(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeAs(w, q.Get("format"), "hydrant-gaps.csv", func() any { return HydrantGapsGeoJSON(h) },
+	return writeAs(w, q.Get("format"), "hydrant-gaps", func() any { return HydrantGapsGeoJSON(h) },
 		func(w io.Writer) error { return WriteHydrantGapsCSV(w, h) })
 }
 
@@ -194,7 +194,7 @@ func (s *Server) hydrantProposals(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	sites := Proposals(h, count)
-	return writeAs(w, q.Get("format"), "hydrant-proposals.csv", func() any {
+	return writeAs(w, q.Get("format"), "hydrant-proposals", func() any {
 		fc := ProposalsGeoJSON(h, sites)
 		plan := h.Plan()
 		fc.ExtraMembers = geojson.Properties{"plan_size": len(plan.Sites), "uncoverable": plan.Uncoverable, "count": len(sites)}

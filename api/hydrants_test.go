@@ -1,9 +1,14 @@
 package api
 
 import (
+	"bytes"
+	"io"
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb/geojson"
+	"github.com/xuri/excelize/v2"
 )
 
 func TestHydrantEndpoints(t *testing.T) {
@@ -63,6 +68,34 @@ func TestHydrantEndpoints(t *testing.T) {
 		var e map[string]any
 		if code := get(t, srv, bad, &e); code != 400 || e["error"] == nil {
 			t.Errorf("%s: status %d", bad, code)
+		}
+	}
+}
+
+func TestExcelExport(t *testing.T) {
+	srv := testServer(t)
+	for _, path := range []string{"/api/hydrants/proposals?count=20&format=xlsx", "/api/coverage/gaps?minutes=5&format=xlsx",
+		"/api/clusters?format=xlsx", "/api/hydrants/gaps?format=xlsx"} {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Disposition"), ".xlsx") {
+			t.Fatalf("%s: status %d, %q", path, resp.StatusCode, resp.Header.Get("Content-Disposition"))
+		}
+		f, err := excelize.OpenReader(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		rows, err := f.GetRows("Sheet1")
+		f.Close()
+		if err != nil || len(rows) < 2 {
+			t.Fatalf("%s: %d rows, %v", path, len(rows), err)
+		}
+		if path == "/api/hydrants/proposals?count=20&format=xlsx" && (len(rows) != 21 || rows[0][0] != "rank" || rows[1][0] != "1") {
+			t.Fatalf("proposals sheet starts %v, %v (%d rows)", rows[0], rows[1], len(rows))
 		}
 	}
 }

@@ -28,14 +28,16 @@ const analyses = [
   { id: "coverage_isochrones", label: "isochrones", on: true, layers: ["iso-fill"],
     downloads: (m) => [[`/api/coverage/isochrones?minutes=${m}`, "GeoJSON"]] },
   { id: "coverage_gaps", label: "coverageGaps", on: true, layers: ["gaps-fill", "gaps-line"],
-    downloads: (m) => [[`/api/coverage/gaps?minutes=${m}`, "GeoJSON"], [`/api/coverage/gaps?minutes=${m}&format=csv`, "CSV"]] },
+    downloads: (m) => [[`/api/coverage/gaps?minutes=${m}`, "GeoJSON"], [`/api/coverage/gaps?minutes=${m}&format=csv`, "CSV"],
+      [`/api/coverage/gaps?minutes=${m}&format=xlsx`, "Excel"]] },
   { id: "hydrant_gaps", label: "hydrantGaps", on: false, layers: ["hgaps-line", "hgaps-point"],
     downloads: () => [["/api/hydrants/gaps", "GeoJSON"], ["/api/hydrants/gaps?format=csv", "CSV"]] },
   { id: "hydrant_proposals", label: "proposals", on: true, layers: ["proposals"],
     downloads: () => [["/api/hydrants/proposals?count=20", "GeoJSON (20)"], ["/api/hydrants/proposals", "GeoJSON"],
-      ["/api/hydrants/proposals?format=csv", "CSV"]] },
+      ["/api/hydrants/proposals?format=csv", "CSV"], ["/api/hydrants/proposals?count=20&format=xlsx", "Excel (20)"]] },
   { id: "clusters", label: "clusters", on: true, layers: ["clusters-fill", "clusters-line"],
-    downloads: () => [["/api/clusters?min_households=30", "GeoJSON"], ["/api/clusters?min_households=30&format=csv", "CSV"]] },
+    downloads: () => [["/api/clusters?min_households=30", "GeoJSON"], ["/api/clusters?min_households=30&format=csv", "CSV"],
+      ["/api/clusters?min_households=30&format=xlsx", "Excel"]] },
 ];
 
 const tierColor = ["match", ["get", "tier"], "100+", "#b30000", "50-99", "#e34a33", "30-49", "#fc8d59", "#fdcc8a"];
