@@ -283,3 +283,42 @@ func (s *Server) fireLanes(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, map[string]any{"min_width_m": p.MinWidthM, "min_height_m": p.MinHeightM,
 		"districts": coverage.FireLanes(res, p)})
 }
+
+// stationSiting proposes k new stations (maximal covering): where each adds
+// the most households reached within the target.
+func (s *Server) stationSiting(w http.ResponseWriter, r *http.Request) error {
+	res, q, err := s.response(r, "k", "class")
+	if err != nil {
+		return err
+	}
+	k, err := intParam(q, "k", 3, 20)
+	if err != nil {
+		return err
+	}
+	minutes, err := parseMinutes(q, []float64{8})
+	if err != nil {
+		return err
+	}
+	if len(minutes) != 1 {
+		return errorf(http.StatusBadRequest, "siting takes one target: minutes=8")
+	}
+	class := q.Get("class")
+	if class == "" {
+		class = "township_fulltime"
+	}
+	plan, err := res.SiteStations(k, minutes[0], class)
+	if err != nil {
+		return errorf(http.StatusBadRequest, "%v", err)
+	}
+	fc := geojson.NewFeatureCollection()
+	for _, st := range plan.Sites {
+		f := geojson.NewFeature(res.Snap.Proj.Inverse(st.Point))
+		f.ID = st.Rank
+		f.Properties = geojson.Properties{"rank": st.Rank, "township_id": st.TownshipID, "new_households": st.NewHouseholds,
+			"covered_after": st.CoveredAfter, "class": plan.Class, "minutes": plan.Minutes}
+		fc.Append(f)
+	}
+	fc.ExtraMembers = geojson.Properties{"households": plan.Households, "covered_before": plan.Covered, "candidates": plan.Candidates}
+	w.Header().Set("Content-Type", "application/geo+json")
+	return writeJSON(w, http.StatusOK, fc)
+}

@@ -100,7 +100,15 @@ func TestCoverageEndpoints(t *testing.T) {
 	if laneCount != sampleSnap.FireLanes.Len() || narrow == 0 {
 		t.Fatalf("firelanes: %d of %d lanes placed, %g m too narrow", laneCount, sampleSnap.FireLanes.Len(), narrow)
 	}
+	var siting geojson.FeatureCollection
+	if code := get(t, srv, "/api/stations/siting?k=2&minutes=8", &siting); code != 200 || len(siting.Features) != 2 {
+		t.Fatalf("siting: status %d, %d sites", code, len(siting.Features))
+	}
+	if a, b := siting.Features[0].Properties["new_households"].(float64), siting.Features[1].Properties["new_households"].(float64); a < b || b <= 0 {
+		t.Fatalf("siting gains %v then %v: want the larger first, both positive", a, b)
+	}
 	for _, tc := range []string{
+		"/api/stations/siting?k=50", "/api/stations/siting?class=castle", "/api/stations/siting?minutes=5,8",
 		"/api/firelanes?min_width_m=0", "/api/coverage/buildings", "/api/coverage?minutes=0", "/api/coverage?minutes=5,abc", "/api/coverage?minutes=500",
 		"/api/coverage/gaps?minutes=5,8", "/api/coverage/gaps?format=pdf", "/api/coverage?truck_width_m=-1",
 		"/api/coverage?speed=1", "/api/coverage?by=street",

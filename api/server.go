@@ -67,6 +67,7 @@ func (s *Server) routes() {
 	r.Handle("/api/coverage/isochrones", s.handle(s.coverageIsochrones)).Methods(http.MethodGet)
 	r.Handle("/api/coverage/buildings", s.handle(s.coverageBuildings)).Methods(http.MethodGet)
 	r.Handle("/api/firelanes", s.handle(s.fireLanes)).Methods(http.MethodGet)
+	r.Handle("/api/stations/siting", s.handle(s.stationSiting)).Methods(http.MethodGet)
 	r.Handle("/api/hydrants/gaps", s.handle(s.hydrantGaps)).Methods(http.MethodGet)
 	r.Handle("/api/hydrants/proposals", s.handle(s.hydrantProposals)).Methods(http.MethodGet)
 	r.Handle("/api/hydrants/stats", s.handle(s.hydrantStats)).Methods(http.MethodGet)

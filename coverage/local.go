@@ -47,6 +47,11 @@ func (l *local) from(g *Graph, e int32, s, d0, limit float64) {
 			l.relax(sd.Node, sd.T)
 		}
 	}
+	l.run(g, limit)
+}
+
+// run settles the queued nodes over the full graph up to limit.
+func (l *local) run(g *Graph, limit float64) {
 	for len(l.h) > 0 {
 		it := l.h.pop()
 		if it.t > l.d[it.n] {
@@ -78,4 +83,11 @@ func (l *local) at(g *Graph, e int32, s float64, e0 int32, s0, d0 float64) float
 		best = math.Min(best, d0+(s0-s)/ed.Length*ed.Bwd)
 	}
 	return best
+}
+
+// fromNode searches outward from node n, starting at cost t0, up to limit.
+func (l *local) fromNode(g *Graph, n int32, t0, limit float64) {
+	l.reset()
+	l.relax(n, t0)
+	l.run(g, limit)
 }

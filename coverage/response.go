@@ -35,6 +35,8 @@ type Arrival struct {
 	Station int32   // index into the snapshot's stations; -1 when not reached
 	AccessM float64 // metres on foot from the road
 	Reach   Reach
+	Edge    int32   // the road edge it is reached from; -1 for NoRoad
+	S       float64 // metres along that edge
 }
 
 // Start is an active station placed on the graph.
@@ -176,13 +178,13 @@ func (r *Response) arriveAll(gs []orb.Geometry) []Arrival {
 func (r *Response) Arrive(g orb.Geometry) Arrival {
 	sp, ok := r.Snapper.NearestTo(g, r.Params.AccessMaxM)
 	if !ok {
-		return Arrival{T: math.Inf(1), Station: -1, Reach: NoRoad}
+		return Arrival{T: math.Inf(1), Station: -1, Reach: NoRoad, Edge: -1}
 	}
 	t, src := r.AtEdge(sp.Edge, sp.S)
 	if math.IsInf(t, 1) {
-		return Arrival{T: t, Station: -1, AccessM: sp.Dist, Reach: NotConnected}
+		return Arrival{T: t, Station: -1, AccessM: sp.Dist, Reach: NotConnected, Edge: sp.Edge, S: sp.S}
 	}
-	return Arrival{T: t + sp.Dist/r.Params.AccessSpeedMps, Station: src, AccessM: sp.Dist, Reach: Reached}
+	return Arrival{T: t + sp.Dist/r.Params.AccessSpeedMps, Station: src, AccessM: sp.Dist, Reach: Reached, Edge: sp.Edge, S: sp.S}
 }
 
 // AtEdge returns the earliest arrival s metres along edge e and who gets there.
