@@ -58,8 +58,8 @@ type Layer struct {
 // the dictionary entries it uses.
 type Set struct {
 	ids     []string
-	rank    []int32 // position of each feature in id order
-	geoms   []orb.Geometry
+	rank    []int32        // position of each feature in id order
+	geoms   []orb.Geometry // world units (see toWorld)
 	minZoom []int8
 	tagOff  []int32
 	tags    []uint32
@@ -77,7 +77,9 @@ func NewSet(n int, feature func(i int) Feature, search func(b orb.Bound, fn func
 	var sorted []string
 	for i := 0; i < n; i++ {
 		f := feature(i)
-		s.ids[i], s.geoms[i], s.minZoom[i] = f.ID, f.Geom, int8(f.MinZoom)
+		// Stored in world units (Web Mercator scaled to [0, 1]): a tile's
+		// projection is then a scale and a shift, no logarithm per point.
+		s.ids[i], s.geoms[i], s.minZoom[i] = f.ID, projectCopy(f.Geom, toWorld), int8(f.MinZoom)
 		sorted = sorted[:0]
 		for k, v := range f.Props {
 			if v != nil && k != "id" {
@@ -281,17 +283,21 @@ func projectCopy(g orb.Geometry, f orb.Projection) orb.Geometry {
 	return project.Geometry(orb.Clone(g), f)
 }
 
-// projector maps lon/lat to tile units of t, rounded to the nearest unit as
-// PostGIS ST_AsMVTGeom snaps (orb's ProjectToTile floors, which shifts
-// shapes half a unit and loses slivers PostGIS keeps).
+// toWorld maps lon/lat to Web Mercator world units: x and y in [0, 1],
+// y growing southward as tile rows do.
+func toWorld(p orb.Point) orb.Point {
+	s := math.Sin(p[1] * math.Pi / 180)
+	return orb.Point{(p[0] + 180) / 360, 0.5 - math.Log((1+s)/(1-s))/(4*math.Pi)}
+}
+
+// projector maps world units to tile units of t, rounded to the nearest
+// unit as PostGIS ST_AsMVTGeom snaps (orb's ProjectToTile floors, which
+// shifts shapes half a unit and loses slivers PostGIS keeps).
 func projector(t maptile.Tile) orb.Projection {
 	scale := float64(uint64(1)<<t.Z) * Extent
 	x0, y0 := float64(t.X)*Extent, float64(t.Y)*Extent
 	return func(p orb.Point) orb.Point {
-		x := (p[0] + 180) / 360 * scale
-		s := math.Sin(p[1] * math.Pi / 180)
-		y := (0.5 - math.Log((1+s)/(1-s))/(4*math.Pi)) * scale
-		return orb.Point{math.Round(x - x0), math.Round(y - y0)}
+		return orb.Point{math.Round(p[0]*scale - x0), math.Round(p[1]*scale - y0)}
 	}
 }
 
