@@ -29,7 +29,7 @@ type tileLayerSpec struct {
 	params                      []string
 	// base layers read the snapshot; analysis layers build a collection.
 	view     func(*data.Snapshot) data.View
-	minZoom1 func(data.Feature) int
+	featureMinZoom func(data.Feature) int
 	build    func(s *Server, snap *data.Snapshot, q url.Values) ([]tiles.Feature, error)
 }
 
@@ -50,7 +50,7 @@ var tileSpecs = []tileLayerSpec{
 	{name: "builtup", geometry: "Polygon", minZoom: 8, maxZoom: 15, view: func(s *data.Snapshot) data.View { return s.Builtup }},
 	{name: "villages", geometry: "Polygon", minZoom: 10, maxZoom: 16, view: func(s *data.Snapshot) data.View { return s.Villages }},
 	{name: "districts", geometry: "Polygon", minZoom: 11, maxZoom: 16, view: func(s *data.Snapshot) data.View { return s.Districts }},
-	{name: "roads", geometry: "LineString", minZoom: 8, maxZoom: 16, view: func(s *data.Snapshot) data.View { return s.Roads }, minZoom1: roadMinZoom},
+	{name: "roads", geometry: "LineString", minZoom: 8, maxZoom: 16, view: func(s *data.Snapshot) data.View { return s.Roads }, featureMinZoom: roadMinZoom},
 	{name: "buildings", geometry: "Polygon", minZoom: 14, maxZoom: 16, view: func(s *data.Snapshot) data.View { return s.Buildings }},
 	{name: "fire_lanes", geometry: "LineString", minZoom: 14, maxZoom: 16, view: func(s *data.Snapshot) data.View { return s.FireLanes }},
 	{name: "hydrants", geometry: "Point", minZoom: 12, maxZoom: 16, view: func(s *data.Snapshot) data.View { return s.Hydrants }},
@@ -133,7 +133,7 @@ func (s *Server) tileLayer(spec *tileLayerSpec, snap *data.Snapshot, q url.Value
 	ts.mu.Unlock()
 	co.once.Do(func() {
 		if spec.view != nil { // base layers: prepared once per snapshot
-			co.c = viewSet(spec.view(snap), spec.minZoom1)
+			co.c = viewSet(spec.view(snap), spec.featureMinZoom)
 			return
 		}
 		fs, err := spec.build(s, snap, q)

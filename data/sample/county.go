@@ -279,9 +279,8 @@ func (g *county) fillBlocks(gr *grid, style streetStyle, setback float64) {
 			laneHalf, laneY := 0.0, b.Center()[1]
 			if old {
 				// A fire lane runs through the middle of every old block.
-				lw := g.pick("2.5", "3", "3.5", "4", "4.5", "6")
-				var width float64
-				fmt.Sscan(lw, &width)
+				widths := []float64{2.5, 3, 3.5, 4, 4.5, 6}
+				width := widths[g.rng.Intn(len(widths))]
 				laneHalf = width / 2
 				d := g.inDistrict(b.Center())
 				status := g.pick("marked", "marked", "unmarked", "obstructed")
