@@ -28,9 +28,9 @@ type tileLayerSpec struct {
 	minZoom, maxZoom            int
 	params                      []string
 	// base layers read the snapshot; analysis layers build a collection.
-	view     func(*data.Snapshot) data.View
+	view           func(*data.Snapshot) data.View
 	featureMinZoom func(data.Feature) int
-	build    func(s *Server, snap *data.Snapshot, q url.Values) ([]tiles.Feature, error)
+	build          func(s *Server, snap *data.Snapshot, q url.Values) ([]tiles.Feature, error)
 }
 
 func roadMinZoom(f data.Feature) int {
