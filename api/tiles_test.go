@@ -11,6 +11,7 @@ import (
 
 	"fireplan/data"
 	"fireplan/data/pgtest"
+	"fireplan/data/sample"
 	"fireplan/tiles"
 
 	"github.com/jackc/pgx/v5"
@@ -53,7 +54,16 @@ func tileIDs(t *testing.T, b []byte, gz bool) []string {
 
 func TestTilesMatchSTAsMVT(t *testing.T) {
 	testServer(t)
-	s := sampleSnap
+	mixed := data.NewSnapshot(sample.Generate(sample.Options{Seed: 7, Mixed: true}), "mixed", nil)
+	for _, county := range []struct {
+		name string
+		s    *data.Snapshot
+	}{{"sample", sampleSnap}, {"mixed", mixed}} {
+		t.Run(county.name, func(t *testing.T) { tilesMatchAsMVT(t, county.s) })
+	}
+}
+
+func tilesMatchAsMVT(t *testing.T, s *data.Snapshot) {
 	pool := pgtest.Pool(t)
 	schema := pgtest.Schema(t, pool)
 	ctx := context.Background()

@@ -92,7 +92,12 @@ func TestClustersOnHandMadeLayouts(t *testing.T) {
 }
 
 func TestClustersEqualSTClusterDBSCAN(t *testing.T) {
-	s := sampleSnapshot(t)
+	for _, county := range counties {
+		t.Run(county.name, func(t *testing.T) { clustersEqualDBSCAN(t, county.snap(t)) })
+	}
+}
+
+func clustersEqualDBSCAN(t *testing.T, s *data.Snapshot) {
 	c := NewClusters(s, DefaultClusterParams(), NewMembership(s), nil)
 	pool := pgtest.Pool(t)
 	schema := pgtest.Schema(t, pool)

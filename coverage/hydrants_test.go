@@ -171,7 +171,12 @@ func metricTables(t testing.TB, s *data.Snapshot) (*pgxpool.Pool, string) {
 const sqlProtectedBuildings = `SELECT b.id FROM %[1]s.bm b WHERE EXISTS (SELECT 1 FROM %[1]s.hm h WHERE ST_DWithin(b.g, h.g, $1))`
 
 func TestStraightLineProtectionEqualsSTDWithin(t *testing.T) {
-	s := sampleSnapshot(t)
+	for _, county := range counties {
+		t.Run(county.name, func(t *testing.T) { straightEqualsDWithin(t, county.snap(t)) })
+	}
+}
+
+func straightEqualsDWithin(t *testing.T, s *data.Snapshot) {
 	pool, q := metricTables(t, s)
 	p := DefaultHydrantParams()
 	p.Straight = true

@@ -31,6 +31,26 @@ func sampleSnapshot(t testing.TB) *data.Snapshot {
 	return sampleSnap
 }
 
+var (
+	variantOnce sync.Once
+	variantSnap *data.Snapshot
+)
+
+// variantSnapshot is another county (seed 7) with mixed geometry types,
+// as other counties' tables hold them.
+func variantSnapshot(t testing.TB) *data.Snapshot {
+	variantOnce.Do(func() {
+		variantSnap = data.NewSnapshot(sample.Generate(sample.Options{Seed: 7, Mixed: true}), "variant", nil)
+	})
+	return variantSnap
+}
+
+// counties are the datasets the oracle tests run on.
+var counties = []struct {
+	name string
+	snap func(testing.TB) *data.Snapshot
+}{{"sample", sampleSnapshot}, {"variant", variantSnapshot}}
+
 func testSeed(t testing.TB) int64 {
 	if s, err := strconv.ParseInt(os.Getenv("SEED"), 10, 64); err == nil {
 		return s
@@ -130,22 +150,26 @@ func compareTimes(t *testing.T, g *Graph, ours *Times, theirs map[int64]float64)
 	t.Logf("%d of %d nodes agree with pgr_drivingDistance", reached, len(g.Nodes))
 }
 
-func TestResponseTimesEqualPgRoutingOnSample(t *testing.T) {
+func TestResponseTimesEqualPgRouting(t *testing.T) {
 	pool := pgtest.Pool(t)
-	schema := pgtest.Schema(t, pool)
-	s := sampleSnapshot(t)
-	p := DefaultParams()
-	g := BuildGraph(s, p)
-	r := NewResponse(s, p, g, NewSnapper(g), NewMembership(s))
-	var seeds []Seed
-	for _, st := range r.Starts {
-		seeds = append(seeds, edgeSeeds(&g.Edges[st.Snap.Edge], st.Snap.S, st.T0, st.Station)...)
+	for _, county := range counties {
+		t.Run(county.name, func(t *testing.T) {
+			schema := pgtest.Schema(t, pool)
+			s := county.snap(t)
+			p := DefaultParams()
+			g := BuildGraph(s, p)
+			r := NewResponse(s, p, g, NewSnapper(g), NewMembership(s))
+			var seeds []Seed
+			for _, st := range r.Starts {
+				seeds = append(seeds, edgeSeeds(&g.Edges[st.Snap.Edge], st.Snap.S, st.T0, st.Station)...)
+			}
+			if len(seeds) < 10 {
+				t.Fatalf("%d seeds from %d stations", len(seeds), len(r.Starts))
+			}
+			table, starts := pgrEdges(t, pool, schema, g, seeds)
+			compareTimes(t, g, r.Times, pgrTimes(t, pool, table, starts))
+		})
 	}
-	if len(seeds) < 10 {
-		t.Fatalf("%d seeds from %d stations", len(seeds), len(r.Starts))
-	}
-	table, starts := pgrEdges(t, pool, schema, g, seeds)
-	compareTimes(t, g, r.Times, pgrTimes(t, pool, table, starts))
 }
 
 // randomGraph builds a graph of n nodes on a plane with random two-way and

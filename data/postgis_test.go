@@ -17,10 +17,16 @@ import (
 )
 
 func TestSampleRoundTripThroughPostGIS(t *testing.T) {
+	for _, o := range []sample.Options{{Seed: sample.DefaultSeed}, {Seed: 7, Mixed: true}} {
+		t.Run(fmt.Sprintf("seed=%d mixed=%v", o.Seed, o.Mixed), func(t *testing.T) { roundTrip(t, o) })
+	}
+}
+
+func roundTrip(t *testing.T, o sample.Options) {
 	pool := pgtest.Pool(t)
 	schema := pgtest.Schema(t, pool)
 	ctx := context.Background()
-	want := sample.Generate(sample.Options{Seed: sample.DefaultSeed})
+	want := sample.Generate(o)
 	if err := data.Write(ctx, pool, want, schema); err != nil {
 		t.Fatal(err)
 	}

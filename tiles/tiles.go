@@ -152,7 +152,8 @@ func Render(l Layer, t maptile.Tile, o Options) ([]byte, error) {
 	}
 	set := l.Source
 	var fs []int32
-	set.search(t.Bound(float64(Buffer)/Extent), func(i int32) bool {
+	// One unit beyond the buffer: what rounds onto its edge is in, as ST_AsMVTGeom keeps it.
+	set.search(t.Bound(float64(Buffer+1)/Extent), func(i int32) bool {
 		if int(set.minZoom[i]) <= int(t.Z) {
 			fs = append(fs, i)
 		}

@@ -29,6 +29,11 @@ const DefaultSeed = 2026
 type Options struct {
 	Seed  int64
 	Scale int // number of counties side by side; 0 or 1 = one county
+	// Mixed lays geometry out as other counties' tables do: every third
+	// building a MultiPolygon (every sixth with an annex a few metres
+	// off), every fifth a point, every fourth road a MultiLineString,
+	// villages as MultiPolygons.
+	Mixed bool
 }
 
 // tileSize is the distance between neighbouring counties' centres, metres.
@@ -65,7 +70,39 @@ func Generate(o Options) *data.Set {
 			}
 		}
 	}
+	if o.Mixed {
+		mix(set)
+	}
 	return set
+}
+
+func mix(set *data.Set) {
+	for i := range set.Buildings {
+		b := &set.Buildings[i]
+		p := b.Geom.(orb.Polygon)
+		bb := p.Bound()
+		switch {
+		case i%5 == 2:
+			b.Geom = bb.Center()
+		case i%6 == 1:
+			dx := 1.3 * (bb.Max[0] - bb.Min[0])
+			annex := orb.Polygon{make(orb.Ring, len(p[0]))}
+			for k, q := range p[0] {
+				annex[0][k] = orb.Point{q[0] + dx, q[1]}
+			}
+			b.Geom = orb.MultiPolygon{p, annex}
+		case i%3 == 1:
+			b.Geom = orb.MultiPolygon{p}
+		}
+	}
+	for i := range set.Roads {
+		if i%4 == 0 {
+			set.Roads[i].Geom = orb.MultiLineString{set.Roads[i].Geom.(orb.LineString)}
+		}
+	}
+	for i := range set.Villages {
+		set.Villages[i].Geom = orb.MultiPolygon{set.Villages[i].Geom.(orb.Polygon)}
+	}
 }
 
 func fp(f float64) *float64 { return &f }
