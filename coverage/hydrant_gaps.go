@@ -232,7 +232,7 @@ func (h *Hydrants) findSpacing() {
 		if h.Snap.Hydrants.Items[i].Kind != "municipal" {
 			continue
 		}
-		for c, p := range h.St.onChains(h.Snap.Hydrants.Metric[i].(orb.Point)) {
+		for c, p := range h.St.onChains(h.Snap.Hydrants.Metric[i].(orb.Point), chainSnapM) {
 			pos[c] = append(pos[c], p)
 		}
 	}
@@ -249,12 +249,23 @@ func (h *Hydrants) findSpacing() {
 			add("none", 0, ch.len, 0, ch.len)
 			continue
 		}
-		add("end", 0, ps[0], 0, ps[0]-half)
 		for k := 1; k < len(ps); k++ {
 			add("between", ps[k-1], ps[k], ps[k-1]+half, ps[k]-half)
 		}
-		add("end", ps[len(ps)-1], ch.len, ps[len(ps)-1]+half, ch.len)
+		last := ps[len(ps)-1]
+		if ch.loop { // round the loop, from the last hydrant to the first
+			add("between", last, ps[0]+ch.len, last+half, ps[0]+ch.len-half)
+			continue
+		}
+		add("end", 0, ps[0], 0, ps[0]-half)
+		add("end", last, ch.len, last+half, ch.len)
 	}
+	sort.Slice(h.Spacing, func(a, b int) bool {
+		if h.Spacing[a].Chain != h.Spacing[b].Chain {
+			return h.Spacing[a].Chain < h.Spacing[b].Chain
+		}
+		return h.Spacing[a].A < h.Spacing[b].A
+	})
 }
 
 func (h *Hydrants) findOneSide() {
@@ -308,9 +319,13 @@ func (g *Graph) SubLine(e int32, a, b float64) orb.LineString {
 	return append(out, g.EdgePoint(e, b))
 }
 
-// ChainLine returns the part of a street chain between positions a and b.
+// ChainLine returns the part of a street chain between positions a and b
+// (on a loop, b may pass its length and wrap round).
 func (st *Streets) ChainLine(chain int32, a, b float64) orb.LineString {
 	c := &st.chains[chain]
+	if c.loop && b > c.len {
+		return append(st.ChainLine(chain, a, c.len), st.ChainLine(chain, 0, b-c.len)...)
+	}
 	var out orb.LineString
 	for i, e := range c.edges {
 		lo, hi := c.off[i], c.off[i]+st.G.Edges[e].Length

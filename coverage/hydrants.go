@@ -51,6 +51,10 @@ const (
 	minGapM    = 1.0  // shorter uncovered stretches are rounding, not gaps
 	eps        = 1e-6 // metres of slack in distance tests
 	chainEps   = 1e-3 // metres of slack along street chains (projections round)
+	// siteSlack: a site must meet every test this much inside the line, so
+	// that placed as a hydrant (stored in lon/lat and projected back, which
+	// moves it by micrometres) it still does.
+	siteSlack = 0.01
 )
 
 // Streets is the street network the hydrant analysis works on, shared by
@@ -69,6 +73,18 @@ type streetChain struct {
 	rev   []bool    // edge runs against the chain
 	off   []float64 // chain position of each edge's start (in chain direction)
 	len   float64
+	loop  bool // ends where it starts: positions are taken round the loop
+}
+
+// gap returns how far apart chain positions a and b are along the chain
+// (round the shorter way on a loop).
+func (c *streetChain) gap(a, b float64) float64 {
+	d := math.Abs(a - b)
+	if c.loop {
+		d = math.Mod(d, c.len)
+		d = math.Min(d, c.len-d)
+	}
+	return d
 }
 
 type chainRef struct {
@@ -156,6 +172,7 @@ func (st *Streets) buildChains() {
 				}
 				e = e2
 			}
+			c.loop = node == start && len(c.edges) > 1
 			k := int32(len(st.chains))
 			for i, e := range c.edges {
 				st.inChain[e] = chainRef{k, int32(i)}
@@ -194,6 +211,9 @@ func (st *Streets) chainPos(e int32, s float64) (int32, float64) {
 // chainPoint returns the edge and offset at chain position pos.
 func (st *Streets) chainPoint(chain int32, pos float64) (int32, float64) {
 	c := &st.chains[chain]
+	if c.loop {
+		pos = math.Mod(pos, c.len)
+	}
 	i := sort.Search(len(c.off), func(i int) bool { return c.off[i] > pos }) - 1
 	i = max(0, min(i, len(c.edges)-1))
 	e := c.edges[i]
@@ -205,10 +225,10 @@ func (st *Streets) chainPoint(chain int32, pos float64) (int32, float64) {
 }
 
 // onChains returns the chain positions of point p on every named street
-// within chainSnapM (the nearest point per chain).
-func (st *Streets) onChains(p orb.Point) map[int32]float64 {
+// within radius (the nearest point per chain).
+func (st *Streets) onChains(p orb.Point, radius float64) map[int32]float64 {
 	best := map[int32][2]float64{} // chain -> (distance, position)
-	st.Sn.idx.Within(p, chainSnapM, func(i int32) float64 {
+	st.Sn.idx.Within(p, radius, func(i int32) float64 {
 		d, _ := geo.SegmentPoint(p, st.Sn.segs[i].a, st.Sn.segs[i].b)
 		return d
 	}, func(i int32, d float64) bool {
@@ -218,8 +238,13 @@ func (st *Streets) onChains(p orb.Point) map[int32]float64 {
 		}
 		_, t := geo.SegmentPoint(p, sg.a, sg.b)
 		c, pos := st.chainPos(sg.edge, sg.at+t*geo.Dist(sg.a, sg.b))
-		if b, ok := best[c]; !ok || d < b[0] {
-			best[c] = [2]float64{d, pos}
+		// Ties (a point at a node two segments share) go to the lower
+		// position, with slack, so a point moved by rounding keeps its place.
+		if b, ok := best[c]; !ok || d < b[0]-1e-6 || d <= b[0]+1e-6 && pos < b[1] {
+			best[c] = [2]float64{math.Min(d, b[0]), pos}
+			if !ok {
+				best[c] = [2]float64{d, pos}
+			}
 		}
 		return true
 	})

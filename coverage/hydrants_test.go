@@ -32,33 +32,38 @@ func withSites(s *data.Snapshot, sites []Site) *data.Snapshot {
 }
 
 func TestProposalsCloseEveryGap(t *testing.T) {
-	s := sampleSnapshot(t)
-	for _, straight := range []bool{false, true} {
-		t.Run(fmt.Sprintf("straight=%v", straight), func(t *testing.T) {
-			p := DefaultHydrantParams()
-			p.Straight = straight
-			h := hydrantAnalysis(s, p)
-			if len(h.Stretches) == 0 || len(h.Spacing) == 0 || len(h.BuildingGaps) == 0 {
-				t.Fatalf("the sample should have gaps: %d stretches, %d spacing, %d buildings", len(h.Stretches), len(h.Spacing), len(h.BuildingGaps))
-			}
-			plan := h.Plan()
-			if plan.Uncoverable != 0 {
-				t.Fatalf("%d elements no site can cover", plan.Uncoverable)
-			}
-			after := hydrantAnalysis(withSites(s, plan.Sites), p)
-			if len(after.Stretches) != 0 || len(after.Spacing) != 0 || len(after.BuildingGaps) != 0 {
-				t.Fatalf("after %d sites: %d stretches (first %+v), %d spacing gaps, %d buildings remain",
-					len(plan.Sites), len(after.Stretches), first(after.Stretches), len(after.Spacing), len(after.BuildingGaps))
-			}
-			if len(plan.Sites) > len(plan.Greedy) {
-				t.Fatalf("improvement grew the plan: %d > %d", len(plan.Sites), len(plan.Greedy))
-			}
-			for i := 1; i < len(plan.Greedy); i++ {
-				if value(plan.Greedy[i]) > value(plan.Greedy[i-1])+1e-6 {
-					t.Fatalf("greedy site %d adds more than site %d", i+1, i)
-				}
-			}
-		})
+	for _, county := range counties {
+		for _, straight := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/straight=%v", county.name, straight), func(t *testing.T) {
+				proposalsCloseGaps(t, county.snap(t), straight)
+			})
+		}
+	}
+}
+
+func proposalsCloseGaps(t *testing.T, s *data.Snapshot, straight bool) {
+	p := DefaultHydrantParams()
+	p.Straight = straight
+	h := hydrantAnalysis(s, p)
+	if len(h.Stretches) == 0 || len(h.Spacing) == 0 || len(h.BuildingGaps) == 0 {
+		t.Fatalf("the county should have gaps: %d stretches, %d spacing, %d buildings", len(h.Stretches), len(h.Spacing), len(h.BuildingGaps))
+	}
+	plan := h.Plan()
+	if plan.Uncoverable != 0 {
+		t.Fatalf("%d elements no site can cover", plan.Uncoverable)
+	}
+	after := hydrantAnalysis(withSites(s, plan.Sites), p)
+	if len(after.Stretches) != 0 || len(after.Spacing) != 0 || len(after.BuildingGaps) != 0 {
+		t.Fatalf("after %d sites: %d stretches (first %+v), %d spacing gaps, %d buildings remain",
+			len(plan.Sites), len(after.Stretches), first(after.Stretches), len(after.Spacing), len(after.BuildingGaps))
+	}
+	if len(plan.Sites) > len(plan.Greedy) {
+		t.Fatalf("improvement grew the plan: %d > %d", len(plan.Sites), len(plan.Greedy))
+	}
+	for i := 1; i < len(plan.Greedy); i++ {
+		if value(plan.Greedy[i]) > value(plan.Greedy[i-1])+1e-6 {
+			t.Fatalf("greedy site %d adds more than site %d", i+1, i)
+		}
 	}
 }
 
@@ -115,6 +120,15 @@ func TestGreedyPlanMatchesKnownOptimum(t *testing.T) {
 			n.street("e", "E", orb.Point{0, 0}, orb.Point{400, 0})
 			n.street("w", "W", orb.Point{0, 0}, orb.Point{-400, 0})
 		}, 13},
+		// A square ring street of 800 m with one hydrant at a corner: spacing
+		// runs round the loop, 680 m to cover at 120 m a site.
+		{"loop", func(n *tiny) {
+			n.street("r1", "R", orb.Point{0, 0}, orb.Point{200, 0})
+			n.street("r2", "R", orb.Point{200, 0}, orb.Point{200, 200})
+			n.street("r3", "R", orb.Point{200, 200}, orb.Point{0, 200})
+			n.street("r4", "R", orb.Point{0, 200}, orb.Point{0, 0})
+			n.hydrant("h0", orb.Point{0, 0})
+		}, 6},
 		// Hydrants 1000 m apart at both ends: every point between must come
 		// within 60 m of one, 880 m in all at 120 m a site.
 		// Protection (300 m a site) is met on the way.
@@ -211,7 +225,12 @@ func straightEqualsDWithin(t *testing.T, s *data.Snapshot) {
 }
 
 func TestStreetProtectionEqualsPgRouting(t *testing.T) {
-	s := sampleSnapshot(t)
+	for _, county := range counties {
+		t.Run(county.name, func(t *testing.T) { streetEqualsPgRouting(t, county.snap(t)) })
+	}
+}
+
+func streetEqualsPgRouting(t *testing.T, s *data.Snapshot) {
 	pool := pgtest.Pool(t)
 	p := DefaultHydrantParams()
 	st := NewStreets(s)

@@ -77,16 +77,9 @@ func (h *Hydrants) makePlan() *Plan {
 			cands = append(cands, cand{e, s})
 		}
 	}
-	for _, st := range h.Stretches {
-		for a := st.A; a < st.B-1e-9; a += elementM {
-			b := math.Min(a+elementM, st.B)
-			add(element{kind: elemStreet, edge: st.Edge, a: a, b: b, weight: b - a},
-				orb.Bound{Min: g.EdgePoint(st.Edge, a), Max: g.EdgePoint(st.Edge, a)}.Extend(g.EdgePoint(st.Edge, b)))
-		}
-		for s := st.A; s <= st.B+1e-9; s += pieceM {
-			addCand(st.Edge, math.Min(s, st.B))
-		}
-	}
+	// Spacing candidates first, in order along each gap: among sites that
+	// add as much, the greedy then takes the one nearest the gap's start,
+	// which on a line is the optimal sweep.
 	half := h.P.SpacingM / 2
 	for _, sg := range h.Spacing {
 		lo, hi := sg.Lo, sg.Hi
@@ -99,6 +92,16 @@ func (h *Hydrants) makePlan() *Plan {
 		}
 		for p := lo; p <= hi+1e-9; p += pieceM {
 			addCand(h.St.chainPoint(sg.Chain, math.Min(p, hi)))
+		}
+	}
+	for _, st := range h.Stretches {
+		for a := st.A; a < st.B-1e-9; a += elementM {
+			b := math.Min(a+elementM, st.B)
+			add(element{kind: elemStreet, edge: st.Edge, a: a, b: b, weight: b - a},
+				orb.Bound{Min: g.EdgePoint(st.Edge, a), Max: g.EdgePoint(st.Edge, a)}.Extend(g.EdgePoint(st.Edge, b)))
+		}
+		for s := st.A; s <= st.B+1e-9; s += pieceM {
+			addCand(st.Edge, math.Min(s, st.B))
 		}
 	}
 	uncoverable := 0
@@ -114,7 +117,11 @@ func (h *Hydrants) makePlan() *Plan {
 	}
 
 	// What each candidate covers whole.
+	// Street pieces may be covered to the line: what rounding leaves of them
+	// is far below a gap's minimum length. Buildings and chain membership
+	// keep siteSlack inside it.
 	R := h.P.RadiusM + eps
+	Rb := h.P.RadiusM - siteSlack
 	reach := math.Max(h.P.RadiusM, half) + 1
 	ls := newLocal(g)
 	covers := make([][]int32, len(cands))
@@ -123,7 +130,7 @@ func (h *Hydrants) makePlan() *Plan {
 		if !h.P.Straight {
 			ls.from(g, c.edge, c.s, 0, h.P.RadiusM)
 		}
-		chains := h.St.onChains(p)
+		chains := h.St.onChains(p, chainSnapM-siteSlack)
 		idx.Search(orb.Bound{Min: orb.Point{p[0] - reach, p[1] - reach}, Max: orb.Point{p[0] + reach, p[1] + reach}}, func(k int32) bool {
 			el := &els[k]
 			ok := false
@@ -132,13 +139,14 @@ func (h *Hydrants) makePlan() *Plan {
 				ok = h.coversPiece(ls, c.edge, c.s, p, el.edge, el.a, el.b, R)
 			case elemBuilding:
 				if h.P.Straight {
-					ok = geo.PointDistance(p, h.Snap.Buildings.Metric[el.building]) <= R
+					ok = geo.PointDistance(p, h.Snap.Buildings.Metric[el.building]) <= Rb
 				} else {
-					ok = ls.at(g, el.edge, el.a, c.edge, c.s, 0)+el.b <= R
+					ok = ls.at(g, el.edge, el.a, c.edge, c.s, 0)+el.b <= Rb
 				}
 			case elemSpacing:
 				if q, on := chains[el.chain]; on {
-					ok = math.Abs(q-el.a) <= half+chainEps && math.Abs(q-el.b) <= half+chainEps
+					ch := &h.St.chains[el.chain]
+					ok = ch.gap(q, el.a) <= half+chainEps && ch.gap(q, el.b) <= half+chainEps
 				}
 			}
 			if ok {
