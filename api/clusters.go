@@ -14,16 +14,8 @@ import (
 	"github.com/paulmach/orb/geojson"
 )
 
-func (s *Server) clusters(r *http.Request, extra ...string) (*coverage.Clusters, error) {
-	q := r.URL.Query()
-	if err := checkParams(q, append([]string{"separation_m", "by_structure"}, extra...)...); err != nil {
-		return nil, err
-	}
-	snap, err := s.snapshot()
-	if err != nil {
-		return nil, err
-	}
-	return s.clustersFor(snap, q)
+func (s *Server) clusters(r *http.Request, extra ...string) (*coverage.Clusters, url.Values, error) {
+	return analysis(s, r, append([]string{"separation_m", "by_structure"}, extra...), s.clustersFor)
 }
 
 // clustersFor reads the cluster parameters of q and returns the analysis.
@@ -129,11 +121,10 @@ func toString(v any) string {
 }
 
 func (s *Server) clusterList(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.clusters(r, "min_households", "format")
+	c, q, err := s.clusters(r, "min_households", "format")
 	if err != nil {
 		return err
 	}
-	q := r.URL.Query()
 	minHH, err := intParam(q, "min_households", 30, 1000000)
 	if err != nil {
 		return err
@@ -143,7 +134,7 @@ func (s *Server) clusterList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) clusterLedger(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.clusters(r)
+	c, _, err := s.clusters(r)
 	if err != nil {
 		return err
 	}

@@ -76,16 +76,23 @@ func (s *Server) coverageParams(q url.Values) (coverage.Params, error) {
 var coverageParamNames = []string{"minutes", "truck_width_m", "access_max_m", "access_speed_mps", "station_snap_m"}
 
 func (s *Server) response(r *http.Request, extra ...string) (*coverage.Response, url.Values, error) {
+	return analysis(s, r, append(coverageParamNames, extra...), s.engineResponse)
+}
+
+// analysis checks a request's parameters against known and returns what
+// get makes of the current snapshot, with the query.
+func analysis[T any](s *Server, r *http.Request, known []string, get func(*data.Snapshot, url.Values) (T, error)) (T, url.Values, error) {
+	var zero T
 	q := r.URL.Query()
-	if err := checkParams(q, append(coverageParamNames, extra...)...); err != nil {
-		return nil, nil, err
+	if err := checkParams(q, known...); err != nil {
+		return zero, nil, err
 	}
 	snap, err := s.snapshot()
 	if err != nil {
-		return nil, nil, err
+		return zero, nil, err
 	}
-	res, err := s.engineResponse(snap, q)
-	return res, q, err
+	v, err := get(snap, q)
+	return v, q, err
 }
 
 func (s *Server) coverageSummary(w http.ResponseWriter, r *http.Request) error {

@@ -52,16 +52,7 @@ func hydrantParams(q url.Values) (coverage.HydrantParams, error) {
 }
 
 func (s *Server) hydrants(r *http.Request, extra ...string) (*coverage.Hydrants, url.Values, error) {
-	q := r.URL.Query()
-	if err := checkParams(q, append(hydrantParamNames, extra...)...); err != nil {
-		return nil, nil, err
-	}
-	snap, err := s.snapshot()
-	if err != nil {
-		return nil, nil, err
-	}
-	h, err := s.engineHydrants(snap, q)
-	return h, q, err
+	return analysis(s, r, append(hydrantParamNames, extra...), s.engineHydrants)
 }
 
 func lonlat(h *coverage.Hydrants, g orb.Geometry) orb.Geometry { return h.Snap.Proj.InverseGeometry(g) }

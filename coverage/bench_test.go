@@ -12,6 +12,7 @@ import (
 	"fireplan/data/pgtest"
 	"fireplan/data/sample"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
 )
 
@@ -32,14 +33,6 @@ func benchSnapshots(b *testing.B) []struct {
 		name string
 		s    *data.Snapshot
 	}{{"sample", sampleSnapshot(b)}, {"scale20", scaledSnap}}
-}
-
-func startSeeds(r *Response) []Seed {
-	var seeds []Seed
-	for _, st := range r.Starts {
-		seeds = append(seeds, edgeSeeds(&r.Graph.Edges[st.Snap.Edge], st.Snap.S, st.T0, st.Station)...)
-	}
-	return seeds
 }
 
 func BenchmarkGraphBuild(b *testing.B) {
@@ -64,7 +57,7 @@ func BenchmarkMultiSource(b *testing.B) {
 		p := DefaultParams()
 		g := BuildGraph(c.s, p)
 		r := NewResponse(c.s, p, g, NewSnapper(g), NewMembership(c.s))
-		seeds := startSeeds(r)
+		seeds := r.Seeds
 		var t Times
 		for _, lim := range []struct {
 			name  string
@@ -109,7 +102,7 @@ func BenchmarkPgrDrivingDistance(b *testing.B) {
 		p := DefaultParams()
 		g := BuildGraph(c.s, p)
 		r := NewResponse(c.s, p, g, NewSnapper(g), NewMembership(c.s))
-		seeds := startSeeds(r)
+		seeds := r.Seeds
 		schema := pgtest.Schema(b, pool)
 		table, starts := pgrEdges(b, pool, schema, g, seeds)
 		// One virtual node ahead of all seed nodes, for the single-source form.
@@ -132,18 +125,7 @@ func BenchmarkPgrDrivingDistance(b *testing.B) {
 		} {
 			b.Run(c.name+"/"+q.name, func(b *testing.B) {
 				for i := 0; i < b.N; i++ {
-					rows, err := pool.Query(context.Background(), q.sql, edges, q.start, q.limit)
-					if err != nil {
-						b.Fatal(err)
-					}
-					n := 0
-					for rows.Next() {
-						n++
-					}
-					rows.Close()
-					if err := rows.Err(); err != nil || n == 0 {
-						b.Fatalf("pgRouting: %d rows, %v", n, err)
-					}
+					queryRows(b, pool, q.sql, edges, q.start, q.limit)
 				}
 			})
 		}
@@ -182,5 +164,21 @@ func BenchmarkGraphMemory(b *testing.B) {
 		b.ReportMetric(float64(len(g.Edges)), "edges")
 		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/1e6, "MB-held")
 		runtime.KeepAlive(g)
+	}
+}
+
+// queryRows runs a query to its last row, failing on an error or no rows.
+func queryRows(b *testing.B, pool *pgxpool.Pool, sql string, args ...any) {
+	rows, err := pool.Query(context.Background(), sql, args...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := 0
+	for rows.Next() {
+		n++
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || n == 0 {
+		b.Fatalf("%d rows, %v", n, err)
 	}
 }

@@ -22,6 +22,7 @@ type Hydrants struct {
 
 	Active    []int32 // hydrants that protect (working; planned too in what-if)
 	D         *Times  // street distance from the nearest active hydrant, per node (street mode)
+	Seeds     []Seed  // the snapped hydrants' edge ends the street search starts from
 	onEdge    map[int32][]seedAt
 	activeIdx geo.Index // active hydrants' points
 
@@ -81,7 +82,6 @@ func (h *Hydrants) active(i int) bool {
 func NewHydrants(s *data.Snapshot, p HydrantParams, st *Streets, m *Membership) *Hydrants {
 	h := &Hydrants{Snap: s, P: p, St: st, Member: m, onEdge: map[int32][]seedAt{}}
 	g := st.G
-	var seeds []Seed
 	for i := range s.Hydrants.Items {
 		if !h.active(i) {
 			continue
@@ -96,11 +96,11 @@ func NewHydrants(s *data.Snapshot, p HydrantParams, st *Streets, m *Membership) 
 				Detail: fmt.Sprintf("no street within %g m: protects in straight-line mode only", p.SnapM)})
 			continue
 		}
-		seeds = append(seeds, edgeSeeds(&g.Edges[sp.Edge], sp.S, sp.Dist, k)...)
+		h.Seeds = append(h.Seeds, edgeSeeds(&g.Edges[sp.Edge], sp.S, sp.Dist, k)...)
 		h.onEdge[sp.Edge] = append(h.onEdge[sp.Edge], seedAt{sp.S, sp.Dist})
 	}
 	if !p.Straight {
-		h.D = g.Run(seeds, p.RadiusM)
+		h.D = g.Run(h.Seeds, p.RadiusM)
 	}
 	h.findStretches()
 	h.protectBuildings()

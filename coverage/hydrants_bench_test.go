@@ -7,8 +7,6 @@ import (
 	"testing"
 
 	"fireplan/data/pgtest"
-
-	"github.com/paulmach/orb"
 )
 
 // BenchmarkProtectedBuildings answers "which buildings stand within 150 m
@@ -53,12 +51,7 @@ func BenchmarkStreetProtection(b *testing.B) {
 	p := DefaultHydrantParams()
 	st := NewStreets(s)
 	h := NewHydrants(s, p, st, NewMembership(s))
-	var seeds []Seed
-	for k, i := range h.Active {
-		if sp, ok := st.Sn.Nearest(s.Hydrants.Metric[i].(orb.Point), p.SnapM); ok {
-			seeds = append(seeds, edgeSeeds(&st.G.Edges[sp.Edge], sp.S, sp.Dist, int32(k))...)
-		}
-	}
+	seeds := h.Seeds
 	b.Run("ours", func(b *testing.B) {
 		b.ReportAllocs()
 		var t Times
@@ -82,18 +75,7 @@ func BenchmarkStreetProtection(b *testing.B) {
 	table, starts := pgrEdges(b, pool, pgtest.Schema(b, pool), st.G, seeds)
 	b.Run("pgrouting", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			rows, err := pool.Query(context.Background(), sqlDrivingDistance, "SELECT id, source, target, cost, reverse_cost FROM "+table, starts, p.RadiusM)
-			if err != nil {
-				b.Fatal(err)
-			}
-			n := 0
-			for rows.Next() {
-				n++
-			}
-			rows.Close()
-			if n == 0 {
-				b.Fatal("pgRouting protected nothing")
-			}
+			queryRows(b, pool, sqlDrivingDistance, "SELECT id, source, target, cost, reverse_cost FROM "+table, starts, p.RadiusM)
 		}
 	})
 }

@@ -235,12 +235,7 @@ func streetEqualsPgRouting(t *testing.T, s *data.Snapshot) {
 	p := DefaultHydrantParams()
 	st := NewStreets(s)
 	h := NewHydrants(s, p, st, NewMembership(s))
-	var seeds []Seed
-	for k, i := range h.Active {
-		if sp, ok := st.Sn.Nearest(s.Hydrants.Metric[i].(orb.Point), p.SnapM); ok {
-			seeds = append(seeds, edgeSeeds(&st.G.Edges[sp.Edge], sp.S, sp.Dist, int32(k))...)
-		}
-	}
+	seeds := h.Seeds
 	table, starts := pgrEdges(t, pool, pgtest.Schema(t, pool), st.G, seeds)
 	rows, err := pool.Query(context.Background(), sqlDrivingDistance, "SELECT id, source, target, cost, reverse_cost FROM "+table, starts, p.RadiusM)
 	if err != nil {

@@ -159,10 +159,7 @@ func TestResponseTimesEqualPgRouting(t *testing.T) {
 			p := DefaultParams()
 			g := BuildGraph(s, p)
 			r := NewResponse(s, p, g, NewSnapper(g), NewMembership(s))
-			var seeds []Seed
-			for _, st := range r.Starts {
-				seeds = append(seeds, edgeSeeds(&g.Edges[st.Snap.Edge], st.Snap.S, st.T0, st.Station)...)
-			}
+			seeds := r.Seeds
 			if len(seeds) < 10 {
 				t.Fatalf("%d seeds from %d stations", len(seeds), len(r.Starts))
 			}

@@ -53,6 +53,7 @@ type Response struct {
 	Graph    *Graph
 	Snapper  *Snapper
 	Times    *Times // per node
+	Seeds    []Seed // what the search started from: each start's edge ends
 	Starts   []Start
 	Problems []data.Problem // stations left out and why
 
@@ -118,7 +119,6 @@ func containing(idx *geo.Index, polys []orb.Geometry, p orb.Point) int32 {
 // parameter sets with the same graph key and snapshot.
 func NewResponse(s *data.Snapshot, p Params, g *Graph, sn *Snapper, m *Membership) *Response {
 	r := &Response{Snap: s, Params: p, Graph: g, Snapper: sn, Member: m, onEdge: map[int32][]int{}}
-	var seeds []Seed
 	for i := range s.Stations.Items {
 		st := &s.Stations.Items[i]
 		if st.Status != "active" {
@@ -140,9 +140,9 @@ func NewResponse(s *data.Snapshot, p Params, g *Graph, sn *Snapper, m *Membershi
 		k := len(r.Starts)
 		r.Starts = append(r.Starts, Start{Station: int32(i), Snap: sp, T0: t0})
 		r.onEdge[sp.Edge] = append(r.onEdge[sp.Edge], k)
-		seeds = append(seeds, edgeSeeds(e, sp.S, t0, int32(i))...)
+		r.Seeds = append(r.Seeds, edgeSeeds(e, sp.S, t0, int32(i))...)
 	}
-	r.Times = g.Run(seeds, math.Inf(1))
+	r.Times = g.Run(r.Seeds, math.Inf(1))
 	r.Buildings = make([]Arrival, s.Buildings.Len())
 	for i, g := range s.Buildings.Metric {
 		r.Buildings[i] = r.Arrive(g)
