@@ -1,10 +1,13 @@
-package coverage
+package hydrants
 
 import (
 	cheap "container/heap"
+	"context"
 	"math"
 	"sort"
 
+	"fireplan/coverage/internal/gainq"
+	"fireplan/coverage/network"
 	"fireplan/geo"
 
 	"github.com/paulmach/orb"
@@ -50,13 +53,10 @@ const (
 	elemSpacing
 )
 
-// Plan returns the siting plan (computed once).
-func (h *Hydrants) Plan() *Plan {
-	h.planOnce.Do(func() { h.plan = h.makePlan() })
-	return h.plan
-}
-
-func (h *Hydrants) makePlan() *Plan {
+// Plan returns the sites that together close every gap they can, best
+// first: candidates every few metres along the streets, greedy by what
+// each adds, then a local improvement.
+func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 	g := h.St.G
 	var els []element
 	var idx geo.Index
@@ -123,12 +123,15 @@ func (h *Hydrants) makePlan() *Plan {
 	R := h.P.RadiusM + eps
 	Rb := h.P.RadiusM - siteSlack
 	reach := math.Max(h.P.RadiusM, half) + 1
-	ls := newLocal(g)
+	ls := network.NewLocal(g)
 	covers := make([][]int32, len(cands))
 	for ci, c := range cands {
+		if ci%256 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		p := g.EdgePoint(c.edge, c.s)
 		if !h.P.Straight {
-			ls.from(g, c.edge, c.s, 0, h.P.RadiusM)
+			ls.From(g, c.edge, c.s, 0, h.P.RadiusM)
 		}
 		chains := h.St.onChains(p, chainSnapM-siteSlack)
 		idx.Search(orb.Bound{Min: orb.Point{p[0] - reach, p[1] - reach}, Max: orb.Point{p[0] + reach, p[1] + reach}}, func(k int32) bool {
@@ -141,7 +144,7 @@ func (h *Hydrants) makePlan() *Plan {
 				if h.P.Straight {
 					ok = geo.PointDistance(p, h.Snap.Buildings.Metric[el.building]) <= Rb
 				} else {
-					ok = ls.at(g, el.edge, el.a, c.edge, c.s, 0)+el.b <= Rb
+					ok = ls.At(g, el.edge, el.a, c.edge, c.s, 0)+el.b <= Rb
 				}
 			case elemSpacing:
 				if q, on := chains[el.chain]; on {
@@ -205,12 +208,12 @@ func (h *Hydrants) makePlan() *Plan {
 	}
 	plan.Greedy = toSites(pick)
 	plan.Sites = toSites(rank(covers, els, chosen))
-	return plan
+	return plan, ctx.Err()
 }
 
 // coversPiece tells whether a site at (e0, s0), point p, keeps the whole
 // piece [a, b] of edge e within R.
-func (h *Hydrants) coversPiece(ls *local, e0 int32, s0 float64, p orb.Point, e int32, a, b, R float64) bool {
+func (h *Hydrants) coversPiece(ls *network.Local, e0 int32, s0 float64, p orb.Point, e int32, a, b, R float64) bool {
 	g := h.St.G
 	if h.P.Straight {
 		for s := a; ; s += pieceM {
@@ -223,15 +226,15 @@ func (h *Hydrants) coversPiece(ls *local, e0 int32, s0 float64, p orb.Point, e i
 			}
 		}
 	}
-	if ls.at(g, e, a, e0, s0, 0) > R || ls.at(g, e, b, e0, s0, 0) > R {
+	if ls.At(g, e, a, e0, s0, 0) > R || ls.At(g, e, b, e0, s0, 0) > R {
 		return false
 	}
 	// Street distance along an edge is the lesser of a rise from each end:
 	// its highest point lies where the two meet.
 	ed := &g.Edges[e]
-	m := (ls.d[ed.To] + ed.Length - ls.d[ed.From]) / 2
+	m := (ls.D[ed.To] + ed.Length - ls.D[ed.From]) / 2
 	if m > a && m < b {
-		return ls.at(g, e, m, e0, s0, 0) <= R
+		return ls.At(g, e, m, e0, s0, 0) <= R
 	}
 	return true
 }
@@ -261,26 +264,26 @@ func greedy(covers [][]int32, els []element, given []int, want func(int32) bool)
 		}
 		return s
 	}
-	q := &candQueue{}
+	q := &gainq.Queue{}
 	for ci := range covers {
 		if g := gain(ci); g > 0 {
-			q.items = append(q.items, candGain{ci, g})
+			q.Items = append(q.Items, gainq.Item{ci, g})
 		}
 	}
 	cheap.Init(q)
 	var order []int
 	for q.Len() > 0 {
-		top := cheap.Pop(q).(candGain)
-		g := gain(top.ci)
+		top := cheap.Pop(q).(gainq.Item)
+		g := gain(top.I)
 		if g <= 0 {
 			continue
 		}
-		if q.Len() > 0 && g < q.items[0].gain-1e-9 {
-			cheap.Push(q, candGain{top.ci, g})
+		if q.Len() > 0 && g < q.Items[0].Gain-1e-9 {
+			cheap.Push(q, gainq.Item{top.I, g})
 			continue
 		}
-		order = append(order, top.ci)
-		for _, k := range covers[top.ci] {
+		order = append(order, top.I)
+		for _, k := range covers[top.I] {
 			covered[k] = true
 		}
 	}
@@ -343,25 +346,4 @@ func improve(order []int, covers [][]int32, n int) []int {
 	}
 	sort.Ints(out)
 	return out
-}
-
-type candGain struct {
-	ci   int
-	gain float64
-}
-
-// candQueue is a max-queue by gain; ties go to the lower candidate index.
-type candQueue struct{ items []candGain }
-
-func (q *candQueue) Len() int { return len(q.items) }
-func (q *candQueue) Less(i, j int) bool {
-	a, b := q.items[i], q.items[j]
-	return a.gain > b.gain || a.gain == b.gain && a.ci < b.ci
-}
-func (q *candQueue) Swap(i, j int) { q.items[i], q.items[j] = q.items[j], q.items[i] }
-func (q *candQueue) Push(x any)    { q.items = append(q.items, x.(candGain)) }
-func (q *candQueue) Pop() any {
-	x := q.items[len(q.items)-1]
-	q.items = q.items[:len(q.items)-1]
-	return x
 }

@@ -1,4 +1,4 @@
-package coverage
+package network
 
 import (
 	"math"
@@ -182,4 +182,16 @@ func (h *heap) pop() item {
 	}
 	*h = s
 	return top
+}
+
+// EdgeSeeds starts a search from a point s metres along e at time t0.
+func EdgeSeeds(e *Edge, s, t0 float64, src int32) []Seed {
+	var out []Seed
+	if f := (e.Length - s) / e.Length; !math.IsInf(e.Fwd, 1) {
+		out = append(out, Seed{Node: e.To, T: t0 + f*e.Fwd, Src: src})
+	}
+	if f := s / e.Length; !math.IsInf(e.Bwd, 1) {
+		out = append(out, Seed{Node: e.From, T: t0 + f*e.Bwd, Src: src})
+	}
+	return out
 }

@@ -1,6 +1,7 @@
-package coverage
+package response
 
 import (
+	"context"
 	"math"
 	"sort"
 
@@ -22,7 +23,7 @@ const (
 )
 
 // Isochrone is the area one station reaches first within Minutes (or, with
-// StationID "", the area any station reaches), in lon/lat.
+// StationID "", the area any station reaches), in metres.
 type Isochrone struct {
 	Minutes   float64
 	StationID string
@@ -119,14 +120,17 @@ func (r *Response) buildRaster() *timeRaster {
 }
 
 // Isochrones returns, for each target in minutes, the area each station
-// reaches first and the union of all, as smoothed polygons in lon/lat.
-func (r *Response) Isochrones(targets []float64) []Isochrone {
+// reaches first and the union of all, as smoothed polygons in metres.
+func (r *Response) Isochrones(ctx context.Context, targets []float64) ([]Isochrone, error) {
 	tr := r.raster()
 	var out []Isochrone
 	if tr.w == 0 {
-		return out
+		return out, nil
 	}
 	for _, m := range targets {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		limit := float32(m * 60)
 		per := tr.trace(func(k int) int32 {
 			if tr.t[k] <= limit {
@@ -150,7 +154,7 @@ func (r *Response) Isochrones(targets []float64) []Isochrone {
 			out = append(out, r.isochrone(m, l, per[l]))
 		}
 	}
-	return out
+	return out, nil
 }
 
 func (r *Response) isochrone(m float64, station int32, mp orb.MultiPolygon) Isochrone {
@@ -158,7 +162,7 @@ func (r *Response) isochrone(m float64, station int32, mp orb.MultiPolygon) Isoc
 	if station >= 0 {
 		iso.StationID = r.Snap.Stations.Items[station].ID
 	}
-	iso.Geom = r.Snap.Proj.InverseGeometry(mp).(orb.MultiPolygon)
+	iso.Geom = mp
 	return iso
 }
 

@@ -1,18 +1,20 @@
-package coverage
+package hydrants
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"sort"
 
+	"fireplan/coverage/areas"
+	"fireplan/coverage/network"
 	"fireplan/data"
-	"fireplan/geo"
 
 	"github.com/paulmach/orb"
 )
 
-// HydrantParams are the numbers of the hydrant analysis (GB 50974-2014).
-type HydrantParams struct {
+// Params are the numbers of the hydrant analysis (GB 50974-2014).
+type Params struct {
 	RadiusM        float64 // protection radius, along streets unless Straight
 	SpacingM       float64 // most distance between consecutive municipal hydrants along a street
 	WideStreetM    float64 // streets wider than this need hydrants on both sides
@@ -21,13 +23,13 @@ type HydrantParams struct {
 	IncludePlanned bool    // count planned hydrants as working (what-if)
 }
 
-// DefaultHydrantParams returns the standard's numbers.
-func DefaultHydrantParams() HydrantParams {
-	return HydrantParams{RadiusM: 150, SpacingM: 120, WideStreetM: 60, SnapM: 50}
+// DefaultParams returns the standard's numbers.
+func DefaultParams() Params {
+	return Params{RadiusM: 150, SpacingM: 120, WideStreetM: 60, SnapM: 50}
 }
 
 // Check reports a parameter that cannot be used.
-func (p HydrantParams) Check() error {
+func (p Params) Check() error {
 	switch {
 	case !(p.RadiusM > 0 && p.RadiusM <= 1000):
 		return fmt.Errorf("radius %g m outside (0, 1000]", p.RadiusM)
@@ -42,7 +44,7 @@ func (p HydrantParams) Check() error {
 }
 
 // Key identifies the parameter set, for caches.
-func (p HydrantParams) Key() string { return fmt.Sprintf("%+v", p) }
+func (p Params) Key() string { return fmt.Sprintf("%+v", p) }
 
 const (
 	pieceM     = 5.0  // built-up test and siting step along streets, metres
@@ -60,8 +62,8 @@ const (
 // Streets is the street network the hydrant analysis works on, shared by
 // every hydrant parameter set of a snapshot.
 type Streets struct {
-	G       *Graph
-	Sn      *Snapper
+	G       *network.Graph
+	Sn      *network.Snapper
 	builtup [][]bool // per edge, per piece of pieceM: inside a built-up area
 	chains  []streetChain
 	inChain []chainRef // per edge: its chain, or chain -1
@@ -94,20 +96,23 @@ type chainRef struct {
 
 // NewStreets builds the street graph and marks its built-up parts and its
 // named streets.
-func NewStreets(s *data.Snapshot) *Streets {
-	g := BuildStreetGraph(s)
-	st := &Streets{G: g, Sn: NewSnapper(g), builtup: make([][]bool, len(g.Edges)), inChain: make([]chainRef, len(g.Edges))}
+func NewStreets(ctx context.Context, s *data.Snapshot) (*Streets, error) {
+	g, err := network.Street(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	st := &Streets{G: g, Sn: network.NewSnapper(g), builtup: make([][]bool, len(g.Edges)), inChain: make([]chainRef, len(g.Edges))}
 	for e := range g.Edges {
 		n := int(math.Ceil(g.Edges[e].Length / pieceM))
 		st.builtup[e] = make([]bool, n)
 		for k := 0; k < n; k++ {
 			mid := math.Min((float64(k)+0.5)*pieceM, g.Edges[e].Length)
-			st.builtup[e][k] = containing(&s.Builtup.MIndex, s.Builtup.Metric, g.EdgePoint(int32(e), mid)) >= 0
+			st.builtup[e][k] = areas.Containing(&s.Builtup.MIndex, s.Builtup.Metric, g.EdgePoint(int32(e), mid)) >= 0
 		}
 		st.inChain[e] = chainRef{-1, -1}
 	}
 	st.buildChains()
-	return st
+	return st, nil
 }
 
 // inBuiltup tells whether most of edge e lies in a built-up area.
@@ -228,16 +233,11 @@ func (st *Streets) chainPoint(chain int32, pos float64) (int32, float64) {
 // within radius (the nearest point per chain).
 func (st *Streets) onChains(p orb.Point, radius float64) map[int32]float64 {
 	best := map[int32][2]float64{} // chain -> (distance, position)
-	st.Sn.idx.Within(p, radius, func(i int32) float64 {
-		d, _ := geo.SegmentPoint(p, st.Sn.segs[i].a, st.Sn.segs[i].b)
-		return d
-	}, func(i int32, d float64) bool {
-		sg := st.Sn.segs[i]
-		if st.inChain[sg.edge].chain < 0 {
+	st.Sn.Within(p, radius, func(e int32, s, d float64) bool {
+		if st.inChain[e].chain < 0 {
 			return true
 		}
-		_, t := geo.SegmentPoint(p, sg.a, sg.b)
-		c, pos := st.chainPos(sg.edge, sg.at+t*geo.Dist(sg.a, sg.b))
+		c, pos := st.chainPos(e, s)
 		// Ties (a point at a node two segments share) go to the lower
 		// position, with slack, so a point moved by rounding keeps its place.
 		if b, ok := best[c]; !ok || d < b[0]-1e-6 || d <= b[0]+1e-6 && pos < b[1] {

@@ -1,6 +1,7 @@
-package coverage
+package response
 
 import (
+	"fireplan/coverage/network"
 	"fmt"
 	"sort"
 	"strings"
@@ -11,23 +12,17 @@ import (
 // Params are the numbers of the response-time analysis. Defaults come from
 // the standards DESIGN.md cites; every one may be changed.
 type Params struct {
-	SpeedKmh       map[string]float64 // truck speed by road class
-	WidthM         map[string]float64 // road width by class when unknown, metres
-	TruckWidthM    float64            // narrower roads are left out
-	TurnoutS       map[string]float64 // by station class, seconds
-	AccessSpeedMps float64            // on foot laying hose from road to building
-	AccessMaxM     float64            // farther than this from a passable road: unreachable
-	StationSnapM   float64            // a station farther than this from a passable road is left out
+	network.Profile                    // the truck graph: speeds, widths, the truck's width
+	TurnoutS        map[string]float64 // by station class, seconds
+	AccessSpeedMps  float64            // on foot laying hose from road to building
+	AccessMaxM      float64            // farther than this from a passable road: unreachable
+	StationSnapM    float64            // a station farther than this from a passable road is left out
 }
 
 // DefaultParams returns the defaults of DESIGN.md.
 func DefaultParams() Params {
 	return Params{
-		SpeedKmh: map[string]float64{"motorway": 60, "trunk": 50, "primary": 40, "secondary": 35,
-			"tertiary": 30, "residential": 25, "service": 15, "track": 15},
-		WidthM: map[string]float64{"motorway": 15, "trunk": 12, "primary": 12, "secondary": 9,
-			"tertiary": 7, "residential": 6, "service": 4, "track": 3.5},
-		TruckWidthM: 4,
+		Profile: network.DefaultProfile(),
 		TurnoutS: map[string]float64{"special": 60, "urban1": 60, "urban2": 60, "small": 60,
 			"township_fulltime": 60, "volunteer": 180, "micro": 60},
 		AccessSpeedMps: 1,

@@ -1,7 +1,12 @@
-package coverage
+package siting
 
 import (
 	cheap "container/heap"
+	"context"
+	"fireplan/coverage/areas"
+	"fireplan/coverage/internal/gainq"
+	"fireplan/coverage/network"
+	"fireplan/coverage/response"
 	"fmt"
 
 	"github.com/paulmach/orb"
@@ -31,11 +36,11 @@ type StationSiting struct {
 // maxStationCandidates bounds the road nodes tried as sites.
 const maxStationCandidates = 4000
 
-// SiteStations proposes k new stations of the given class (its turnout)
+// Stations proposes k new stations of the given class (its turnout)
 // at road nodes, greedily adding the one that brings most
 // uncovered households within minutes, given the stations that stand. Each
 // candidate's reach comes from a search cut at the target.
-func (r *Response) SiteStations(k int, minutes float64, class string) (*StationSiting, error) {
+func Stations(ctx context.Context, r *response.Response, k int, minutes float64, class string) (*StationSiting, error) {
 	turnout, ok := r.Params.TurnoutS[class]
 	if !ok {
 		return nil, fmt.Errorf("unknown station class %q", class)
@@ -78,22 +83,25 @@ func (r *Response) SiteStations(k int, minutes float64, class string) (*StationS
 		cands = thin
 	}
 	out.Candidates = len(cands)
-	ls := newLocal(g)
+	ls := network.NewLocal(g)
 	seen := make([]int32, s.Buildings.Len())
 	for i := range seen {
 		seen[i] = -1
 	}
 	covers := make([][]int32, len(cands))
 	for ci, n := range cands {
-		ls.fromNode(g, n, turnout, limit)
-		for _, v := range ls.touched {
-			for _, e := range g.inc[g.incOff[v]:g.incOff[v+1]] {
+		if ci%64 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		ls.FromNode(g, n, turnout, limit)
+		for _, v := range ls.Touched() {
+			for _, e := range g.Incident(v) {
 				for _, b := range waiting[edgeStart[e]:edgeStart[e+1]] {
 					if seen[b] == int32(ci) {
 						continue
 					}
 					a := r.Buildings[b]
-					if ls.at(g, e, a.S, -1, 0, 0)+a.AccessM/r.Params.AccessSpeedMps <= limit {
+					if ls.At(g, e, a.S, -1, 0, 0)+a.AccessM/r.Params.AccessSpeedMps <= limit {
 						seen[b] = int32(ci)
 						covers[ci] = append(covers[ci], b)
 					}
@@ -112,31 +120,31 @@ func (r *Response) SiteStations(k int, minutes float64, class string) (*StationS
 		}
 		return sum
 	}
-	q := &candQueue{}
+	q := &gainq.Queue{}
 	for ci := range covers {
 		if gn := gain(ci); gn > 0 {
-			q.items = append(q.items, candGain{ci, float64(gn)})
+			q.Items = append(q.Items, gainq.Item{ci, float64(gn)})
 		}
 	}
 	cheap.Init(q)
 	covered := out.Covered
 	for len(out.Sites) < k && q.Len() > 0 {
-		top := cheap.Pop(q).(candGain)
-		gn := gain(top.ci)
+		top := cheap.Pop(q).(gainq.Item)
+		gn := gain(top.I)
 		if gn <= 0 {
 			continue
 		}
-		if q.Len() > 0 && float64(gn) < q.items[0].gain {
-			cheap.Push(q, candGain{top.ci, float64(gn)})
+		if q.Len() > 0 && float64(gn) < q.Items[0].Gain {
+			cheap.Push(q, gainq.Item{top.I, float64(gn)})
 			continue
 		}
-		for _, b := range covers[top.ci] {
+		for _, b := range covers[top.I] {
 			done[b] = true
 		}
 		covered += gn
-		n := cands[top.ci]
+		n := cands[top.I]
 		site := StationSite{Rank: len(out.Sites) + 1, Node: n, Point: g.Nodes[n], NewHouseholds: gn, CoveredAfter: covered}
-		if t := containing(&s.Townships.MIndex, s.Townships.Metric, g.Nodes[n]); t >= 0 {
+		if t := areas.Containing(&s.Townships.MIndex, s.Townships.Metric, g.Nodes[n]); t >= 0 {
 			site.TownshipID = s.Townships.Items[t].ID
 		}
 		out.Sites = append(out.Sites, site)

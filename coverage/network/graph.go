@@ -1,6 +1,7 @@
-package coverage
+package network
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"sort"
@@ -70,8 +71,28 @@ const (
 	ExcludedZeroSpeed = "zero_speed"
 )
 
+// Profile is what the truck graph depends on: speeds and default widths by
+// road class, and the truck's width. Roads narrower than the truck are left out.
+type Profile struct {
+	SpeedKmh    map[string]float64 // truck speed by road class
+	WidthM      map[string]float64 // road width by class when unknown, metres
+	TruckWidthM float64
+}
+
+// DefaultProfile returns the speeds and widths of DESIGN.md for a truck 4 m
+// wide (GB 50016-2014 7.1.8).
+func DefaultProfile() Profile {
+	return Profile{
+		SpeedKmh: map[string]float64{"motorway": 60, "trunk": 50, "primary": 40, "secondary": 35,
+			"tertiary": 30, "residential": 25, "service": 15, "track": 15},
+		WidthM: map[string]float64{"motorway": 15, "trunk": 12, "primary": 12, "secondary": 9,
+			"tertiary": 7, "residential": 6, "service": 4, "track": 3.5},
+		TruckWidthM: 4,
+	}
+}
+
 // Width returns a road's width: its own, or its class default.
-func (p Params) Width(r *data.Road) float64 {
+func (p Profile) Width(r *data.Road) float64 {
 	if r.WidthM != nil {
 		return *r.WidthM
 	}
@@ -79,7 +100,7 @@ func (p Params) Width(r *data.Road) float64 {
 }
 
 // Speed returns a road's truck speed in km/h: its own, or its class speed.
-func (p Params) Speed(r *data.Road) float64 {
+func (p Profile) Speed(r *data.Road) float64 {
 	if r.SpeedKmh != nil {
 		return *r.SpeedKmh
 	}
@@ -90,7 +111,8 @@ type vkey [2]uint64
 
 func keyOf(p orb.Point) vkey { return vkey{math.Float64bits(p[0]), math.Float64bits(p[1])} }
 
-func lines(g orb.Geometry) []orb.LineString {
+// Lines returns the lines of a LineString or MultiLineString (nil for others).
+func Lines(g orb.Geometry) []orb.LineString {
 	switch g := g.(type) {
 	case orb.LineString:
 		return []orb.LineString{g}
@@ -100,10 +122,10 @@ func lines(g orb.Geometry) []orb.LineString {
 	return nil
 }
 
-// BuildGraph builds the truck graph from the snapshot's roads. Nodes stand at
+// Truck builds the truck graph from the snapshot's roads. Nodes stand at
 // line ends and at vertices shared by two or more lines (or twice by one);
 // roads narrower than the truck, or with zero speed, are left out and counted.
-func BuildGraph(s *data.Snapshot, p Params) *Graph {
+func Truck(ctx context.Context, s *data.Snapshot, p Profile) (*Graph, error) {
 	g := &Graph{roads: s.Roads, Report: GraphReport{Roads: s.Roads.Len(), Excluded: map[string]int{}}}
 	passable := make([]bool, s.Roads.Len())
 	for i := range s.Roads.Items {
@@ -122,13 +144,15 @@ func BuildGraph(s *data.Snapshot, p Params) *Graph {
 			g.Report.Passable++
 		}
 	}
-	g.build(s.Proj, passable, func(r *data.Road) float64 { return p.Speed(r) / 3.6 }, false)
-	return g
+	if err := g.build(ctx, s.Proj, passable, func(r *data.Road) float64 { return p.Speed(r) / 3.6 }, false); err != nil {
+		return nil, err
+	}
+	return g, nil
 }
 
-// BuildStreetGraph builds the graph hoses are laid along: every road but
+// Street builds the graph hoses are laid along: every road but
 // motorways, both ways whatever one-way says, cost = length in metres.
-func BuildStreetGraph(s *data.Snapshot) *Graph {
+func Street(ctx context.Context, s *data.Snapshot) (*Graph, error) {
 	g := &Graph{roads: s.Roads, Report: GraphReport{Roads: s.Roads.Len(), Excluded: map[string]int{}}}
 	keep := make([]bool, s.Roads.Len())
 	for i := range s.Roads.Items {
@@ -138,12 +162,14 @@ func BuildStreetGraph(s *data.Snapshot) *Graph {
 			g.Report.Excluded["motorway"]++
 		}
 	}
-	g.build(s.Proj, keep, func(*data.Road) float64 { return 1 }, true)
-	return g
+	if err := g.build(ctx, s.Proj, keep, func(*data.Road) float64 { return 1 }, true); err != nil {
+		return nil, err
+	}
+	return g, nil
 }
 
 // build makes nodes and edges of the kept roads at mps metres per second.
-func (g *Graph) build(proj *geo.Projection, passable []bool, mps func(*data.Road) float64, bothWays bool) {
+func (g *Graph) build(ctx context.Context, proj *geo.Projection, passable []bool, mps func(*data.Road) float64, bothWays bool) error {
 	roads := g.roads
 	// Count every vertex's uses; line ends count twice so they become nodes.
 	uses := make(map[vkey]int32, roads.Len()*3)
@@ -151,7 +177,7 @@ func (g *Graph) build(proj *geo.Projection, passable []bool, mps func(*data.Road
 		if !ok {
 			continue
 		}
-		for _, l := range lines(roads.Metric[i]) {
+		for _, l := range Lines(roads.Metric[i]) {
 			for v, q := range l {
 				n := int32(1)
 				if v == 0 || v == len(l)-1 {
@@ -176,9 +202,12 @@ func (g *Graph) build(proj *geo.Projection, passable []bool, mps func(*data.Road
 		if !ok {
 			continue
 		}
+		if i%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		r := &roads.Items[i]
 		mps := mps(r)
-		for part, l := range lines(roads.Metric[i]) {
+		for part, l := range Lines(roads.Metric[i]) {
 			start, length := 0, 0.0
 			for v := 1; v < len(l); v++ {
 				length += geo.Dist(l[v-1], l[v])
@@ -198,9 +227,13 @@ func (g *Graph) build(proj *geo.Projection, passable []bool, mps func(*data.Road
 			}
 		}
 	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
 	g.renumber()
 	g.buildCSR()
 	g.components(proj)
+	return ctx.Err()
 }
 
 // renumber orders nodes along a Hilbert curve so that nodes near on the map
@@ -379,13 +412,13 @@ func (g *Graph) buildCSR() {
 
 // components finds connected pieces (ignoring direction) with union-find.
 func (g *Graph) components(proj *geo.Projection) {
-	uf := newUnionFind(len(g.Nodes))
+	uf := NewUnionFind(len(g.Nodes))
 	for _, e := range g.Edges {
-		uf.union(e.From, e.To)
+		uf.Union(e.From, e.To)
 	}
 	byRoot := map[int32]*Component{}
 	for i, e := range g.Edges {
-		r := uf.find(e.From)
+		r := uf.Find(e.From)
 		c := byRoot[r]
 		if c == nil {
 			c = &Component{At: proj.Inverse(g.Nodes[e.From]), RoadID: g.roads.Items[g.Edges[i].Road].ID}
@@ -395,7 +428,7 @@ func (g *Graph) components(proj *geo.Projection) {
 		c.LengthM += e.Length
 	}
 	for i := range g.Nodes {
-		if c := byRoot[uf.find(int32(i))]; c != nil {
+		if c := byRoot[uf.Find(int32(i))]; c != nil {
 			c.Nodes++
 		}
 	}
@@ -420,7 +453,7 @@ func (g *Graph) components(proj *geo.Projection) {
 // EdgePoint returns the point s metres along edge e from its From node.
 func (g *Graph) EdgePoint(e int32, s float64) orb.Point {
 	ed := &g.Edges[e]
-	l := lines(g.roads.Metric[ed.Road])[ed.Part]
+	l := Lines(g.roads.Metric[ed.Road])[ed.Part]
 	for v := ed.V0 + 1; v <= ed.V1; v++ {
 		d := geo.Dist(l[v-1], l[v])
 		if s <= d || v == ed.V1 {
@@ -437,7 +470,7 @@ func (g *Graph) EdgePoint(e int32, s float64) orb.Point {
 // EdgeLine returns the polyline of edge e from From to To, in metres.
 func (g *Graph) EdgeLine(e int32) orb.LineString {
 	ed := &g.Edges[e]
-	return lines(g.roads.Metric[ed.Road])[ed.Part][ed.V0 : ed.V1+1]
+	return Lines(g.roads.Metric[ed.Road])[ed.Part][ed.V0 : ed.V1+1]
 }
 
 // Road returns the road an edge belongs to.
@@ -447,31 +480,19 @@ func (r GraphReport) String() string {
 	return fmt.Sprintf("%d of %d roads passable (%v), %d nodes, %d edges, %d pieces", r.Passable, r.Roads, r.Excluded, r.Nodes, r.Edges, r.Pieces)
 }
 
-type unionFind struct{ parent []int32 }
-
-func newUnionFind(n int) *unionFind {
-	uf := &unionFind{parent: make([]int32, n)}
-	for i := range uf.parent {
-		uf.parent[i] = int32(i)
-	}
-	return uf
-}
-
-func (u *unionFind) find(x int32) int32 {
-	for u.parent[x] != x {
-		u.parent[x] = u.parent[u.parent[x]] // path halving
-		x = u.parent[x]
-	}
-	return x
-}
-
-func (u *unionFind) union(a, b int32) {
-	ra, rb := u.find(a), u.find(b)
-	if ra != rb {
-		if ra < rb {
-			u.parent[rb] = ra
-		} else {
-			u.parent[ra] = rb
+// SubLine returns the part of edge e from a to b metres, in metres.
+func (g *Graph) SubLine(e int32, a, b float64) orb.LineString {
+	line := g.EdgeLine(e)
+	out := orb.LineString{g.EdgePoint(e, a)}
+	at := 0.0
+	for v := 1; v < len(line); v++ {
+		at += geo.Dist(line[v-1], line[v])
+		if at > a && at < b {
+			out = append(out, line[v])
 		}
 	}
+	return append(out, g.EdgePoint(e, b))
 }
+
+// Incident returns the edges at node n.
+func (g *Graph) Incident(n int32) []int32 { return g.inc[g.incOff[n]:g.incOff[n+1]] }

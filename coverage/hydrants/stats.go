@@ -1,6 +1,7 @@
-package coverage
+package hydrants
 
 import (
+	"fireplan/coverage/areas"
 	"math"
 
 	"github.com/paulmach/orb"
@@ -35,16 +36,10 @@ type DistrictHydrants struct {
 	Debt                int     `json:"hydrant_debt"` // sites of the full plan inside the district
 }
 
-func share(part, whole float64) float64 {
-	if whole == 0 {
-		return 0
-	}
-	return math.Round(part/whole*10000) / 10000
-}
-
 // Stats returns hydrants per township (last row: the county, id "county")
-// and debt and protection per old district.
-func (h *Hydrants) Stats() ([]TownshipHydrants, []DistrictHydrants) {
+// and debt and protection per old district: the sites of plan (the full
+// plan) inside each district.
+func (h *Hydrants) Stats(plan *Plan) ([]TownshipHydrants, []DistrictHydrants) {
 	s := h.Snap
 	tw := make([]TownshipHydrants, s.Townships.Len()+1)
 	for i, t := range s.Townships.Items {
@@ -59,7 +54,7 @@ func (h *Hydrants) Stats() ([]TownshipHydrants, []DistrictHydrants) {
 	for i, hy := range s.Hydrants.Items {
 		p := s.Hydrants.Metric[i].(orb.Point)
 		rows := []*TownshipHydrants{&tw[all]}
-		if k := containing(&s.Townships.MIndex, s.Townships.Metric, p); k >= 0 {
+		if k := areas.Containing(&s.Townships.MIndex, s.Townships.Metric, p); k >= 0 {
 			rows = append(rows, &tw[k])
 		}
 		for _, r := range rows {
@@ -76,13 +71,13 @@ func (h *Hydrants) Stats() ([]TownshipHydrants, []DistrictHydrants) {
 				r.Planned++
 			}
 		}
-		if k := containing(&s.Districts.MIndex, s.Districts.Metric, p); k >= 0 && hy.Status == "working" {
+		if k := areas.Containing(&s.Districts.MIndex, s.Districts.Metric, p); k >= 0 && hy.Status == "working" {
 			dis[k].Hydrants++
 		}
 	}
 	for i := range tw {
 		if built := tw[i].Working + tw[i].Broken; built > 0 {
-			r := share(float64(tw[i].Working), float64(built))
+			r := areas.Share(float64(tw[i].Working), float64(built))
 			tw[i].IntactRate = &r
 			tw[i].MeetsTarget = r >= IntactTarget
 		}
@@ -91,7 +86,7 @@ func (h *Hydrants) Stats() ([]TownshipHydrants, []DistrictHydrants) {
 	g := h.St.G
 	for e := range g.Edges {
 		e := int32(e)
-		k := containing(&s.Districts.MIndex, s.Districts.Metric, g.EdgePoint(e, g.Edges[e].Length/2))
+		k := areas.Containing(&s.Districts.MIndex, s.Districts.Metric, g.EdgePoint(e, g.Edges[e].Length/2))
 		if k < 0 {
 			continue
 		}
@@ -111,16 +106,16 @@ func (h *Hydrants) Stats() ([]TownshipHydrants, []DistrictHydrants) {
 			}
 		}
 	}
-	for _, site := range h.Plan().Sites {
-		if k := containing(&s.Districts.MIndex, s.Districts.Metric, site.Point); k >= 0 {
+	for _, site := range plan.Sites {
+		if k := areas.Containing(&s.Districts.MIndex, s.Districts.Metric, site.Point); k >= 0 {
 			dis[k].Debt++
 		}
 	}
 	for i := range dis {
 		d := &dis[i]
 		d.StreetM, d.ProtectedStreetM = math.Round(d.StreetM), math.Round(d.ProtectedStreetM)
-		d.StreetShare = share(d.ProtectedStreetM, d.StreetM)
-		d.HouseholdShare = share(float64(d.ProtectedHouseholds), float64(d.Households))
+		d.StreetShare = areas.Share(d.ProtectedStreetM, d.StreetM)
+		d.HouseholdShare = areas.Share(float64(d.ProtectedHouseholds), float64(d.Households))
 	}
 	return tw, dis
 }

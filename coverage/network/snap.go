@@ -1,4 +1,4 @@
-package coverage
+package network
 
 import (
 	"math"
@@ -130,4 +130,18 @@ func boxGap(a, b orb.Bound) float64 {
 	dx := math.Max(0, math.Max(a.Min[0]-b.Max[0], b.Min[0]-a.Max[0]))
 	dy := math.Max(0, math.Max(a.Min[1]-b.Max[1], b.Min[1]-a.Max[1]))
 	return math.Hypot(dx, dy)
+}
+
+// Within calls fn, nearest first, for every road segment within radius of
+// p with the point's nearest position on it: edge e, s metres along e, d
+// metres away. It stops when fn returns false.
+func (sn *Snapper) Within(p orb.Point, radius float64, fn func(e int32, s, d float64) bool) {
+	sn.idx.Within(p, radius, func(i int32) float64 {
+		d, _ := geo.SegmentPoint(p, sn.segs[i].a, sn.segs[i].b)
+		return d
+	}, func(i int32, d float64) bool {
+		sg := &sn.segs[i]
+		_, t := geo.SegmentPoint(p, sg.a, sg.b)
+		return fn(sg.edge, sg.at+t*geo.Dist(sg.a, sg.b), d)
+	})
 }

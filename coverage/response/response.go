@@ -1,15 +1,16 @@
-package coverage
+package response
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"sync"
 
+	"fireplan/coverage/areas"
+	"fireplan/coverage/network"
 	"fireplan/data"
-	"fireplan/geo"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
 )
 
 // Reach says how a demand point relates to the network.
@@ -41,83 +42,36 @@ type Arrival struct {
 
 // Start is an active station placed on the graph.
 type Start struct {
-	Station int32   // index into the snapshot's stations
-	Snap    Snap    // where it joins the road
-	T0      float64 // turnout plus the snap leg driven, seconds
+	Station int32        // index into the snapshot's stations
+	Snap    network.Snap // where it joins the road
+	T0      float64      // turnout plus the snap leg driven, seconds
 }
 
 // Response is the response-time analysis of one snapshot and parameter set.
 type Response struct {
 	Snap     *data.Snapshot
 	Params   Params
-	Graph    *Graph
-	Snapper  *Snapper
-	Times    *Times // per node
-	Seeds    []Seed // what the search started from: each start's edge ends
+	Graph    *network.Graph
+	Snapper  *network.Snapper
+	Times    *network.Times // per node
+	Seeds    []network.Seed // what the search started from: each start's edge ends
 	Starts   []Start
 	Problems []data.Problem // stations left out and why
 
 	Buildings []Arrival // per building, at its centroid
 	Villages  []Arrival // per village, at its centroid
 	Districts []Arrival // per district, at its centroid
-	Member    *Membership
+	Member    *areas.Membership
 	onEdge    map[int32][]int // starts by the edge they stand on
 
 	rasterOnce sync.Once
 	rast       *timeRaster
 }
 
-// Membership places every building in its township, village, district and
-// built-up area (by centroid; -1 for none).
-type Membership struct {
-	Township, Village, District, Builtup []int32
-	Centroid                             []orb.Point // metres
-}
-
-// Centroid returns the planar centroid of a metric geometry.
-func Centroid(g orb.Geometry) orb.Point {
-	switch g := g.(type) {
-	case orb.Point:
-		return g
-	case orb.Polygon, orb.MultiPolygon:
-		c, _ := planar.CentroidArea(g)
-		return c
-	}
-	return g.Bound().Center()
-}
-
-// NewMembership assigns buildings to the areas holding their centroids.
-func NewMembership(s *data.Snapshot) *Membership {
-	n := s.Buildings.Len()
-	m := &Membership{Township: make([]int32, n), Village: make([]int32, n), District: make([]int32, n), Builtup: make([]int32, n),
-		Centroid: make([]orb.Point, n)}
-	for i, g := range s.Buildings.Metric {
-		c := Centroid(g)
-		m.Centroid[i] = c
-		m.Township[i] = containing(&s.Townships.MIndex, s.Townships.Metric, c)
-		m.Village[i] = containing(&s.Villages.MIndex, s.Villages.Metric, c)
-		m.District[i] = containing(&s.Districts.MIndex, s.Districts.Metric, c)
-		m.Builtup[i] = containing(&s.Builtup.MIndex, s.Builtup.Metric, c)
-	}
-	return m
-}
-
-func containing(idx *geo.Index, polys []orb.Geometry, p orb.Point) int32 {
-	found := int32(-1)
-	idx.Search(orb.Bound{Min: p, Max: p}, func(i int32) bool {
-		if geo.PointDistance(p, polys[i]) == 0 {
-			found = i
-			return false
-		}
-		return true
-	})
-	return found
-}
-
-// NewResponse computes arrival times from every active station to every
+// New computes arrival times from every active station to every
 // node, building, village and district. g and m may be shared between
 // parameter sets with the same graph key and snapshot.
-func NewResponse(s *data.Snapshot, p Params, g *Graph, sn *Snapper, m *Membership) *Response {
+func New(ctx context.Context, s *data.Snapshot, p Params, g *network.Graph, sn *network.Snapper, m *areas.Membership) (*Response, error) {
 	r := &Response{Snap: s, Params: p, Graph: g, Snapper: sn, Member: m, onEdge: map[int32][]int{}}
 	for i := range s.Stations.Items {
 		st := &s.Stations.Items[i]
@@ -140,34 +94,28 @@ func NewResponse(s *data.Snapshot, p Params, g *Graph, sn *Snapper, m *Membershi
 		k := len(r.Starts)
 		r.Starts = append(r.Starts, Start{Station: int32(i), Snap: sp, T0: t0})
 		r.onEdge[sp.Edge] = append(r.onEdge[sp.Edge], k)
-		r.Seeds = append(r.Seeds, edgeSeeds(e, sp.S, t0, int32(i))...)
+		r.Seeds = append(r.Seeds, network.EdgeSeeds(e, sp.S, t0, int32(i))...)
 	}
 	r.Times = g.Run(r.Seeds, math.Inf(1))
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	r.Buildings = make([]Arrival, s.Buildings.Len())
 	for i, g := range s.Buildings.Metric {
+		if i%4096 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		r.Buildings[i] = r.Arrive(g)
 	}
 	r.Villages = r.arriveAll(s.Villages.Metric)
 	r.Districts = r.arriveAll(s.Districts.Metric)
-	return r
-}
-
-// edgeSeeds starts a search from a point s metres along e at time t0.
-func edgeSeeds(e *Edge, s, t0 float64, src int32) []Seed {
-	var out []Seed
-	if f := (e.Length - s) / e.Length; !math.IsInf(e.Fwd, 1) {
-		out = append(out, Seed{Node: e.To, T: t0 + f*e.Fwd, Src: src})
-	}
-	if f := s / e.Length; !math.IsInf(e.Bwd, 1) {
-		out = append(out, Seed{Node: e.From, T: t0 + f*e.Bwd, Src: src})
-	}
-	return out
+	return r, nil
 }
 
 func (r *Response) arriveAll(gs []orb.Geometry) []Arrival {
 	out := make([]Arrival, len(gs))
 	for i, g := range gs {
-		out[i] = r.Arrive(Centroid(g)) // a village is reached at its centre
+		out[i] = r.Arrive(areas.Centroid(g)) // a village is reached at its centre
 	}
 	return out
 }

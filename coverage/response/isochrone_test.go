@@ -1,4 +1,4 @@
-package coverage
+package response
 
 import (
 	"context"

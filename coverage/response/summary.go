@@ -1,4 +1,4 @@
-package coverage
+package response
 
 import (
 	"math"
@@ -118,7 +118,7 @@ type Gap struct {
 	WorstS      float64      `json:"worst_arrival_s"` // slowest reached building; -1 when none reached
 	Unreachable int          `json:"unreachable_households"`
 	Station     string       `json:"station_id,omitempty"`
-	Geom        orb.Geometry `json:"-"` // lon/lat: the area, or the uncovered buildings' centroids
+	Geom        orb.Geometry `json:"-"` // metres: the area, or the uncovered buildings' centroids
 }
 
 // Gaps lists every village and district where households wait longer than
@@ -129,12 +129,12 @@ func (r *Response) Gaps(minutes float64) []Gap {
 	limit := minutes * 60
 	vil := make([]Gap, s.Villages.Len())
 	for i, v := range s.Villages.Items {
-		vil[i] = Gap{Kind: "village", ID: v.ID, Name: v.Name, TownshipID: v.TownshipID, Geom: v.Geom}
+		vil[i] = Gap{Kind: "village", ID: v.ID, Name: v.Name, TownshipID: v.TownshipID, Geom: s.Villages.Metric[i]}
 		r.centroidArrival(&vil[i], r.Villages[i])
 	}
 	dis := make([]Gap, s.Districts.Len())
 	for i, d := range s.Districts.Items {
-		dis[i] = Gap{Kind: "district", ID: d.ID, Name: d.Name, Geom: d.Geom}
+		dis[i] = Gap{Kind: "district", ID: d.ID, Name: d.Name, Geom: s.Districts.Metric[i]}
 		r.centroidArrival(&dis[i], r.Districts[i])
 	}
 	rest := map[int32]*Gap{}
@@ -167,7 +167,7 @@ func (r *Response) Gaps(minutes float64) []Gap {
 		if a.T > limit {
 			g.Uncovered += b.Households
 			if mp, ok := g.Geom.(orb.MultiPoint); ok {
-				g.Geom = append(mp, s.Proj.Inverse(r.Member.Centroid[i]))
+				g.Geom = append(mp, r.Member.Centroid[i])
 			}
 		}
 	}

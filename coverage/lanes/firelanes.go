@@ -1,25 +1,28 @@
-package coverage
+package lanes
 
 import (
 	"fmt"
 	"math"
 
+	"fireplan/coverage/areas"
+	"fireplan/coverage/network"
+	"fireplan/coverage/response"
 	"fireplan/geo"
 
 	"github.com/paulmach/orb"
 )
 
-// LaneParams are the fire-lane clearances of GB 50016-2014 7.1.8.
-type LaneParams struct {
+// Params are the fire-lane clearances of GB 50016-2014 7.1.8.
+type Params struct {
 	MinWidthM  float64 // lanes narrower than this cannot take a truck
 	MinHeightM float64 // nor lanes lower than this
 }
 
-// DefaultLaneParams returns the standard's numbers.
-func DefaultLaneParams() LaneParams { return LaneParams{MinWidthM: 4, MinHeightM: 4} }
+// DefaultParams returns the standard's numbers.
+func DefaultParams() Params { return Params{MinWidthM: 4, MinHeightM: 4} }
 
 // Check reports a parameter that cannot be used.
-func (p LaneParams) Check() error {
+func (p Params) Check() error {
 	if !(p.MinWidthM > 0 && p.MinWidthM <= 50) || !(p.MinHeightM > 0 && p.MinHeightM <= 50) {
 		return fmt.Errorf("lane clearances %g x %g m outside (0, 50]", p.MinWidthM, p.MinHeightM)
 	}
@@ -42,11 +45,11 @@ type DistrictLanes struct {
 	BeyondReachHousehold int                `json:"households_beyond_reach"`
 }
 
-// FireLanes reports every old district's lanes by status, the lengths too
+// Districts reports every old district's lanes by status, the lengths too
 // narrow or too low for a truck, and the buildings no truck road reaches
 // (from the response analysis r). A lane belongs to the district its
 // district_id names, or else to the one holding its middle.
-func FireLanes(r *Response, p LaneParams) []DistrictLanes {
+func Districts(r *response.Response, p Params) []DistrictLanes {
 	s := r.Snap
 	out := make([]DistrictLanes, s.Districts.Len())
 	byID := map[string]int{}
@@ -58,7 +61,7 @@ func FireLanes(r *Response, p LaneParams) []DistrictLanes {
 		k, ok := byID[l.DistrictID]
 		if !ok {
 			mid := midpoint(s.FireLanes.Metric[i])
-			if k = int(containing(&s.Districts.MIndex, s.Districts.Metric, mid)); k < 0 {
+			if k = int(areas.Containing(&s.Districts.MIndex, s.Districts.Metric, mid)); k < 0 {
 				continue
 			}
 		}
@@ -91,7 +94,7 @@ func FireLanes(r *Response, p LaneParams) []DistrictLanes {
 		d := &out[k]
 		d.Buildings++
 		d.Households += b.Households
-		if r.Buildings[i].Reach != Reached {
+		if r.Buildings[i].Reach != response.Reached {
 			d.BeyondReach++
 			d.BeyondReachHousehold += b.Households
 		}
@@ -111,7 +114,7 @@ func midpoint(g orb.Geometry) orb.Point {
 	half := geo.Length(g) / 2
 	var out orb.Point
 	found := false
-	for _, l := range lines(g) {
+	for _, l := range network.Lines(g) {
 		for v := 1; v < len(l) && !found; v++ {
 			d := geo.Dist(l[v-1], l[v])
 			if half <= d && d > 0 {

@@ -1,7 +1,8 @@
-package coverage
+package clusters
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"math"
 	"runtime"
@@ -9,25 +10,28 @@ import (
 	"sort"
 	"sync"
 
+	"fireplan/coverage/areas"
+	"fireplan/coverage/network"
+	"fireplan/coverage/response"
 	"fireplan/data"
 	"fireplan/geo"
 
 	"github.com/paulmach/orb"
 )
 
-// ClusterParams are the numbers of the rural cluster ledger.
-type ClusterParams struct {
+// Params are the numbers of the rural cluster ledger.
+type Params struct {
 	SeparationM float64 // buildings this close (edge to edge) burn together
 	// ByStructure uses the GB 50016-2014 table 5.2.2 spacing by fire
 	// resistance (from each building's structure) instead of SeparationM.
 	ByStructure bool
 }
 
-// DefaultClusterParams returns the standard's numbers.
-func DefaultClusterParams() ClusterParams { return ClusterParams{SeparationM: 6} }
+// DefaultParams returns the standard's numbers.
+func DefaultParams() Params { return Params{SeparationM: 6} }
 
 // Check reports a parameter that cannot be used.
-func (p ClusterParams) Check() error {
+func (p Params) Check() error {
 	if !(p.SeparationM > 0 && p.SeparationM <= 100) {
 		return fmt.Errorf("separation %g m outside (0, 100]", p.SeparationM)
 	}
@@ -35,7 +39,7 @@ func (p ClusterParams) Check() error {
 }
 
 // Key identifies the parameter set, for caches.
-func (p ClusterParams) Key() string { return fmt.Sprintf("%+v", p) }
+func (p Params) Key() string { return fmt.Sprintf("%+v", p) }
 
 // fire resistance grade by structure, as GB 50016 groups them for houses.
 func grade(structure string) int {
@@ -51,14 +55,14 @@ func grade(structure string) int {
 // gradeSpacing is GB 50016-2014 table 5.2.2, metres.
 var gradeSpacing = [3][3]float64{{6, 7, 9}, {7, 8, 10}, {9, 10, 12}}
 
-func (p ClusterParams) separation(a, b *data.Building) float64 {
+func (p Params) separation(a, b *data.Building) float64 {
 	if !p.ByStructure {
 		return p.SeparationM
 	}
 	return gradeSpacing[grade(a.Structure)][grade(b.Structure)]
 }
 
-func (p ClusterParams) maxSeparation() float64 {
+func (p Params) maxSeparation() float64 {
 	if p.ByStructure {
 		return 12
 	}
@@ -101,16 +105,16 @@ type Cluster struct {
 // Clusters is the rural cluster analysis of one snapshot.
 type Clusters struct {
 	Snap     *data.Snapshot
-	P        ClusterParams
+	P        Params
 	Rural    []int32 // buildings outside built-up areas
 	Clusters []Cluster
 }
 
-// NewClusters joins rural buildings closer than the separation into
+// New joins rural buildings closer than the separation into
 // clusters (single linkage: connected components) with the R-tree and
 // union-find; pairs already joined skip the distance test. res, when not
 // nil, gives each cluster its first crew's arrival.
-func NewClusters(s *data.Snapshot, p ClusterParams, m *Membership, res *Response) *Clusters {
+func New(ctx context.Context, s *data.Snapshot, p Params, m *areas.Membership, res *response.Response) (*Clusters, error) {
 	c := &Clusters{Snap: s, P: p}
 	bs := s.Buildings
 	for i := range bs.Items {
@@ -118,10 +122,13 @@ func NewClusters(s *data.Snapshot, p ClusterParams, m *Membership, res *Response
 			c.Rural = append(c.Rural, int32(i))
 		}
 	}
-	uf := c.partition()
+	uf, err := c.partition(ctx)
+	if err != nil {
+		return nil, err
+	}
 	byRoot := map[int32]int{}
 	for _, i := range c.Rural {
-		r := uf.find(i)
+		r := uf.Find(i)
 		k, ok := byRoot[r]
 		if !ok {
 			k = len(c.Clusters)
@@ -140,7 +147,7 @@ func NewClusters(s *data.Snapshot, p ClusterParams, m *Membership, res *Response
 		}
 		return x.ID < y.ID
 	})
-	return c
+	return c, ctx.Err()
 }
 
 // partition joins rural buildings within the separation by sweep and prune
@@ -149,7 +156,7 @@ func NewClusters(s *data.Snapshot, p ClusterParams, m *Membership, res *Response
 // separation, a box test on y, then segment pairs until one is close enough
 // (only whether, not how far). Pairs already in one cluster skip the test.
 // No tree is searched per building: a sort and a scan over neighbours.
-func (c *Clusters) partition() *unionFind {
+func (c *Clusters) partition(ctx context.Context) (*network.UnionFind, error) {
 	bs := c.Snap.Buildings
 	type box struct {
 		minX, minY, maxX, maxY float64
@@ -204,9 +211,12 @@ func (c *Clusters) partition() *unionFind {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			local := newUnionFind(bs.Len())
+			local := network.NewUnionFind(bs.Len())
 			const stripe = 256
 			for lo := w * stripe; lo < len(boxes); lo += workers * stripe {
+				if ctx.Err() != nil {
+					return
+				}
 				for k := lo; k < min(lo+stripe, len(boxes)); k++ {
 					a := &boxes[k]
 					for l := k + 1; l < len(boxes) && boxes[l].band == a.band && boxes[l].minX <= a.maxX+sep; l++ {
@@ -217,11 +227,11 @@ func (c *Clusters) partition() *unionFind {
 						d := c.P.separation(&bs.Items[a.i], &bs.Items[b.i])
 						dx := max(0, a.minX-b.maxX, b.minX-a.maxX)
 						dy := max(0, a.minY-b.maxY, b.minY-a.maxY)
-						if dx*dx+dy*dy > d*d || local.find(a.i) == local.find(b.i) {
+						if dx*dx+dy*dy > d*d || local.Find(a.i) == local.Find(b.i) {
 							continue
 						}
 						if geo.Within(bs.Metric[a.i], bs.Metric[b.i], d) {
-							local.union(a.i, b.i)
+							local.Union(a.i, b.i)
 							pairs[w] = append(pairs[w], [2]int32{a.i, b.i})
 						}
 					}
@@ -230,13 +240,16 @@ func (c *Clusters) partition() *unionFind {
 		}(w)
 	}
 	wg.Wait()
-	uf := newUnionFind(bs.Len())
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	uf := network.NewUnionFind(bs.Len())
 	for _, ps := range pairs {
 		for _, p := range ps {
-			uf.union(p[0], p[1])
+			uf.Union(p[0], p[1])
 		}
 	}
-	return uf
+	return uf, nil
 }
 
 // sortableBits maps a float to bits that sort as the float does.
@@ -283,7 +296,7 @@ func radixOrder(keys []uint64) []int32 {
 	return idx
 }
 
-func (c *Clusters) describe(cl *Cluster, m *Membership, res *Response) {
+func (c *Clusters) describe(cl *Cluster, m *areas.Membership, res *response.Response) {
 	s := c.Snap
 	minID := ""
 	wood := 0
@@ -462,7 +475,7 @@ func (c *Clusters) Ledger() []LedgerRow {
 	}
 	for i := range rows {
 		if n := rows[i].Clusters["100+"]; n > 0 {
-			sh := share(float64(rows[i].Retrofitted100), float64(n))
+			sh := areas.Share(float64(rows[i].Retrofitted100), float64(n))
 			rows[i].RetrofitShare = &sh
 			rows[i].MeetsTarget = sh >= RetrofitTarget
 		}

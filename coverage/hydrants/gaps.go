@@ -1,11 +1,13 @@
-package coverage
+package hydrants
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"sort"
-	"sync"
 
+	"fireplan/coverage/areas"
+	"fireplan/coverage/network"
 	"fireplan/data"
 	"fireplan/geo"
 
@@ -15,14 +17,14 @@ import (
 // Hydrants is the hydrant analysis of one snapshot and parameter set.
 type Hydrants struct {
 	Snap     *data.Snapshot
-	P        HydrantParams
+	P        Params
 	St       *Streets
-	Member   *Membership
+	Member   *areas.Membership
 	Problems []data.Problem // hydrants far from any street
 
-	Active    []int32 // hydrants that protect (working; planned too in what-if)
-	D         *Times  // street distance from the nearest active hydrant, per node (street mode)
-	Seeds     []Seed  // the snapped hydrants' edge ends the street search starts from
+	Active    []int32        // hydrants that protect (working; planned too in what-if)
+	D         *network.Times // street distance from the nearest active hydrant, per node (street mode)
+	Seeds     []network.Seed // the snapped hydrants' edge ends the street search starts from
 	onEdge    map[int32][]seedAt
 	activeIdx geo.Index // active hydrants' points
 
@@ -32,8 +34,6 @@ type Hydrants struct {
 	BuildingGaps []int32      // built-up buildings beyond the radius
 	Protected    []bool       // per building: within the radius
 
-	planOnce sync.Once
-	plan     *Plan
 }
 
 type seedAt struct{ s, d float64 }
@@ -78,8 +78,8 @@ func (h *Hydrants) active(i int) bool {
 	return st == "working" || h.P.IncludePlanned && st == "planned"
 }
 
-// NewHydrants computes protection, gaps, spacing and one-sided wide streets.
-func NewHydrants(s *data.Snapshot, p HydrantParams, st *Streets, m *Membership) *Hydrants {
+// New computes protection, gaps, spacing and one-sided wide streets.
+func New(ctx context.Context, s *data.Snapshot, p Params, st *Streets, m *areas.Membership) (*Hydrants, error) {
 	h := &Hydrants{Snap: s, P: p, St: st, Member: m, onEdge: map[int32][]seedAt{}}
 	g := st.G
 	for i := range s.Hydrants.Items {
@@ -96,17 +96,20 @@ func NewHydrants(s *data.Snapshot, p HydrantParams, st *Streets, m *Membership) 
 				Detail: fmt.Sprintf("no street within %g m: protects in straight-line mode only", p.SnapM)})
 			continue
 		}
-		h.Seeds = append(h.Seeds, edgeSeeds(&g.Edges[sp.Edge], sp.S, sp.Dist, k)...)
+		h.Seeds = append(h.Seeds, network.EdgeSeeds(&g.Edges[sp.Edge], sp.S, sp.Dist, k)...)
 		h.onEdge[sp.Edge] = append(h.onEdge[sp.Edge], seedAt{sp.S, sp.Dist})
 	}
 	if !p.Straight {
 		h.D = g.Run(h.Seeds, p.RadiusM)
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	h.findStretches()
 	h.protectBuildings()
 	h.findSpacing()
 	h.findOneSide()
-	return h
+	return h, ctx.Err()
 }
 
 // along returns the street distance from the nearest active hydrant to the
@@ -220,7 +223,7 @@ func (h *Hydrants) protectBuildings() {
 		} else {
 			h.Protected[i] = h.buildingStreetDist(i) <= h.P.RadiusM+eps
 		}
-		if !h.Protected[i] && containing(&s.Builtup.MIndex, s.Builtup.Metric, h.Member.Centroid[i]) >= 0 {
+		if !h.Protected[i] && areas.Containing(&s.Builtup.MIndex, s.Builtup.Metric, h.Member.Centroid[i]) >= 0 {
 			h.BuildingGaps = append(h.BuildingGaps, int32(i))
 		}
 	}
@@ -273,7 +276,7 @@ func (h *Hydrants) findOneSide() {
 	for e := range g.Edges {
 		e := int32(e)
 		road := g.Road(e)
-		w := DefaultParams().Width(road)
+		w := network.DefaultProfile().Width(road)
 		if w <= h.P.WideStreetM || !h.St.inBuiltup(e) {
 			continue
 		}
@@ -303,20 +306,6 @@ func (h *Hydrants) findOneSide() {
 			h.OneSide = append(h.OneSide, os)
 		}
 	}
-}
-
-// SubLine returns the part of edge e from a to b metres, in metres.
-func (g *Graph) SubLine(e int32, a, b float64) orb.LineString {
-	line := g.EdgeLine(e)
-	out := orb.LineString{g.EdgePoint(e, a)}
-	at := 0.0
-	for v := 1; v < len(line); v++ {
-		at += geo.Dist(line[v-1], line[v])
-		if at > a && at < b {
-			out = append(out, line[v])
-		}
-	}
-	return append(out, g.EdgePoint(e, b))
 }
 
 // ChainLine returns the part of a street chain between positions a and b
