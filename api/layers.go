@@ -1,11 +1,8 @@
 package api
 
 import (
-	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"sort"
@@ -17,7 +14,6 @@ import (
 	"github.com/gorilla/mux"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
-	"github.com/xuri/excelize/v2"
 )
 
 type layerInfo struct {
@@ -205,68 +201,4 @@ func writeFeatures(w http.ResponseWriter, idx []int32, feature func(int) data.Fe
 		return nil
 	}
 	return nil
-}
-
-// writeAs answers in the format the request names: GeoJSON (the default),
-// or the same rows as CSV or as an Excel workbook, downloaded as file.csv
-// or file.xlsx.
-func writeAs(w http.ResponseWriter, format, file string, geo func() any, csv func(io.Writer) error) error {
-	switch format {
-	case "", "geojson":
-		w.Header().Set("Content-Type", "application/geo+json")
-		return writeJSON(w, http.StatusOK, geo())
-	case "csv":
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename=%q`, file+".csv"))
-		return csv(w)
-	case "xlsx":
-		b, err := CSVToXLSX(csv)
-		if err != nil {
-			return err
-		}
-		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename=%q`, file+".xlsx"))
-		_, err = w.Write(b)
-		return err
-	}
-	return errorf(http.StatusBadRequest, "format must be geojson, csv or xlsx")
-}
-
-// CSVToXLSX writes the rows a CSV writer produces into one Excel sheet,
-// numbers as numbers, the header row frozen: the shortfall lists analysts
-// open in Excel.
-func CSVToXLSX(write func(io.Writer) error) ([]byte, error) {
-	var buf bytes.Buffer
-	if err := write(&buf); err != nil {
-		return nil, err
-	}
-	rows, err := csv.NewReader(&buf).ReadAll()
-	if err != nil {
-		return nil, err
-	}
-	f := excelize.NewFile()
-	defer f.Close()
-	const sheet = "Sheet1"
-	for r, row := range rows {
-		vals := make([]any, len(row))
-		for c, v := range row {
-			if n, err := strconv.ParseFloat(v, 64); err == nil && r > 0 {
-				vals[c] = n
-			} else {
-				vals[c] = v
-			}
-		}
-		cell, _ := excelize.CoordinatesToCellName(1, r+1)
-		if err := f.SetSheetRow(sheet, cell, &vals); err != nil {
-			return nil, err
-		}
-	}
-	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return nil, err
-	}
-	var out bytes.Buffer
-	if err := f.Write(&out); err != nil {
-		return nil, err
-	}
-	return out.Bytes(), nil
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"fireplan/coverage"
+	"fireplan/coverage/response"
 	"fireplan/data"
 
 	"github.com/gorilla/mux"
@@ -21,24 +22,24 @@ type Options struct {
 	MaxItems       int             // most features one items request returns
 	DefaultItems   int             // features returned when limit is absent
 	RequestTimeout time.Duration   // per request
-	Params         coverage.Params // response-time defaults; zero value: coverage.DefaultParams
+	CacheBytes     int64           // what computed results and tiles may hold
+	Params         response.Params // response-time defaults; zero value: response.DefaultParams
 }
 
 // DefaultOptions are the limits used when a field is zero.
-var DefaultOptions = Options{MaxItems: 10000, DefaultItems: 1000, RequestTimeout: 60 * time.Second}
+var DefaultOptions = Options{MaxItems: 10000, DefaultItems: 1000, RequestTimeout: 60 * time.Second, CacheBytes: 1 << 30}
 
 // Server answers HTTP requests from the store's current snapshot.
 type Server struct {
-	store  *data.Store
-	opts   Options
-	log    *slog.Logger
-	mux    *mux.Router
-	engine *coverage.Engine
-	tiles  *tileState
+	store *data.Store
+	opts  Options
+	log   *slog.Logger
+	mux   *mux.Router
+	cat   *coverage.Catalog
 }
 
 // New returns a server reading snapshots from store.
-func New(store *data.Store, opts Options, log *slog.Logger) *Server {
+func New(store *data.Store, opts Options, log *slog.Logger) (*Server, error) {
 	if opts.MaxItems <= 0 {
 		opts.MaxItems = DefaultOptions.MaxItems
 	}
@@ -48,13 +49,23 @@ func New(store *data.Store, opts Options, log *slog.Logger) *Server {
 	if opts.RequestTimeout <= 0 {
 		opts.RequestTimeout = DefaultOptions.RequestTimeout
 	}
-	if opts.Params.SpeedKmh == nil {
-		opts.Params = coverage.DefaultParams()
+	if opts.CacheBytes <= 0 {
+		opts.CacheBytes = DefaultOptions.CacheBytes
 	}
-	s := &Server{store: store, opts: opts, log: log, mux: mux.NewRouter(), engine: coverage.NewEngine(), tiles: newTileState()}
+	if opts.Params.SpeedKmh == nil {
+		opts.Params = response.DefaultParams()
+	}
+	cat, err := coverage.New(opts.Params, opts.CacheBytes)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{store: store, opts: opts, log: log, mux: mux.NewRouter(), cat: cat}
 	s.routes()
-	return s
+	return s, nil
 }
+
+// Catalog returns the server's catalogue (its cache and counters).
+func (s *Server) Catalog() *coverage.Catalog { return s.cat }
 
 func (s *Server) routes() {
 	r := s.mux
@@ -62,17 +73,12 @@ func (s *Server) routes() {
 	r.Handle("/api/layers", s.handle(s.layers)).Methods(http.MethodGet)
 	r.Handle("/api/report", s.handle(s.report)).Methods(http.MethodGet)
 	r.Handle("/api/layers/{name}/items", s.handle(s.items)).Methods(http.MethodGet)
-	r.Handle("/api/coverage", s.handle(s.coverageSummary)).Methods(http.MethodGet)
-	r.Handle("/api/coverage/gaps", s.handle(s.coverageGaps)).Methods(http.MethodGet)
-	r.Handle("/api/coverage/isochrones", s.handle(s.coverageIsochrones)).Methods(http.MethodGet)
-	r.Handle("/api/coverage/buildings", s.handle(s.coverageBuildings)).Methods(http.MethodGet)
-	r.Handle("/api/firelanes", s.handle(s.fireLanes)).Methods(http.MethodGet)
-	r.Handle("/api/stations/siting", s.handle(s.stationSiting)).Methods(http.MethodGet)
-	r.Handle("/api/hydrants/gaps", s.handle(s.hydrantGaps)).Methods(http.MethodGet)
-	r.Handle("/api/hydrants/proposals", s.handle(s.hydrantProposals)).Methods(http.MethodGet)
-	r.Handle("/api/hydrants/stats", s.handle(s.hydrantStats)).Methods(http.MethodGet)
-	r.Handle("/api/clusters", s.handle(s.clusterList)).Methods(http.MethodGet)
-	r.Handle("/api/clusters/ledger", s.handle(s.clusterLedger)).Methods(http.MethodGet)
+	r.Handle("/api/catalog", s.handle(s.catalog)).Methods(http.MethodGet)
+	for _, e := range s.cat.Entries {
+		if e.Analysis() {
+			r.Handle(e.Path, s.handle(s.analysis(e))).Methods(http.MethodGet)
+		}
+	}
 	r.Handle("/tiles", s.handle(s.tileIndex)).Methods(http.MethodGet)
 	r.Handle("/tiles/{layer}.json", s.handle(s.tileJSON)).Methods(http.MethodGet)
 	r.Handle("/tiles/{layer}/{z}/{x}/{y}.mvt", s.handle(s.tile)).Methods(http.MethodGet)
@@ -127,10 +133,15 @@ func (s *Server) handle(h handlerFunc) http.Handler {
 			return
 		}
 		var e *Error
+		var pe *coverage.ParamError
 		switch {
 		case errors.As(err, &e):
+		case errors.As(err, &pe):
+			e = &Error{Status: http.StatusBadRequest, Msg: pe.Msg}
 		case errors.Is(err, context.DeadlineExceeded):
 			e = &Error{Status: http.StatusServiceUnavailable, Msg: "request timed out"}
+		case errors.Is(err, context.Canceled):
+			e = &Error{Status: http.StatusServiceUnavailable, Msg: "request cancelled"}
 		default:
 			s.log.Error("request failed", "path", r.URL.Path, "err", err)
 			e = &Error{Status: http.StatusInternalServerError, Msg: "internal error"}

@@ -2,9 +2,8 @@
 // county: from its PostGIS tables, or from the built-in sample county.
 //
 //	fireplan serve  [--addr :8080] [--db URL] [--config FILE] [--seed N] [--scale N]
-//	fireplan coverage [--minutes 5] [--format csv|geojson|json] [--db URL]
-//	fireplan clusters [--min-households 30] [--separation 6] [--format csv|geojson|json]
-//	fireplan hydrants gaps|proposals|stats [--count N] [--straight] [--format csv|geojson]
+//	fireplan export ANALYSIS [--PARAM VALUE ...] [--format csv|json|geojson|xlsx] [--db URL]
+//	fireplan coverage | clusters | hydrants gaps|proposals|stats   (shortcuts for export)
 //	fireplan import --db URL --sample [--schema NAME] [--seed N] [--scale N]
 //	fireplan version
 package main
@@ -39,9 +38,11 @@ const usage = `fireplan: fire-safety infrastructure planning for a county
 
 commands:
   serve     serve the web map, layers and analyses over HTTP
-  coverage  response-time gaps (csv, geojson) or township summary (json)
-  clusters  rural house clusters of 30, 50, 100+ households (csv, geojson; json: ledger)
-  hydrants  gaps | proposals [--count 20] | stats: hydrant spacing, protection and siting
+  export    any analysis as csv, json, geojson or xlsx: fireplan export coverage_summary --minutes 5,8
+            (fireplan export -list lists them, with their parameters)
+  coverage  shortcut: export coverage_gaps
+  clusters  shortcut: export clusters
+  hydrants  gaps | proposals | stats: shortcuts for export hydrant_gaps, hydrant_proposals, hydrant_stats
   import    write the sample county into PostGIS
   version   print the version
 
@@ -56,12 +57,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:], stderr, log)
-	case "coverage":
-		return coverageCmd(ctx, args[1:], stdout, stderr)
-	case "clusters":
-		return clustersCmd(ctx, args[1:], stdout, stderr)
+	case "export":
+		if len(args) < 2 {
+			return errors.New("usage: fireplan export ANALYSIS [flags] (fireplan export -list lists them)")
+		}
+		if args[1] == "-list" || args[1] == "--list" {
+			return listAnalyses(stdout)
+		}
+		return exportCmd(ctx, args[1], args[2:], stdout, stderr)
+	case "coverage", "clusters":
+		return exportCmd(ctx, shortcuts[args[0]], args[1:], stdout, stderr)
 	case "hydrants":
-		return hydrantsCmd(ctx, args[1:], stdout, stderr)
+		if len(args) < 2 || shortcuts["hydrants "+args[1]] == "" {
+			return errors.New("usage: fireplan hydrants gaps|proposals|stats [flags]")
+		}
+		return exportCmd(ctx, shortcuts["hydrants "+args[1]], args[2:], stdout, stderr)
 	case "import":
 		return importCmd(ctx, args[1:], stdout, stderr)
 	case "version":

@@ -24,6 +24,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, log *slog.Logge
 	src.register(fs)
 	addr := fs.String("addr", ":8080", "listen address")
 	timeout := fs.Duration("timeout", 60*time.Second, "per-request time limit")
+	cacheMB := fs.Int64("cache-mb", 1024, "memory for computed analyses and tiles (MiB)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -41,7 +42,10 @@ func serve(ctx context.Context, args []string, stderr io.Writer, log *slog.Logge
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	handler := api.New(&store, api.Options{RequestTimeout: *timeout}, log)
+	handler, err := api.New(&store, api.Options{RequestTimeout: *timeout, CacheBytes: *cacheMB << 20}, log)
+	if err != nil {
+		return err
+	}
 	handler.Mount(web.Handler())
 	warm := func() {
 		start := time.Now()

@@ -38,9 +38,6 @@ func (p Params) Check() error {
 	return nil
 }
 
-// Key identifies the parameter set, for caches.
-func (p Params) Key() string { return fmt.Sprintf("%+v", p) }
-
 // fire resistance grade by structure, as GB 50016 groups them for houses.
 func grade(structure string) int {
 	switch structure {

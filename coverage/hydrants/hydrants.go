@@ -43,9 +43,6 @@ func (p Params) Check() error {
 	return nil
 }
 
-// Key identifies the parameter set, for caches.
-func (p Params) Key() string { return fmt.Sprintf("%+v", p) }
-
 const (
 	pieceM     = 5.0  // built-up test and siting step along streets, metres
 	elementM   = 10.0 // longest street piece a site must cover whole

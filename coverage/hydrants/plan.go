@@ -267,7 +267,7 @@ func greedy(covers [][]int32, els []element, given []int, want func(int32) bool)
 	q := &gainq.Queue{}
 	for ci := range covers {
 		if g := gain(ci); g > 0 {
-			q.Items = append(q.Items, gainq.Item{ci, g})
+			q.Items = append(q.Items, gainq.Item{I: ci, Gain: g})
 		}
 	}
 	cheap.Init(q)
@@ -279,7 +279,7 @@ func greedy(covers [][]int32, els []element, given []int, want func(int32) bool)
 			continue
 		}
 		if q.Len() > 0 && g < q.Items[0].Gain-1e-9 {
-			cheap.Push(q, gainq.Item{top.I, g})
+			cheap.Push(q, gainq.Item{I: top.I, Gain: g})
 			continue
 		}
 		order = append(order, top.I)

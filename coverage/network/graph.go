@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"unsafe"
 
 	"fireplan/data"
 	"fireplan/geo"
@@ -496,3 +497,12 @@ func (g *Graph) SubLine(e int32, a, b float64) orb.LineString {
 
 // Incident returns the edges at node n.
 func (g *Graph) Incident(n int32) []int32 { return g.inc[g.incOff[n]:g.incOff[n+1]] }
+
+// Bytes estimates the memory the graph holds, for cache budgets.
+func (g *Graph) Bytes() int64 {
+	c := &g.ch
+	n := int64(len(g.Nodes))*16 + int64(len(g.Edges))*int64(unsafe.Sizeof(Edge{})) + int64(len(g.arcs))*int64(unsafe.Sizeof(arc{}))
+	n += int64(len(g.off)+len(g.inc)+len(g.incOff)) * 4
+	n += int64(len(c.of)+len(c.pos)+len(c.a)+len(c.b)+len(c.inner)+len(c.innerOff))*4 + int64(len(c.segF)+len(c.segB))*8
+	return n + 1024
+}

@@ -3,8 +3,6 @@ package response
 import (
 	"fireplan/coverage/network"
 	"fmt"
-	"sort"
-	"strings"
 
 	"fireplan/data"
 )
@@ -71,27 +69,4 @@ func contains(xs []string, s string) bool {
 		}
 	}
 	return false
-}
-
-func mapKey(m map[string]float64) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	for _, k := range keys {
-		fmt.Fprintf(&b, "%s=%g;", k, m[k])
-	}
-	return b.String()
-}
-
-// graphKey identifies what the road graph depends on.
-func (p Params) graphKey() string {
-	return fmt.Sprintf("s:%s|w:%s|tw:%g", mapKey(p.SpeedKmh), mapKey(p.WidthM), p.TruckWidthM)
-}
-
-// Key identifies the parameter set, for caches.
-func (p Params) Key() string {
-	return fmt.Sprintf("%s|t:%s|a:%g/%g|ss:%g", p.graphKey(), mapKey(p.TurnoutS), p.AccessSpeedMps, p.AccessMaxM, p.StationSnapM)
 }

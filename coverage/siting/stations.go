@@ -123,7 +123,7 @@ func Stations(ctx context.Context, r *response.Response, k int, minutes float64,
 	q := &gainq.Queue{}
 	for ci := range covers {
 		if gn := gain(ci); gn > 0 {
-			q.Items = append(q.Items, gainq.Item{ci, float64(gn)})
+			q.Items = append(q.Items, gainq.Item{I: ci, Gain: float64(gn)})
 		}
 	}
 	cheap.Init(q)
@@ -135,7 +135,7 @@ func Stations(ctx context.Context, r *response.Response, k int, minutes float64,
 			continue
 		}
 		if q.Len() > 0 && float64(gn) < q.Items[0].Gain {
-			cheap.Push(q, gainq.Item{top.I, float64(gn)})
+			cheap.Push(q, gainq.Item{I: top.I, Gain: float64(gn)})
 			continue
 		}
 		for _, b := range covers[top.I] {

@@ -1,0 +1,145 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"fireplan/coverage"
+	"fireplan/coverage/export"
+	"fireplan/data"
+
+	"github.com/paulmach/orb"
+)
+
+// listParams are what every analysis route takes beside its own.
+var listParams = []string{"format", "bbox", "limit", "offset"}
+
+// analysis serves one catalogue entry's rows: parameters checked against
+// its declaration, the table from the cache, filtered by bbox and paged,
+// written in the format asked for.
+func (s *Server) analysis(e *coverage.Entry) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		q := r.URL.Query()
+		v, err := e.Parse(q, listParams...)
+		if err != nil {
+			return err
+		}
+		format := q.Get("format")
+		if format == "" {
+			format = export.Default(e)
+		}
+		if !contains(export.Formats, format) || format == "geojson" && e.Geometry == "" {
+			return errorf(http.StatusBadRequest, "format must be one of %v for %s", formatsOf(e), e.Name)
+		}
+		snap, err := s.snapshot()
+		if err != nil {
+			return err
+		}
+		t, err := s.cat.Table(r.Context(), e, snap, v)
+		if err != nil {
+			return err
+		}
+		rows, matched, err := s.pageRows(q, t)
+		if err != nil {
+			return err
+		}
+		tag := etag(snap.Version, e.Name, v.Key()+"|"+q.Get("format")+"|"+q.Get("bbox")+"|"+q.Get("limit")+"|"+q.Get("offset"))
+		w.Header().Set("ETag", tag)
+		w.Header().Set("Cache-Control", "no-cache")
+		if r.Header.Get("If-None-Match") == tag {
+			w.WriteHeader(http.StatusNotModified)
+			return nil
+		}
+		w.Header().Set("Content-Type", export.ContentType(format))
+		if format == "csv" || format == "xlsx" {
+			w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename=%q`, fileName(e, v)+"."+format))
+		}
+		extra := map[string]any{"name": e.Name, "version": fmt.Sprintf("%016x", snap.Version), "parameters": v.Map(),
+			"numberMatched": matched, "numberReturned": len(rows)}
+		return export.Write(w, format, e, t, rows, extra)
+	}
+}
+
+func formatsOf(e *coverage.Entry) []string {
+	if e.Geometry == "" {
+		return []string{"json", "csv", "xlsx"}
+	}
+	return export.Formats
+}
+
+// fileName names a download after the entry and its non-default values.
+func fileName(e *coverage.Entry, v coverage.Values) string {
+	name := e.Name
+	for _, p := range e.Params {
+		if val := v.Get(p.Name); val != p.Default {
+			name += "-" + p.Name + "=" + url.PathEscape(val)
+		}
+	}
+	return name
+}
+
+// pageRows returns the rows in the request's bbox (every row without one),
+// paged by limit and offset when given, with the number matched.
+func (s *Server) pageRows(q url.Values, t *coverage.Table) ([]int, int, error) {
+	var rows []int
+	if bb := q.Get("bbox"); bb != "" {
+		if t.Geoms == nil {
+			return nil, 0, errorf(http.StatusBadRequest, "bbox: this table has no geometry")
+		}
+		b, err := parseBBox(bb)
+		if err != nil {
+			return nil, 0, err
+		}
+		for i := range t.Geoms {
+			if gb := t.LonLat(i).Bound(); gb.Intersects(b) {
+				rows = append(rows, i)
+			}
+		}
+	} else {
+		rows = make([]int, t.Len())
+		for i := range rows {
+			rows[i] = i
+		}
+	}
+	matched := len(rows)
+	if q.Has("limit") || q.Has("offset") {
+		limit, err := intParam(q, "limit", s.opts.DefaultItems, s.opts.MaxItems)
+		if err != nil {
+			return nil, 0, err
+		}
+		offset, err := intParam(q, "offset", 0, 1<<30)
+		if err != nil {
+			return nil, 0, err
+		}
+		rows = rows[min(offset, len(rows)):]
+		rows = rows[:min(limit, len(rows))]
+	}
+	return rows, matched, nil
+}
+
+// catalog lists every layer and analysis with its parameters and columns.
+func (s *Server) catalog(w http.ResponseWriter, r *http.Request) error {
+	if err := checkParams(r.URL.Query()); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"entries": s.cat.Entries})
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// layerBound is the lon/lat extent a TileJSON announces: the townships, or
+// the roads where a county has none.
+func layerBound(snap *data.Snapshot) orb.Bound {
+	if snap.Townships.Len() > 0 {
+		return snap.Townships.Bound()
+	}
+	return snap.Roads.Bound()
+}

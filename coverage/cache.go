@@ -1,0 +1,161 @@
+package coverage
+
+import (
+	"container/list"
+	"context"
+	"sync"
+	"sync/atomic"
+)
+
+// Cache holds every computed thing (road graphs, analyses, tables, tile
+// sets, encoded tiles) under one byte budget, least recently used first
+// out. Keys carry the data version, the kind and the canonical parameters,
+// so a reload invalidates by construction. Concurrent requests for one key
+// compute it once (single flight); the computation stops when every caller
+// waiting for it has gone.
+type Cache struct {
+	max int64
+
+	mu       sync.Mutex
+	used     int64
+	lru      *list.List // of *cached, most recent at the front
+	items    map[string]*list.Element
+	flights  map[string]*flight
+	computed map[string]*atomic.Int64 // computations started, by kind
+}
+
+type cached struct {
+	key  string
+	val  any
+	size int64
+}
+
+type flight struct {
+	done    chan struct{}
+	val     any
+	err     error
+	waiters int
+	cancel  context.CancelFunc
+}
+
+// NewCache returns a cache holding at most maxBytes (estimated).
+func NewCache(maxBytes int64) *Cache {
+	return &Cache{max: maxBytes, lru: list.New(), items: map[string]*list.Element{}, flights: map[string]*flight{},
+		computed: map[string]*atomic.Int64{}}
+}
+
+// Get returns the value under key, computing it with f when absent. kind
+// names what f computes, for the counters. f returns the value and its
+// estimated size in bytes; errors are not cached.
+func (c *Cache) Get(ctx context.Context, kind, key string, f func(ctx context.Context) (any, int64, error)) (any, error) {
+	c.mu.Lock()
+	if el, ok := c.items[key]; ok {
+		c.lru.MoveToFront(el)
+		c.mu.Unlock()
+		return el.Value.(*cached).val, nil
+	}
+	fl, ok := c.flights[key]
+	if !ok {
+		// The computation outlives any one caller but not all of them.
+		fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		fl = &flight{done: make(chan struct{}), cancel: cancel}
+		c.flights[key] = fl
+		c.counter(kind).Add(1)
+		go c.run(fctx, kind, key, fl, f)
+	}
+	fl.waiters++
+	c.mu.Unlock()
+	select {
+	case <-fl.done:
+		return fl.val, fl.err
+	case <-ctx.Done():
+		c.mu.Lock()
+		if fl.waiters--; fl.waiters == 0 {
+			fl.cancel()
+		}
+		c.mu.Unlock()
+		return nil, ctx.Err()
+	}
+}
+
+func (c *Cache) run(ctx context.Context, kind, key string, fl *flight, f func(ctx context.Context) (any, int64, error)) {
+	defer fl.cancel()
+	var size int64
+	func() {
+		defer func() { // a bug costs its callers, not the server
+			if p := recover(); p != nil {
+				fl.err = &panicError{kind: kind, v: p}
+			}
+		}()
+		fl.val, size, fl.err = f(ctx)
+	}()
+	c.mu.Lock()
+	delete(c.flights, key)
+	if fl.err == nil && size <= c.max {
+		c.items[key] = c.lru.PushFront(&cached{key: key, val: fl.val, size: size})
+		c.used += size
+		for c.used > c.max {
+			el := c.lru.Back()
+			old := el.Value.(*cached)
+			c.lru.Remove(el)
+			delete(c.items, old.key)
+			c.used -= old.size
+		}
+	}
+	c.mu.Unlock()
+	close(fl.done)
+}
+
+// Peek returns the value under key without computing it.
+func (c *Cache) Peek(key string) (any, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.items[key]; ok {
+		c.lru.MoveToFront(el)
+		return el.Value.(*cached).val, true
+	}
+	return nil, false
+}
+
+func (c *Cache) counter(kind string) *atomic.Int64 {
+	n := c.computed[kind]
+	if n == nil {
+		n = &atomic.Int64{}
+		c.computed[kind] = n
+	}
+	return n
+}
+
+// Computed returns how many computations of kind have started.
+func (c *Cache) Computed(kind string) int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.counter(kind).Load()
+}
+
+// Stats are the cache's figures for status pages.
+type Stats struct {
+	Entries  int              `json:"entries"`
+	Bytes    int64            `json:"bytes"`
+	MaxBytes int64            `json:"max_bytes"`
+	InFlight int              `json:"in_flight"`
+	Computed map[string]int64 `json:"computed"`
+}
+
+// Stats returns the cache's current figures.
+func (c *Cache) Stats() Stats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := Stats{Entries: len(c.items), Bytes: c.used, MaxBytes: c.max, InFlight: len(c.flights), Computed: map[string]int64{}}
+	for k, n := range c.computed {
+		s.Computed[k] = n.Load()
+	}
+	return s
+}
+
+type panicError struct {
+	kind string
+	v    any
+}
+
+func (e *panicError) Error() string { return "internal error computing " + e.kind }

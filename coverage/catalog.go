@@ -1,0 +1,327 @@
+package coverage
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"fireplan/data"
+	"fireplan/geo"
+
+	"github.com/paulmach/orb"
+)
+
+// Title is a name in Chinese and English.
+type Title struct {
+	Zh string `json:"zh"`
+	En string `json:"en"`
+}
+
+// Kind is the type of a parameter.
+type Kind uint8
+
+// Parameter kinds.
+const (
+	Float  Kind = iota // a number in [Min, Max]
+	Int                // a whole number in [Min, Max]
+	Bool               // true or false
+	Enum               // one of Enum
+	Floats             // comma-separated numbers in (Min, Max], at most MaxLen, sorted and deduplicated
+	Text               // free text, at most 200 bytes (an id)
+)
+
+var kindNames = [...]string{"number", "integer", "boolean", "enum", "numbers", "text"}
+
+func (k Kind) String() string { return kindNames[k] }
+
+// MarshalText writes the kind's name.
+func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// Param declares one parameter of an analysis: its query key, type,
+// default and range. Values are held in canonical form, so that 150,
+// 150.0 and 1.5e2 are one cache entry.
+type Param struct {
+	Name    string   `json:"name"`
+	Kind    Kind     `json:"type"`
+	Default string   `json:"default"`
+	Min     float64  `json:"min,omitempty"`
+	Max     float64  `json:"max,omitempty"`
+	Enum    []string `json:"enum,omitempty"`
+	MaxLen  int      `json:"max_items,omitempty"` // Floats
+	Title   Title    `json:"title"`
+}
+
+// canonical checks raw and returns its canonical form.
+func (p *Param) canonical(raw string) (string, error) {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%s: %q is not %s", p.Name, raw, fmt.Sprintf(format, args...))
+	}
+	raw = strings.TrimSpace(raw)
+	switch p.Kind {
+	case Float, Int:
+		f, err := strconv.ParseFloat(raw, 64)
+		if err != nil || !(f >= p.Min && f <= p.Max) || p.Kind == Int && f != math.Trunc(f) {
+			return "", bad("a %s from %g to %g", p.Kind, p.Min, p.Max)
+		}
+		return strconv.FormatFloat(f, 'f', -1, 64), nil
+	case Bool:
+		b, err := strconv.ParseBool(raw)
+		if err != nil {
+			return "", bad("true or false")
+		}
+		return strconv.FormatBool(b), nil
+	case Enum:
+		for _, e := range p.Enum {
+			if raw == e {
+				return raw, nil
+			}
+		}
+		return "", bad("one of %s", strings.Join(p.Enum, ", "))
+	case Floats:
+		parts := strings.Split(raw, ",")
+		if len(parts) > p.MaxLen {
+			return "", bad("at most %d numbers", p.MaxLen)
+		}
+		var fs []float64
+		for _, s := range parts {
+			f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+			if err != nil || !(f > p.Min && f <= p.Max) {
+				return "", bad("a list of numbers in (%g, %g]", p.Min, p.Max)
+			}
+			fs = append(fs, f)
+		}
+		sort.Float64s(fs)
+		out := make([]string, 0, len(fs))
+		for i, f := range fs {
+			if i == 0 || f != fs[i-1] {
+				out = append(out, strconv.FormatFloat(f, 'f', -1, 64))
+			}
+		}
+		return strings.Join(out, ","), nil
+	case Text:
+		if len(raw) > 200 {
+			return "", bad("at most 200 bytes")
+		}
+		return raw, nil
+	}
+	return "", bad("a known kind")
+}
+
+// Column is one column of an analysis' rows.
+type Column struct {
+	Name  string `json:"name"`
+	Type  string `json:"type"` // string, integer, number, boolean
+	Title Title  `json:"title"`
+}
+
+// Entry declares a base layer or an analysis once: everything the HTTP
+// routes, the tiles, the exports and the CLI need to serve it.
+type Entry struct {
+	Name        string   `json:"name"` // catalogue key and tile layer name
+	Path        string   `json:"path"` // HTTP path of its rows
+	Title       Title    `json:"title"`
+	Description Title    `json:"description"`
+	Geometry    string   `json:"geometry,omitempty"` // Point, LineString or Polygon; "" for plain tables
+	MinZoom     int      `json:"minzoom,omitempty"`
+	MaxZoom     int      `json:"maxzoom,omitempty"`
+	Params      []Param  `json:"params"`
+	Columns     []Column `json:"columns"` // a table may add per-target columns after these
+	Layer       string   `json:"-"`       // base layers: the snapshot layer it serves
+	Tiled       bool     `json:"tiled"`   // served as vector tiles
+
+	build func(ctx context.Context, c *Catalog, s *data.Snapshot, v Values) (*Table, error)
+}
+
+// Analysis tells whether the entry is computed rather than read.
+func (e *Entry) Analysis() bool { return e.build != nil }
+
+// Param returns the declared parameter called name.
+func (e *Entry) Param(name string) (*Param, bool) {
+	for i := range e.Params {
+		if e.Params[i].Name == name {
+			return &e.Params[i], true
+		}
+	}
+	return nil, false
+}
+
+// Values are an entry's parameters in canonical form, defaults filled in.
+type Values struct {
+	e *Entry
+	v map[string]string
+}
+
+// ParamError is a parameter a request may not give, or gave wrong.
+type ParamError struct{ Msg string }
+
+func (e *ParamError) Error() string { return e.Msg }
+
+// Parse checks q against the entry's parameters: every key must be one of
+// them or one of extra (the caller's own: format, bbox, limit...).
+func (e *Entry) Parse(q url.Values, extra ...string) (Values, error) {
+	v := Values{e: e, v: make(map[string]string, len(e.Params))}
+	for k := range q {
+		if _, ok := e.Param(k); !ok && !contains(extra, k) {
+			known := make([]string, 0, len(e.Params)+len(extra))
+			for _, p := range e.Params {
+				known = append(known, p.Name)
+			}
+			known = append(known, extra...)
+			return v, &ParamError{fmt.Sprintf("unknown parameter %q for %s (known: %s)", k, e.Name, strings.Join(known, ", "))}
+		}
+	}
+	for i := range e.Params {
+		p := &e.Params[i]
+		raw, given := q.Get(p.Name), q.Has(p.Name)
+		if !given || raw == "" && p.Kind != Text {
+			v.v[p.Name] = p.Default
+			continue
+		}
+		c, err := p.canonical(raw)
+		if err != nil {
+			return v, &ParamError{err.Error()}
+		}
+		v.v[p.Name] = c
+	}
+	return v, nil
+}
+
+// Defaults returns the entry's default values.
+func (e *Entry) Defaults() Values {
+	v, _ := e.Parse(nil)
+	return v
+}
+
+// Key is the canonical form of the values, for cache keys and ETags.
+func (v Values) Key() string {
+	var b strings.Builder
+	for i, p := range v.e.Params {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(p.Name)
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(v.v[p.Name]))
+	}
+	return b.String()
+}
+
+// Get returns the canonical text of a value.
+func (v Values) Get(name string) string { return v.v[name] }
+
+// Float returns a number value.
+func (v Values) Float(name string) float64 {
+	f, _ := strconv.ParseFloat(v.v[name], 64)
+	return f
+}
+
+// Int returns a whole number value.
+func (v Values) Int(name string) int { return int(v.Float(name)) }
+
+// Bool returns a boolean value.
+func (v Values) Bool(name string) bool { return v.v[name] == "true" }
+
+// Floats returns a list value.
+func (v Values) Floats(name string) []float64 {
+	var out []float64
+	for _, s := range strings.Split(v.v[name], ",") {
+		if f, err := strconv.ParseFloat(s, 64); err == nil {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Map returns the values by name, as JSON shows them.
+func (v Values) Map() map[string]string { return v.v }
+
+// Table is what an analysis returns: typed rows as columns of values, an
+// id per row and, for map layers, a geometry per row in metres of Proj.
+type Table struct {
+	Columns []Column
+	IDs     []string
+	Rows    [][]any        // Rows[i][k] is column k of row i: string, int, float64, bool or nil
+	Geoms   []orb.Geometry // metres; nil for a plain table
+	Proj    *geo.Projection
+	Meta    map[string]any // what the whole result says beside its rows
+}
+
+// Len returns the number of rows.
+func (t *Table) Len() int { return len(t.Rows) }
+
+// LonLat returns row i's geometry in lon/lat.
+func (t *Table) LonLat(i int) orb.Geometry { return t.Proj.InverseGeometry(t.Geoms[i]) }
+
+// Record returns row i as a map from column name to value.
+func (t *Table) Record(i int) map[string]any {
+	m := make(map[string]any, len(t.Columns))
+	for k, c := range t.Columns {
+		m[c.Name] = t.Rows[i][k]
+	}
+	return m
+}
+
+func (t *Table) add(id string, g orb.Geometry, vals ...any) {
+	if len(vals) != len(t.Columns) {
+		panic(fmt.Sprintf("table row %s: %d values for %d columns", id, len(vals), len(t.Columns)))
+	}
+	t.IDs = append(t.IDs, id)
+	t.Rows = append(t.Rows, vals)
+	if g != nil {
+		t.Geoms = append(t.Geoms, g)
+	}
+}
+
+// Bytes estimates the memory a table holds, for the cache.
+func (t *Table) Bytes() int64 {
+	n := int64(len(t.Rows)) * int64(len(t.Columns)*24+48)
+	for _, g := range t.Geoms {
+		n += geomBytes(g)
+	}
+	return n + 256
+}
+
+func geomBytes(g orb.Geometry) int64 {
+	switch g := g.(type) {
+	case orb.Point:
+		return 16
+	case orb.MultiPoint:
+		return int64(len(g))*16 + 24
+	case orb.LineString:
+		return int64(len(g))*16 + 24
+	case orb.MultiLineString:
+		n := int64(24)
+		for _, l := range g {
+			n += int64(len(l))*16 + 24
+		}
+		return n
+	case orb.Ring:
+		return int64(len(g))*16 + 24
+	case orb.Polygon:
+		n := int64(24)
+		for _, r := range g {
+			n += int64(len(r))*16 + 24
+		}
+		return n
+	case orb.MultiPolygon:
+		n := int64(24)
+		for _, p := range g {
+			n += geomBytes(p)
+		}
+		return n
+	}
+	return 64
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,177 @@
+package coverage
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fireplan/coverage/areas"
+	"fireplan/coverage/clusters"
+	"fireplan/coverage/hydrants"
+	"fireplan/coverage/network"
+	"fireplan/coverage/response"
+	"fireplan/data"
+)
+
+// The shared intermediate results: each is computed once per snapshot and
+// the parameters it depends on, through the one cache, and reused by every
+// entry that needs it (the truck graph by response times, clusters, fire
+// lanes and station siting; the street graph by every hydrant parameter set).
+
+func get[T any](ctx context.Context, c *Catalog, kind, key string, f func(ctx context.Context) (T, int64, error)) (T, error) {
+	v, err := c.Cache.Get(ctx, kind, kind+"|"+key, func(ctx context.Context) (any, int64, error) { return f(ctx) })
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return v.(T), nil
+}
+
+func version(s *data.Snapshot) string { return fmt.Sprintf("%016x", s.Version) }
+
+// subKey is the canonical form of some of v's parameters.
+func subKey(v Values, names []string) string {
+	var b strings.Builder
+	for _, n := range names {
+		b.WriteString(n)
+		b.WriteByte('=')
+		b.WriteString(v.Get(n))
+		b.WriteByte('&')
+	}
+	return b.String()
+}
+
+func (c *Catalog) areas(ctx context.Context, s *data.Snapshot) (*areas.Membership, error) {
+	return get(ctx, c, "areas", version(s), func(ctx context.Context) (*areas.Membership, int64, error) {
+		return areas.New(s), int64(s.Buildings.Len())*32 + 64, nil
+	})
+}
+
+type truck struct {
+	g  *network.Graph
+	sn *network.Snapper
+}
+
+// responseParams are the parameters every analysis built on response
+// times takes; graphParams the part the truck graph depends on.
+var (
+	graphParams    = []string{"truck_width_m"}
+	responseParams = []string{"truck_width_m", "access_max_m", "access_speed_mps", "station_snap_m"}
+)
+
+// params reads the response parameters of v over the catalogue's base.
+func (c *Catalog) params(v Values) response.Params {
+	p := c.base
+	p.TruckWidthM = v.Float("truck_width_m")
+	p.AccessMaxM = v.Float("access_max_m")
+	p.AccessSpeedMps = v.Float("access_speed_mps")
+	p.StationSnapM = v.Float("station_snap_m")
+	return p
+}
+
+func (c *Catalog) truck(ctx context.Context, s *data.Snapshot, v Values) (truck, error) {
+	return get(ctx, c, "truck_graph", version(s)+"|"+subKey(v, graphParams), func(ctx context.Context) (truck, int64, error) {
+		g, err := network.Truck(ctx, s, c.params(v).Profile)
+		if err != nil {
+			return truck{}, 0, err
+		}
+		return truck{g, network.NewSnapper(g)}, g.Bytes(), nil
+	})
+}
+
+func (c *Catalog) response(ctx context.Context, s *data.Snapshot, v Values) (*response.Response, error) {
+	return get(ctx, c, "response", version(s)+"|"+subKey(v, responseParams), func(ctx context.Context) (*response.Response, int64, error) {
+		t, err := c.truck(ctx, s, v)
+		if err != nil {
+			return nil, 0, err
+		}
+		m, err := c.areas(ctx, s)
+		if err != nil {
+			return nil, 0, err
+		}
+		r, err := response.New(ctx, s, c.params(v), t.g, t.sn, m)
+		if err != nil {
+			return nil, 0, err
+		}
+		return r, int64(len(r.Buildings)+len(r.Villages)+len(r.Districts))*48 + int64(len(t.g.Nodes))*12, nil
+	})
+}
+
+var hydrantParams = []string{"mode", "radius_m", "spacing_m", "include_planned"}
+
+func (c *Catalog) streets(ctx context.Context, s *data.Snapshot) (*hydrants.Streets, error) {
+	return get(ctx, c, "street_graph", version(s), func(ctx context.Context) (*hydrants.Streets, int64, error) {
+		st, err := hydrants.NewStreets(ctx, s)
+		if err != nil {
+			return nil, 0, err
+		}
+		return st, st.G.Bytes() * 3 / 2, nil
+	})
+}
+
+func hydrantParamsOf(v Values) hydrants.Params {
+	p := hydrants.DefaultParams()
+	p.Straight = v.Get("mode") == "straight"
+	p.RadiusM = v.Float("radius_m")
+	p.SpacingM = v.Float("spacing_m")
+	p.IncludePlanned = v.Bool("include_planned")
+	return p
+}
+
+func (c *Catalog) hydrants(ctx context.Context, s *data.Snapshot, v Values) (*hydrants.Hydrants, error) {
+	return get(ctx, c, "hydrants", version(s)+"|"+subKey(v, hydrantParams), func(ctx context.Context) (*hydrants.Hydrants, int64, error) {
+		st, err := c.streets(ctx, s)
+		if err != nil {
+			return nil, 0, err
+		}
+		m, err := c.areas(ctx, s)
+		if err != nil {
+			return nil, 0, err
+		}
+		h, err := hydrants.New(ctx, s, hydrantParamsOf(v), st, m)
+		if err != nil {
+			return nil, 0, err
+		}
+		n := int64(len(h.Protected)) + int64(len(h.Stretches)+len(h.Spacing)+len(h.OneSide))*64 + int64(len(h.BuildingGaps))*4
+		if h.D != nil {
+			n += int64(len(h.D.T)) * 12
+		}
+		return h, n + 1024, nil
+	})
+}
+
+func (c *Catalog) plan(ctx context.Context, s *data.Snapshot, v Values) (*hydrants.Hydrants, *hydrants.Plan, error) {
+	h, err := c.hydrants(ctx, s, v)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := get(ctx, c, "hydrant_plan", version(s)+"|"+subKey(v, hydrantParams), func(ctx context.Context) (*hydrants.Plan, int64, error) {
+		p, err := h.Plan(ctx)
+		if err != nil {
+			return nil, 0, err
+		}
+		return p, int64(len(p.Sites)+len(p.Greedy))*96 + 256, nil
+	})
+	return h, p, err
+}
+
+var clusterParams = append([]string{"separation_m", "by_structure"}, responseParams...)
+
+func (c *Catalog) clusters(ctx context.Context, s *data.Snapshot, v Values) (*clusters.Clusters, error) {
+	return get(ctx, c, "clusters", version(s)+"|"+subKey(v, clusterParams), func(ctx context.Context) (*clusters.Clusters, int64, error) {
+		r, err := c.response(ctx, s, v)
+		if err != nil {
+			return nil, 0, err
+		}
+		p := clusters.Params{SeparationM: v.Float("separation_m"), ByStructure: v.Bool("by_structure")}
+		cl, err := clusters.New(ctx, s, p, r.Member, r)
+		if err != nil {
+			return nil, 0, err
+		}
+		n := int64(len(cl.Rural)) * 8
+		for i := range cl.Clusters {
+			n += int64(len(cl.Clusters[i].Buildings))*4 + geomBytes(cl.Clusters[i].Outline) + 160
+		}
+		return cl, n, nil
+	})
+}

@@ -1,0 +1,586 @@
+package coverage
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strconv"
+
+	"fireplan/coverage/clusters"
+	"fireplan/coverage/hydrants"
+	"fireplan/coverage/lanes"
+	"fireplan/coverage/response"
+	"fireplan/coverage/siting"
+	"fireplan/data"
+
+	"github.com/paulmach/orb"
+)
+
+// Catalog is every base layer and analysis fireplan serves, declared once,
+// with the one cache their results live in.
+type Catalog struct {
+	Entries []*Entry
+	Cache   *Cache
+	base    response.Params
+	byName  map[string]*Entry
+}
+
+// New returns the catalogue over response-time defaults base (speeds,
+// widths and turnout times come from it; the per-request parameters'
+// defaults too), with a cache of cacheBytes.
+func New(base response.Params, cacheBytes int64) (*Catalog, error) {
+	if err := base.Check(); err != nil {
+		return nil, err
+	}
+	c := &Catalog{Cache: NewCache(cacheBytes), base: base, byName: map[string]*Entry{}}
+	c.Entries = append(baseLayers(), c.analyses()...)
+	for _, e := range c.Entries {
+		if c.byName[e.Name] != nil {
+			return nil, fmt.Errorf("catalogue: %s declared twice", e.Name)
+		}
+		c.byName[e.Name] = e
+		for _, p := range e.Params {
+			if _, err := p.canonical(p.Default); err != nil && !(p.Kind == Text && p.Default == "") {
+				return nil, fmt.Errorf("catalogue: %s: default of %v", e.Name, err)
+			}
+		}
+	}
+	return c, nil
+}
+
+// Entry returns the entry called name.
+func (c *Catalog) Entry(name string) (*Entry, bool) {
+	e, ok := c.byName[name]
+	return e, ok
+}
+
+// Table returns an analysis' rows for snapshot s and values v, computed
+// once per data version and canonical parameters.
+func (c *Catalog) Table(ctx context.Context, e *Entry, s *data.Snapshot, v Values) (*Table, error) {
+	if e.build == nil {
+		return nil, fmt.Errorf("%s is a base layer, not an analysis", e.Name)
+	}
+	return get(ctx, c, "table:"+e.Name, version(s)+"|"+v.Key(), func(ctx context.Context) (*Table, int64, error) {
+		t, err := e.build(ctx, c, s, v)
+		if err != nil {
+			return nil, 0, err
+		}
+		t.Proj = s.Proj
+		return t, t.Bytes(), nil
+	})
+}
+
+// col declares a column; its Chinese title comes from zhTitles.
+func col(name, typ, en string) Column {
+	zh, ok := zhTitles[name]
+	if !ok {
+		panic("catalogue: no Chinese title for column " + name)
+	}
+	return Column{Name: name, Type: typ, Title: Title{Zh: zh, En: en}}
+}
+
+var zhTitles = map[string]string{
+	"id": "编号", "name": "名称", "kind": "类别", "township_id": "乡镇编号", "village_id": "行政村编号",
+	"households": "户数", "buildings": "建筑数", "no_road": "无可通行道路户数", "not_connected": "道路不连通户数",
+	"uncovered_households": "超时户数", "unreachable_households": "不可达户数", "arrival_s": "到场时间(秒)",
+	"worst_arrival_s": "最迟到场时间(秒)", "station_id": "消防站编号", "station": "消防站", "target_min": "目标(分钟)",
+	"minutes": "时间(分钟)", "area_km2": "面积(平方公里)", "reach": "可达情况", "access_m": "步行距离(米)",
+	"lanes": "消防车道数", "length_m": "长度(米)", "marked_m": "已标线(米)", "unmarked_m": "未标线(米)",
+	"obstructed_m": "被占用(米)", "unknown_m": "状况不明(米)", "too_narrow_m": "宽度不足(米)", "too_low_m": "净高不足(米)",
+	"usable_m": "可用长度(米)", "buildings_beyond_reach": "车辆不可达建筑数", "households_beyond_reach": "车辆不可达户数",
+	"rank": "排序", "new_households": "新增覆盖户数", "covered_after": "建成后覆盖户数", "class": "类型",
+	"detail": "说明", "street": "街道", "road_id": "道路编号", "width_m": "宽度(米)", "hydrants_left": "左侧消火栓数",
+	"hydrants_right": "右侧消火栓数", "new_street_m": "新增保护街道(米)", "new_spacing_m": "补足间距(米)",
+	"new_buildings": "新增保护建筑数", "working": "完好", "broken": "损坏", "planned": "规划", "intact_rate": "完好率",
+	"meets_target": "是否达标", "municipal": "市政消火栓", "fire_pool": "消防水池", "natural": "天然水源", "crane": "消防水鹤",
+	"street_m": "街道长度(米)", "protected_street_m": "受保护街道(米)", "street_share": "街道保护率",
+	"protected_households": "受保护户数", "household_share": "户数保护率", "working_hydrants": "完好消火栓数",
+	"hydrant_debt": "欠建消火栓数", "tier": "规模等级", "wood_share": "木结构比例", "retrofitted": "已改造",
+	"volunteer_brigade": "志愿消防队", "water_m": "距水源(米)", "retrofitted_100plus": "百户以上已改造数",
+	"retrofit_share_100plus": "百户以上改造比例", "retrofit_target": "改造目标",
+	"clusters_30plus_without_brigade": "30户以上无志愿队", "clusters_30plus_without_water": "30户以上无水源",
+	"covered": "覆盖户数", "share": "覆盖率", "clusters": "连片数",
+}
+
+// Parameters shared by several entries.
+func (c *Catalog) responseParamDecls() []Param {
+	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	return []Param{
+		{Name: "truck_width_m", Kind: Float, Default: f(c.base.TruckWidthM), Min: 0, Max: 20, Title: Title{"消防车宽度(米)", "truck width (m)"}},
+		{Name: "access_max_m", Kind: Float, Default: f(c.base.AccessMaxM), Min: 0, Max: 5000, Title: Title{"最远步行距离(米)", "longest walk from the road (m)"}},
+		{Name: "access_speed_mps", Kind: Float, Default: f(c.base.AccessSpeedMps), Min: 0.1, Max: 10, Title: Title{"步行速度(米/秒)", "walking speed (m/s)"}},
+		{Name: "station_snap_m", Kind: Float, Default: f(c.base.StationSnapM), Min: 0, Max: 20000, Title: Title{"消防站距道路上限(米)", "station to road at most (m)"}},
+	}
+}
+
+func minutesParam(def string, maxLen int) Param {
+	return Param{Name: "minutes", Kind: Floats, Default: def, Min: 0, Max: 120, MaxLen: maxLen, Title: Title{"到场时间目标(分钟)", "response target (minutes)"}}
+}
+
+func hydrantParamDecls() []Param {
+	return []Param{
+		{Name: "mode", Kind: Enum, Default: "street", Enum: []string{"street", "straight"}, Title: Title{"保护半径量法", "protection measured along streets or straight"}},
+		{Name: "radius_m", Kind: Float, Default: "150", Min: 10, Max: 1000, Title: Title{"保护半径(米)", "protection radius (m)"}},
+		{Name: "spacing_m", Kind: Float, Default: "120", Min: 20, Max: 2000, Title: Title{"最大间距(米)", "largest spacing (m)"}},
+		{Name: "include_planned", Kind: Bool, Default: "false", Title: Title{"计入规划消火栓", "count planned hydrants"}},
+	}
+}
+
+func clusterParamDecls() []Param {
+	return []Param{
+		{Name: "separation_m", Kind: Float, Default: "6", Min: 0.5, Max: 50, Title: Title{"防火间距(米)", "separation (m)"}},
+		{Name: "by_structure", Kind: Bool, Default: "false", Title: Title{"按耐火等级取间距", "separation by structure (GB 50016 table 5.2.2)"}},
+	}
+}
+
+func params(groups ...[]Param) []Param {
+	var out []Param
+	for _, g := range groups {
+		out = append(out, g...)
+	}
+	return out
+}
+
+// seconds rounds a time to 0.1 s; unreachable is null.
+func seconds(s float64) any {
+	if s < 0 || math.IsInf(s, 0) || math.IsNaN(s) {
+		return nil
+	}
+	return math.Round(s*10) / 10
+}
+
+func round1(f float64) float64 { return math.Round(f*10) / 10 }
+
+func minutesName(prefix string, m float64) string {
+	return prefix + "_" + strconv.FormatFloat(m, 'f', -1, 64) + "min"
+}
+
+func (c *Catalog) analyses() []*Entry {
+	rp := c.responseParamDecls()
+	return []*Entry{
+		{
+			Name: "coverage_summary", Path: "/api/coverage",
+			Title:       Title{"到场时间覆盖", "response-time coverage"},
+			Description: Title{"各乡镇(或行政村)在各目标时间内可到达的户数", "households reached within each target, per township (or village)"},
+			Params: params([]Param{minutesParam("5,8,15", 8),
+				{Name: "by", Kind: Enum, Default: "township", Enum: []string{"township", "village"}, Title: Title{"统计单元", "rows per"}}}, rp),
+			Columns: []Column{col("id", "string", "id"), col("name", "string", "name"), col("households", "integer", "households"),
+				col("buildings", "integer", "buildings"), col("no_road", "integer", "households beyond the access limit"),
+				col("not_connected", "integer", "households on roads no station reaches")},
+			build: buildSummary,
+		},
+		{
+			Name: "coverage_gaps", Path: "/api/coverage/gaps", Geometry: "Polygon", MinZoom: 9, MaxZoom: 16, Tiled: true,
+			Title:       Title{"覆盖缺口", "coverage gaps"},
+			Description: Title{"目标时间内不能到达的行政村、老旧小区和其余建筑", "villages, old districts and other buildings not reached within the target"},
+			Params:      params([]Param{minutesParam("5", 1)}, rp),
+			Columns: []Column{col("kind", "string", "kind"), col("id", "string", "id"), col("name", "string", "name"),
+				col("township_id", "string", "township"), col("households", "integer", "households"),
+				col("uncovered_households", "integer", "households waiting longer"), col("unreachable_households", "integer", "households never reached"),
+				col("arrival_s", "number", "arrival at the centroid (s)"), col("worst_arrival_s", "number", "slowest arrival (s)"),
+				col("station_id", "string", "first station"), col("target_min", "number", "target (minutes)")},
+			build: buildGaps,
+		},
+		{
+			Name: "coverage_isochrones", Path: "/api/coverage/isochrones", Geometry: "Polygon", MinZoom: 8, MaxZoom: 15, Tiled: true,
+			Title:       Title{"等时圈", "isochrones"},
+			Description: Title{"各目标时间内可到达的范围", "area reached within each target (station=all: any station; an id: that station; each: every station's own)"},
+			Params: params([]Param{minutesParam("5,8,15", 8),
+				{Name: "station", Kind: Text, Default: "all", Title: Title{"消防站", "station: all, each or an id"}}}, rp),
+			Columns: []Column{col("minutes", "number", "minutes"), col("station_id", "string", "station id"),
+				col("station", "string", "station"), col("area_km2", "number", "area (km2)")},
+			build: buildIsochrones,
+		},
+		{
+			Name: "coverage_buildings", Path: "/api/coverage/buildings", Geometry: "Point",
+			Title:       Title{"建筑到场时间", "arrival per building"},
+			Description: Title{"每栋建筑的首车到场时间和首到消防站", "first crew's arrival and station per building"},
+			Params:      rp,
+			Columns: []Column{col("id", "string", "id"), col("households", "integer", "households"), col("arrival_s", "number", "arrival (s)"),
+				col("station_id", "string", "first station"), col("reach", "string", "reach"), col("access_m", "number", "walk from the road (m)")},
+			build: buildBuildings,
+		},
+		{
+			Name: "fire_lane_districts", Path: "/api/firelanes", Geometry: "Polygon",
+			Title:       Title{"老旧小区消防车道", "fire lanes per old district"},
+			Description: Title{"各老旧小区消防车道:按状况、宽度不足、净高不足、车辆不可达建筑", "lanes by status, too narrow or low, buildings no truck reaches"},
+			Params: params([]Param{
+				{Name: "min_width_m", Kind: Float, Default: "4", Min: 0.5, Max: 50, Title: Title{"最小宽度(米)", "least width (m)"}},
+				{Name: "min_height_m", Kind: Float, Default: "4", Min: 0.5, Max: 50, Title: Title{"最小净高(米)", "least clear height (m)"}}}, rp),
+			Columns: []Column{col("id", "string", "id"), col("name", "string", "name"), col("lanes", "integer", "lanes"),
+				col("length_m", "number", "length (m)"), col("marked_m", "number", "marked (m)"), col("unmarked_m", "number", "unmarked (m)"),
+				col("obstructed_m", "number", "obstructed (m)"), col("unknown_m", "number", "status unknown (m)"),
+				col("too_narrow_m", "number", "too narrow (m)"), col("too_low_m", "number", "too low (m)"), col("usable_m", "number", "usable (m)"),
+				col("buildings", "integer", "buildings"), col("households", "integer", "households"),
+				col("buildings_beyond_reach", "integer", "buildings beyond a truck's reach"), col("households_beyond_reach", "integer", "households beyond a truck's reach")},
+			build: buildLanes,
+		},
+		{
+			Name: "station_siting", Path: "/api/stations/siting", Geometry: "Point", MinZoom: 8, MaxZoom: 16, Tiled: true,
+			Title:       Title{"新建消防站选址", "new station sites"},
+			Description: Title{"新增k个消防站使目标时间内覆盖户数最多的位置", "where k new stations reach the most households within the target"},
+			Params: params([]Param{
+				{Name: "k", Kind: Int, Default: "3", Min: 1, Max: 20, Title: Title{"新建数量", "stations to add"}},
+				minutesParam("8", 1),
+				{Name: "class", Kind: Enum, Default: "township_fulltime", Enum: data.StationClasses, Title: Title{"消防站类型", "station class"}}}, rp),
+			Columns: []Column{col("rank", "integer", "rank"), col("township_id", "string", "township"),
+				col("new_households", "integer", "households it adds"), col("covered_after", "integer", "covered once built"),
+				col("class", "string", "class"), col("minutes", "number", "target (minutes)")},
+			build: buildSiting,
+		},
+		{
+			Name: "hydrant_gaps", Path: "/api/hydrants/gaps", Geometry: "LineString", MinZoom: 12, MaxZoom: 16, Tiled: true,
+			Title:       Title{"消火栓缺口", "hydrant gaps"},
+			Description: Title{"保护半径外的街道、间距超标、宽街单侧、未受保护建筑", "street gaps, spacing gaps, one-sided wide streets, unprotected buildings"},
+			Params:      hydrantParamDecls(),
+			Columns: []Column{col("kind", "string", "kind"), col("detail", "string", "detail"), col("street", "string", "street"),
+				col("road_id", "string", "road"), col("length_m", "number", "length (m)"), col("width_m", "number", "width (m)"),
+				col("hydrants_left", "integer", "hydrants left"), col("hydrants_right", "integer", "hydrants right"),
+				col("households", "integer", "households")},
+			build: buildHydrantGaps,
+		},
+		{
+			Name: "hydrant_proposals", Path: "/api/hydrants/proposals", Geometry: "Point", MinZoom: 10, MaxZoom: 16, Tiled: true,
+			Title:       Title{"新增消火栓选址", "proposed hydrant sites"},
+			Description: Title{"补足缺口的消火栓位置,按作用排序(count=20:今年的20个;0:全部)", "sites ranked by what each adds (count=20: this year's; 0: all that close every gap)"},
+			Params: params(hydrantParamDecls(), []Param{
+				{Name: "count", Kind: Int, Default: "0", Min: 0, Max: 100000, Title: Title{"数量(0为全部)", "how many (0: all)"}}}),
+			Columns: []Column{col("rank", "integer", "rank"), col("street", "string", "street"), col("road_id", "string", "road"),
+				col("new_street_m", "number", "street protected first (m)"), col("new_spacing_m", "number", "spacing gap closed (m)"),
+				col("new_buildings", "integer", "buildings protected first"), col("new_households", "integer", "households protected first")},
+			build: buildProposals,
+		},
+		{
+			Name: "hydrant_stats", Path: "/api/hydrants/stats",
+			Title:       Title{"消火栓完好率", "hydrants per township"},
+			Description: Title{"各乡镇消火栓完好、损坏、规划数及完好率(目标98%)", "working, broken and planned hydrants and the intact rate (target 98%)"},
+			Params:      hydrantParamDecls(),
+			Columns: []Column{col("id", "string", "id"), col("name", "string", "name"), col("working", "integer", "working"),
+				col("broken", "integer", "broken"), col("planned", "integer", "planned"), col("municipal", "integer", "municipal"),
+				col("fire_pool", "integer", "fire pools"), col("natural", "integer", "natural sources"), col("crane", "integer", "cranes"),
+				col("intact_rate", "number", "intact rate"), col("meets_target", "boolean", "meets the target")},
+			build: buildHydrantStats,
+		},
+		{
+			Name: "hydrant_districts", Path: "/api/hydrants/districts", Geometry: "Polygon",
+			Title:       Title{"老旧小区消火栓欠账", "hydrant debt per old district"},
+			Description: Title{"各老旧小区街道和户数的保护率及欠建消火栓数", "protected street and households, and the sites still owed"},
+			Params:      hydrantParamDecls(),
+			Columns: []Column{col("id", "string", "id"), col("name", "string", "name"), col("street_m", "number", "street (m)"),
+				col("protected_street_m", "number", "protected street (m)"), col("street_share", "number", "street protected share"),
+				col("households", "integer", "households"), col("protected_households", "integer", "protected households"),
+				col("household_share", "number", "households protected share"), col("working_hydrants", "integer", "working hydrants"),
+				col("hydrant_debt", "integer", "sites owed")},
+			build: buildHydrantDistricts,
+		},
+		{
+			Name: "clusters", Path: "/api/clusters", Geometry: "Polygon", MinZoom: 10, MaxZoom: 16, Tiled: true,
+			Title:       Title{"农村连片村寨", "rural house clusters"},
+			Description: Title{"防火间距内相连的农村建筑群及其规模等级", "rural buildings within the separation of each other, by tier (min_households=30)"},
+			Params: params(clusterParamDecls(), []Param{
+				{Name: "min_households", Kind: Int, Default: "30", Min: 0, Max: 1000000, Title: Title{"最少户数", "least households"}}}, rp),
+			Columns: []Column{col("id", "string", "id"), col("tier", "string", "tier"), col("households", "integer", "households"),
+				col("buildings", "integer", "buildings"), col("wood_share", "number", "timber share"), col("township_id", "string", "township"),
+				col("village_id", "string", "village"), col("retrofitted", "boolean", "retrofitted"), col("volunteer_brigade", "boolean", "volunteer brigade"),
+				col("arrival_s", "number", "first crew (s)"), col("water_m", "number", "nearest water (m)")},
+			build: buildClusters,
+		},
+		{
+			Name: "cluster_ledger", Path: "/api/clusters/ledger",
+			Title:       Title{"连片村寨台账", "cluster ledger"},
+			Description: Title{"各乡镇各规模连片村寨数、户数和百户以上改造进度(目标50%)", "clusters and households per tier per township, and the 100+ retrofit progress (target 50%)"},
+			Params:      params(clusterParamDecls(), rp),
+			Columns: []Column{col("id", "string", "id"), col("name", "string", "name"),
+				col("retrofitted_100plus", "integer", "100+ clusters retrofitted"), col("retrofit_share_100plus", "number", "100+ retrofitted share"),
+				col("retrofit_target", "number", "target"), col("meets_target", "boolean", "meets the target"),
+				col("clusters_30plus_without_brigade", "integer", "30+ clusters without a brigade"),
+				col("clusters_30plus_without_water", "integer", "30+ clusters without water")},
+			build: buildLedger,
+		},
+	}
+}
+
+func stationID(s *data.Snapshot, i int32) string {
+	if i < 0 {
+		return ""
+	}
+	return s.Stations.Items[i].ID
+}
+
+func buildSummary(ctx context.Context, c *Catalog, s *data.Snapshot, v Values) (*Table, error) {
+	r, err := c.response(ctx, s, v)
+	if err != nil {
+		return nil, err
+	}
+	e, _ := c.Entry("coverage_summary")
+	minutes := v.Floats("minutes")
+	rows := r.Summary(minutes)
+	if v.Get("by") == "village" {
+		rows = r.VillageSummary(minutes)
+	}
+	t := &Table{Columns: append([]Column(nil), e.Columns...)}
+	for _, m := range minutes {
+		t.Columns = append(t.Columns, Column{Name: minutesName("covered", m), Type: "integer", Title: Title{fmt.Sprintf("%g分钟覆盖户数", m), fmt.Sprintf("households within %g min", m)}},
+			Column{Name: minutesName("share", m), Type: "number", Title: Title{fmt.Sprintf("%g分钟覆盖率", m), fmt.Sprintf("share within %g min", m)}})
+	}
+	for _, a := range rows {
+		vals := []any{a.ID, a.Name, a.Households, a.Buildings, a.NoRoad, a.Unconnected}
+		for _, m := range minutes {
+			k := strconv.FormatFloat(m, 'f', -1, 64)
+			vals = append(vals, a.Covered[k], a.Share[k])
+		}
+		t.add(a.ID, nil, vals...)
+	}
+	t.Meta = map[string]any{"stations": len(r.Starts), "problems": r.Problems, "graph": r.Graph.Report}
+	return t, nil
+}
+
+func buildGaps(ctx context.Context, c *Catalog, s *data.Snapshot, v Values) (*Table, error) {
+	r, err := c.response(ctx, s, v)
+	if err != nil {
+		return nil, err
+	}
+	e, _ := c.Entry("coverage_gaps")
+	m := v.Float("minutes")
+	t := &Table{Columns: e.Columns}
+	for _, g := range r.Gaps(m) {
+		t.add(g.Kind+":"+g.ID, g.Geom, g.Kind, g.ID, g.Name, g.TownshipID, g.Households, g.Uncovered, g.Unreachable,
+			seconds(g.ArrivalS), seconds(g.WorstS), g.Station, m)
+	}
+	return t, nil
+}
+
+func buildIsochrones(ctx context.Context, c *Catalog, s *data.Snapshot, v Values) (*Table, error) {
+	r, err := c.response(ctx, s, v)
+	if err != nil {
+		return nil, err
+	}
+	e, _ := c.Entry("coverage_isochrones")
+	isos, err := r.Isochrones(ctx, v.Floats("minutes"))
+	if err != nil {
+		return nil, err
+	}
+	want := v.Get("station")
+	t := &Table{Columns: e.Columns}
+	for _, iso := range isos {
+		id, name := "all", "all stations"
+		if iso.Station >= 0 {
+			id, name = iso.StationID, s.Stations.Items[iso.Station].Name
+		}
+		if want != "each" && want != id {
+			continue
+		}
+		t.add(fmt.Sprintf("%s@%g", id, iso.Minutes), iso.Geom, iso.Minutes, id, name, iso.AreaKm2)
+	}
+	return t, nil
+}
+
+func buildBuildings(ctx context.Context, c *Catalog, s *data.Snapshot, v Values) (*Table, error) {
+	r, err := c.response(ctx, s, v)
+	if err != nil {
+		return nil, err
+	}
+	e, _ := c.Entry("coverage_buildings")
+	t := &Table{Columns: e.Columns}
+	for i, b := range s.Buildings.Items {
+		a := r.Buildings[i]
+		t.add(b.ID, r.Member.Centroid[i], b.ID, b.Households, seconds(a.T), stationID(s, a.Station), a.Reach.String(), round1(a.AccessM))
+	}
+	return t, nil
+}
+
+func buildLanes(ctx context.Context, c *Catalog, s *data.Snapshot, v Values) (*Table, error) {
+	r, err := c.response(ctx, s, v)
+	if err != nil {
+		return nil, err
+	}
+	e, _ := c.Entry("fire_lane_districts")
+	t := &Table{Columns: e.Columns}
+	for i, d := range lanes.Districts(r, lanes.Params{MinWidthM: v.Float("min_width_m"), MinHeightM: v.Float("min_height_m")}) {
+		t.add(d.ID, s.Districts.Metric[i], d.ID, d.Name, d.Lanes, d.LengthM, d.ByStatusM["marked"], d.ByStatusM["unmarked"],
+			d.ByStatusM["obstructed"], d.ByStatusM["unknown"], d.NarrowM, d.LowM, d.UsableM, d.Buildings, d.Households,
+			d.BeyondReach, d.BeyondReachHousehold)
+	}
+	return t, nil
+}
+
+func buildSiting(ctx context.Context, c *Catalog, s *data.Snapshot, v Values) (*Table, error) {
+	r, err := c.response(ctx, s, v)
+	if err != nil {
+		return nil, err
+	}
+	e, _ := c.Entry("station_siting")
+	plan, err := siting.Stations(ctx, r, v.Int("k"), v.Float("minutes"), v.Get("class"))
+	if err != nil {
+		return nil, err
+	}
+	t := &Table{Columns: e.Columns}
+	for _, st := range plan.Sites {
+		t.add(strconv.Itoa(st.Rank), st.Point, st.Rank, st.TownshipID, st.NewHouseholds, st.CoveredAfter, plan.Class, plan.Minutes)
+	}
+	t.Meta = map[string]any{"households": plan.Households, "covered_before": plan.Covered, "candidates": plan.Candidates}
+	return t, nil
+}
+
+func hydrantMeta(h *hydrants.Hydrants) map[string]any {
+	mode := "street"
+	if h.P.Straight {
+		mode = "straight"
+	}
+	return map[string]any{"problems": h.Problems, "mode": mode, "radius_m": h.P.RadiusM, "spacing_m": h.P.SpacingM}
+}
+
+func buildHydrantGaps(ctx context.Context, c *Catalog, s *data.Snapshot, v Values) (*Table, error) {
+	h, err := c.hydrants(ctx, s, v)
+	if err != nil {
+		return nil, err
+	}
+	e, _ := c.Entry("hydrant_gaps")
+	t := &Table{Columns: e.Columns, Meta: hydrantMeta(h)}
+	g := h.St.G
+	for i, st := range h.Stretches {
+		t.add(fmt.Sprintf("street_gap:%d", i), g.SubLine(st.Edge, st.A, st.B), "street_gap", "", st.Street, st.RoadID,
+			round1(st.Length()), nil, nil, nil, nil)
+	}
+	for i, sg := range h.Spacing {
+		t.add(fmt.Sprintf("spacing:%d", i), h.St.ChainLine(sg.Chain, sg.A, sg.B), "spacing", sg.Kind, sg.Street, "",
+			round1(sg.B-sg.A), nil, nil, nil, nil)
+	}
+	for _, os := range h.OneSide {
+		t.add("one_side:"+os.RoadID, g.EdgeLine(os.Edge), "one_side", "", os.Street, os.RoadID, nil, os.WidthM, os.Left, os.Right, nil)
+	}
+	for _, i := range h.BuildingGaps {
+		b := s.Buildings.Items[i]
+		t.add("building:"+b.ID, h.Member.Centroid[i], "building", b.ID, "", "", nil, nil, nil, nil, b.Households)
+	}
+	return t, nil
+}
+
+func buildProposals(ctx context.Context, c *Catalog, s *data.Snapshot, v Values) (*Table, error) {
+	_, plan, err := c.plan(ctx, s, v)
+	if err != nil {
+		return nil, err
+	}
+	e, _ := c.Entry("hydrant_proposals")
+	sites := plan.Sites
+	if n := v.Int("count"); n > 0 {
+		sites = plan.Greedy[:min(n, len(plan.Greedy))]
+	}
+	t := &Table{Columns: e.Columns, Meta: map[string]any{"plan_size": len(plan.Sites), "uncoverable": plan.Uncoverable, "count": len(sites)}}
+	for _, st := range sites {
+		t.add(fmt.Sprintf("site-%05d", st.Rank), st.Point, st.Rank, st.Street, st.RoadID, round1(st.NewStreetM), round1(st.NewSpacingM),
+			st.NewBuildings, st.NewHouseholds)
+	}
+	return t, nil
+}
+
+func buildHydrantStats(ctx context.Context, c *Catalog, s *data.Snapshot, v Values) (*Table, error) {
+	h, plan, err := c.plan(ctx, s, v)
+	if err != nil {
+		return nil, err
+	}
+	e, _ := c.Entry("hydrant_stats")
+	tw, _ := h.Stats(plan)
+	t := &Table{Columns: e.Columns, Meta: hydrantMeta(h)}
+	t.Meta["intact_target"], t.Meta["new_per_year_target"], t.Meta["plan_size"] = hydrants.IntactTarget, 20, len(plan.Sites)
+	total := func(m map[string]int) int {
+		n := 0
+		for _, k := range m {
+			n += k
+		}
+		return n
+	}
+	for _, r := range tw {
+		var rate any
+		if r.IntactRate != nil {
+			rate = *r.IntactRate
+		}
+		t.add(r.ID, nil, r.ID, r.Name, r.Working, r.Broken, r.Planned, total(r.ByKind["municipal"]), total(r.ByKind["fire_pool"]),
+			total(r.ByKind["natural"]), total(r.ByKind["crane"]), rate, r.MeetsTarget)
+	}
+	return t, nil
+}
+
+func buildHydrantDistricts(ctx context.Context, c *Catalog, s *data.Snapshot, v Values) (*Table, error) {
+	h, plan, err := c.plan(ctx, s, v)
+	if err != nil {
+		return nil, err
+	}
+	e, _ := c.Entry("hydrant_districts")
+	_, ds := h.Stats(plan)
+	t := &Table{Columns: e.Columns, Meta: hydrantMeta(h)}
+	for i, d := range ds {
+		t.add(d.ID, s.Districts.Metric[i], d.ID, d.Name, d.StreetM, d.ProtectedStreetM, d.StreetShare, d.Households,
+			d.ProtectedHouseholds, d.HouseholdShare, d.Hydrants, d.Debt)
+	}
+	return t, nil
+}
+
+func finite(f float64) any {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return nil
+	}
+	return round1(f)
+}
+
+func buildClusters(ctx context.Context, c *Catalog, s *data.Snapshot, v Values) (*Table, error) {
+	cs, err := c.clusters(ctx, s, v)
+	if err != nil {
+		return nil, err
+	}
+	e, _ := c.Entry("clusters")
+	minHH := v.Int("min_households")
+	t := &Table{Columns: e.Columns}
+	for i := range cs.Clusters {
+		cl := &cs.Clusters[i]
+		if cl.Households < minHH {
+			continue
+		}
+		township, village := "", ""
+		if cl.Township >= 0 {
+			township = s.Townships.Items[cl.Township].ID
+		}
+		if cl.Village >= 0 {
+			village = s.Villages.Items[cl.Village].ID
+		}
+		var g orb.Geometry = cl.Outline
+		t.add(cl.ID, g, cl.ID, cl.Tier, cl.Households, len(cl.Buildings), cl.WoodShare, township, village, cl.Retrofitted,
+			cl.VolunteerBrigade, finite(cl.ArrivalS), finite(cl.WaterM))
+	}
+	return t, nil
+}
+
+func tierName(t string) string {
+	switch t {
+	case "100+":
+		return "100plus"
+	case "<30":
+		return "under30"
+	}
+	return t
+}
+
+func buildLedger(ctx context.Context, c *Catalog, s *data.Snapshot, v Values) (*Table, error) {
+	cs, err := c.clusters(ctx, s, v)
+	if err != nil {
+		return nil, err
+	}
+	e, _ := c.Entry("cluster_ledger")
+	t := &Table{Columns: append([]Column(nil), e.Columns...)}
+	for _, tier := range clusters.Tiers {
+		t.Columns = append(t.Columns, Column{Name: "clusters_" + tierName(tier), Type: "integer", Title: Title{tier + "户连片数", "clusters of " + tier + " households"}},
+			Column{Name: "households_" + tierName(tier), Type: "integer", Title: Title{tier + "户连片户数", "households in clusters of " + tier}})
+	}
+	for _, r := range cs.Ledger() {
+		var share any
+		if r.RetrofitShare != nil {
+			share = *r.RetrofitShare
+		}
+		vals := []any{r.ID, r.Name, r.Retrofitted100, share, r.RetrofitTarget, r.MeetsTarget, r.NoBrigade30Plus, r.NoWater30Plus}
+		for _, tier := range clusters.Tiers {
+			vals = append(vals, r.Clusters[tier], r.Households[tier])
+		}
+		t.add(r.ID, nil, vals...)
+	}
+	return t, nil
+}
