@@ -175,6 +175,9 @@ func (g *Graph) build(ctx context.Context, proj *geo.Projection, passable []bool
 	// Count every vertex's uses; line ends count twice so they become nodes.
 	uses := make(map[vkey]int32, roads.Len()*3)
 	for i, ok := range passable {
+		if i%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		if !ok {
 			continue
 		}
@@ -232,7 +235,13 @@ func (g *Graph) build(ctx context.Context, proj *geo.Projection, passable []bool
 		return ctx.Err()
 	}
 	g.renumber()
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
 	g.buildCSR()
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
 	g.components(proj)
 	return ctx.Err()
 }

@@ -1,0 +1,96 @@
+package coverage
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"sync"
+	"testing"
+	"time"
+
+	"fireplan/coverage/network"
+	"fireplan/coverage/response"
+	"fireplan/data"
+	"fireplan/data/sample"
+)
+
+var (
+	scale20Once sync.Once
+	scale20     *data.Snapshot
+)
+
+// scale20Snapshot is the sample county at scale 20 (about 890,000
+// buildings and 218,000 road segments), where a graph build or a siting run
+// takes long enough to be cancelled in the middle.
+func scale20Snapshot(t *testing.T) *data.Snapshot {
+	if testing.Short() {
+		t.Skip("scale 20 county in -short mode")
+	}
+	scale20Once.Do(func() {
+		scale20 = data.NewSnapshot(sample.Generate(sample.Options{Seed: sample.DefaultSeed, Scale: 20}), "sample scale 20", nil)
+	})
+	return scale20
+}
+
+// stopsWithin runs work, cancels its context after delay and requires it
+// to return context.Canceled within limit of the cancel.
+func stopsWithin(t *testing.T, name string, delay, limit time.Duration, work func(ctx context.Context) error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- work(ctx) }()
+	select {
+	case err := <-done:
+		cancel()
+		t.Fatalf("%s finished (err %v) before the cancel at %v: make the case larger", name, err, delay)
+	case <-time.After(delay):
+	}
+	cancel()
+	at := time.Now()
+	select {
+	case err := <-done:
+		if took := time.Since(at); took > limit {
+			t.Errorf("%s stopped %v after the cancel, want within %v", name, took, limit)
+		}
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("%s returned %v after the cancel, want context.Canceled", name, err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%s did not stop within 10 s of the cancel", name)
+	}
+}
+
+func TestCancelStopsTheWork(t *testing.T) {
+	s := scale20Snapshot(t)
+	p := response.DefaultParams()
+	c, err := New(p, 4<<30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stopsWithin(t, "truck graph build", 30*time.Millisecond, 100*time.Millisecond, func(ctx context.Context) error {
+		_, err := network.Truck(ctx, s, p.Profile)
+		return err
+	})
+	// A siting request through the catalogue: its response analysis is
+	// computed first (not cancelled), then the siting run is.
+	e, _ := c.Entry("station_siting")
+	v, err := e.Parse(url.Values{"k": {"5"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.response(context.Background(), s, v); err != nil {
+		t.Fatal(err)
+	}
+	stopsWithin(t, "station siting request", 100*time.Millisecond, 100*time.Millisecond, func(ctx context.Context) error {
+		_, err := c.Table(ctx, e, s, v)
+		return err
+	})
+	// The request has gone; so must the computation it started.
+	deadline := time.Now().Add(100 * time.Millisecond)
+	for c.Cache.Stats().InFlight > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("siting still computing 100 ms after its only request went away")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
