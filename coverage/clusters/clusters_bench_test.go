@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 
+	"fireplan/coverage/areas"
+	"fireplan/coverage/internal/fixture"
 	"fireplan/data"
 	"fireplan/data/pgtest"
 	"fireplan/data/sample"
@@ -16,26 +18,35 @@ import (
 // BenchmarkClusters partitions the sample's rural buildings: ours beside
 // ST_ClusterDBSCAN on a GiST-indexed table already in our plane.
 func BenchmarkClusters(b *testing.B) {
-	s := sampleSnapshot(b)
-	m := NewMembership(s)
-	c := NewClusters(s, DefaultClusterParams(), m, nil)
+	ctx := context.Background()
+	s := fixture.Sample(b)
+	m := areas.New(s)
+	c, err := New(ctx, s, DefaultParams(), m, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
 	// The partition alone is the question ST_ClusterDBSCAN answers.
 	b.Run("ours/partition", func(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
-			c.partition()
+			if _, err := c.partition(ctx); err != nil {
+				b.Fatal(err)
+			}
 		}
 		b.ReportMetric(float64(len(c.Rural)), "buildings")
 	})
 	b.Run("ours/ledger", func(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
-			NewClusters(s, DefaultClusterParams(), m, nil).Ledger()
+			c, err := New(ctx, s, DefaultParams(), m, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			c.Ledger()
 		}
 	})
 	pool := pgtest.Pool(b)
 	schema := pgtest.Schema(b, pool)
-	ctx := context.Background()
 	var rural []data.Building
 	for _, i := range c.Rural {
 		rural = append(rural, s.Buildings.Items[i])
@@ -71,10 +82,13 @@ func BenchmarkClustersScale50(b *testing.B) {
 		scale50 = data.NewSnapshot(sample.Generate(sample.Options{Seed: sample.DefaultSeed, Scale: 50}), "scale 50", nil)
 	})
 	s := scale50
-	m := NewMembership(s)
+	m := areas.New(s)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		c := NewClusters(s, DefaultClusterParams(), m, nil)
+		c, err := New(context.Background(), s, DefaultParams(), m, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
 		b.ReportMetric(float64(s.Buildings.Len()), "buildings")
 		b.ReportMetric(float64(len(c.Rural)), "rural")
 	}

@@ -5,32 +5,36 @@ import (
 	"fmt"
 	"testing"
 
+	"fireplan/coverage/areas"
+	"fireplan/coverage/internal/fixture"
 	"fireplan/data"
 	"fireplan/data/pgtest"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/paulmach/orb"
 )
 
-// house adds a w x h house with its lower left corner at (x, y) metres.
-func (t *tiny) house(id string, x, y, w, h float64, households int, structure string) {
-	r := orb.Ring{t.ll(orb.Point{x, y}), t.ll(orb.Point{x + w, y}), t.ll(orb.Point{x + w, y + h}), t.ll(orb.Point{x, y + h})}
-	r = append(r, r[0])
-	t.set.Buildings = append(t.set.Buildings, data.Building{ID: id, Geom: orb.Polygon{r}, Households: households, Structure: structure})
+// clusters runs the cluster analysis of s with p, without arrival times.
+func clusters(t testing.TB, s *data.Snapshot, p Params) *Clusters {
+	t.Helper()
+	c, err := New(context.Background(), s, p, areas.New(s), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
-func clustersOf(n *tiny, p ClusterParams) *Clusters {
-	s := data.NewSnapshot(&n.set, "tiny", nil)
-	return NewClusters(s, p, NewMembership(s), nil)
+func clustersOf(t testing.TB, n *fixture.Tiny, p Params) *Clusters {
+	t.Helper()
+	return clusters(t, n.Snapshot(), p)
 }
 
 func TestClustersOnHandMadeLayouts(t *testing.T) {
 	t.Run("chain 5 m apart is one cluster", func(t *testing.T) {
-		n := newTiny()
+		n := fixture.NewTiny()
 		for i := 0; i < 12; i++ { // 10 m houses, 5 m gaps: 180 m end to end
-			n.house(fmt.Sprintf("h%02d", i), float64(i)*15, 0, 10, 8, 3, "wood")
+			n.House(fmt.Sprintf("h%02d", i), float64(i)*15, 0, 10, 8, 3, "wood")
 		}
-		c := clustersOf(n, DefaultClusterParams())
+		c := clustersOf(t, n, DefaultParams())
 		if len(c.Clusters) != 1 || c.Clusters[0].Households != 36 || len(c.Clusters[0].Buildings) != 12 {
 			t.Fatalf("clusters %+v", c.Clusters)
 		}
@@ -39,30 +43,30 @@ func TestClustersOnHandMadeLayouts(t *testing.T) {
 		}
 	})
 	t.Run("groups 7 m apart with 6 m separation are two", func(t *testing.T) {
-		n := newTiny()
-		n.house("a1", 0, 0, 10, 8, 20, "brick")
-		n.house("a2", 14, 0, 10, 8, 15, "brick") // 4 m from a1
-		n.house("b1", 31, 0, 10, 8, 40, "brick") // 7 m from a2
-		n.house("b2", 31, 12, 10, 8, 60, "brick")
-		c := clustersOf(n, DefaultClusterParams())
+		n := fixture.NewTiny()
+		n.House("a1", 0, 0, 10, 8, 20, "brick")
+		n.House("a2", 14, 0, 10, 8, 15, "brick") // 4 m from a1
+		n.House("b1", 31, 0, 10, 8, 40, "brick") // 7 m from a2
+		n.House("b2", 31, 12, 10, 8, 60, "brick")
+		c := clustersOf(t, n, DefaultParams())
 		if len(c.Clusters) != 2 || c.Clusters[0].Households != 100 || c.Clusters[1].Households != 35 {
 			t.Fatalf("clusters %+v", c.Clusters)
 		}
-		p := DefaultClusterParams()
+		p := DefaultParams()
 		p.SeparationM = 7.5
-		if c := clustersOf(n, p); len(c.Clusters) != 1 {
+		if c := clustersOf(t, n, p); len(c.Clusters) != 1 {
 			t.Fatalf("7.5 m separation: %d clusters", len(c.Clusters))
 		}
 	})
 	t.Run("timber spacing by structure", func(t *testing.T) {
-		n := newTiny()
-		n.house("w1", 0, 0, 10, 8, 1, "wood")
-		n.house("w2", 21, 0, 10, 8, 1, "wood")      // 11 m: timber to timber needs 12
-		n.house("c1", 100, 0, 10, 8, 1, "concrete") // 11 m from c2: grades I-II need 6
-		n.house("c2", 121, 0, 10, 8, 1, "concrete")
-		p := DefaultClusterParams()
+		n := fixture.NewTiny()
+		n.House("w1", 0, 0, 10, 8, 1, "wood")
+		n.House("w2", 21, 0, 10, 8, 1, "wood")      // 11 m: timber to timber needs 12
+		n.House("c1", 100, 0, 10, 8, 1, "concrete") // 11 m from c2: grades I-II need 6
+		n.House("c2", 121, 0, 10, 8, 1, "concrete")
+		p := DefaultParams()
 		p.ByStructure = true
-		c := clustersOf(n, p)
+		c := clustersOf(t, n, p)
 		if len(c.Clusters) != 3 {
 			t.Fatalf("by structure: %d clusters, want w1+w2, c1, c2", len(c.Clusters))
 		}
@@ -72,19 +76,19 @@ func TestClustersOnHandMadeLayouts(t *testing.T) {
 			h    int
 			want string
 		}{{29, "<30"}, {30, "30-49"}, {49, "30-49"}, {50, "50-99"}, {99, "50-99"}, {100, "100+"}, {0, "<30"}} {
-			n := newTiny()
-			n.house("x", 0, 0, 10, 8, tc.h, "brick")
-			if got := clustersOf(n, DefaultClusterParams()).Clusters[0].Tier; got != tc.want {
+			n := fixture.NewTiny()
+			n.House("x", 0, 0, 10, 8, tc.h, "brick")
+			if got := clustersOf(t, n, DefaultParams()).Clusters[0].Tier; got != tc.want {
 				t.Errorf("%d households: tier %s, want %s", tc.h, got, tc.want)
 			}
 		}
 	})
 	t.Run("built-up buildings stay out", func(t *testing.T) {
-		n := newTiny()
-		n.house("in", 0, 0, 10, 8, 1, "brick")
-		n.house("out", 500, 0, 10, 8, 1, "brick")
-		n.builtupAround(-50, -50, 50, 50)
-		c := clustersOf(n, DefaultClusterParams())
+		n := fixture.NewTiny()
+		n.House("in", 0, 0, 10, 8, 1, "brick")
+		n.House("out", 500, 0, 10, 8, 1, "brick")
+		n.BuiltupAround(-50, -50, 50, 50)
+		c := clustersOf(t, n, DefaultParams())
 		if len(c.Clusters) != 1 || c.Clusters[0].ID != "cl-out" {
 			t.Fatalf("clusters %+v", c.Clusters)
 		}
@@ -92,13 +96,13 @@ func TestClustersOnHandMadeLayouts(t *testing.T) {
 }
 
 func TestClustersEqualSTClusterDBSCAN(t *testing.T) {
-	for _, county := range counties {
-		t.Run(county.name, func(t *testing.T) { clustersEqualDBSCAN(t, county.snap(t)) })
+	for _, county := range fixture.Counties() {
+		t.Run(county.Name, func(t *testing.T) { clustersEqualDBSCAN(t, county.Snap(t)) })
 	}
 }
 
 func clustersEqualDBSCAN(t *testing.T, s *data.Snapshot) {
-	c := NewClusters(s, DefaultClusterParams(), NewMembership(s), nil)
+	c := clusters(t, s, DefaultParams())
 	pool := pgtest.Pool(t)
 	schema := pgtest.Schema(t, pool)
 	ctx := context.Background()

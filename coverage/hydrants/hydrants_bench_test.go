@@ -6,6 +6,9 @@ import (
 	"math"
 	"testing"
 
+	"fireplan/coverage/areas"
+	"fireplan/coverage/internal/fixture"
+	"fireplan/coverage/network"
 	"fireplan/data/pgtest"
 )
 
@@ -13,10 +16,10 @@ import (
 // of a working hydrant" in straight lines: ours over the R-tree, PostGIS by
 // ST_DWithin on GiST-indexed tables already in our plane.
 func BenchmarkProtectedBuildings(b *testing.B) {
-	s := sampleSnapshot(b)
-	p := DefaultHydrantParams()
+	s := fixture.Sample(b)
+	p := DefaultParams()
 	p.Straight = true
-	h := hydrantAnalysis(s, p)
+	h := hydrantAnalysis(b, s, p)
 	b.Run("ours", func(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
@@ -31,7 +34,7 @@ func BenchmarkProtectedBuildings(b *testing.B) {
 			}
 		}
 	})
-	pool, q := metricTables(b, s)
+	pool, q := fixture.MetricTables(b, s)
 	b.Run("postgis", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			var n int
@@ -47,14 +50,13 @@ func BenchmarkProtectedBuildings(b *testing.B) {
 // radius, then protected intervals of every edge) beside pgr_drivingDistance
 // on the same edges, length cost, cut at the radius.
 func BenchmarkStreetProtection(b *testing.B) {
-	s := sampleSnapshot(b)
-	p := DefaultHydrantParams()
-	st := NewStreets(s)
-	h := NewHydrants(s, p, st, NewMembership(s))
-	seeds := h.Seeds
+	s := fixture.Sample(b)
+	p := DefaultParams()
+	h := hydrantAnalysis(b, s, p)
+	st, seeds := h.St, h.Seeds
 	b.Run("ours", func(b *testing.B) {
 		b.ReportAllocs()
-		var t Times
+		var t network.Times
 		for i := 0; i < b.N; i++ {
 			st.G.RunInto(&t, seeds, p.RadiusM)
 			prot := 0.0
@@ -72,35 +74,50 @@ func BenchmarkStreetProtection(b *testing.B) {
 		}
 	})
 	pool := pgtest.Pool(b)
-	table, starts := pgrEdges(b, pool, pgtest.Schema(b, pool), st.G, seeds)
+	table, starts := fixture.PgrEdges(b, pool, pgtest.Schema(b, pool), st.G, seeds)
 	b.Run("pgrouting", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			queryRows(b, pool, sqlDrivingDistance, "SELECT id, source, target, cost, reverse_cost FROM "+table, starts, p.RadiusM)
+			fixture.QueryRows(b, pool, fixture.SQLDrivingDistance, "SELECT id, source, target, cost, reverse_cost FROM "+table, starts, p.RadiusM)
 		}
 	})
 }
 
 // BenchmarkHydrantAnalysis is the whole gap report, and the siting plan.
 func BenchmarkHydrantAnalysis(b *testing.B) {
-	s := sampleSnapshot(b)
-	st, m := NewStreets(s), NewMembership(s)
+	ctx := context.Background()
+	s := fixture.Sample(b)
+	m := areas.New(s)
+	st, err := NewStreets(ctx, s)
+	if err != nil {
+		b.Fatal(err)
+	}
 	for _, straight := range []bool{false, true} {
-		p := DefaultHydrantParams()
+		p := DefaultParams()
 		p.Straight = straight
 		b.Run(fmt.Sprintf("gaps/straight=%v", straight), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				NewHydrants(s, p, st, m)
+				if _, err := New(ctx, s, p, st, m); err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 		b.Run(fmt.Sprintf("plan/straight=%v", straight), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				NewHydrants(s, p, st, m).Plan()
+				h, err := New(ctx, s, p, st, m)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := h.Plan(ctx); err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}
 	b.Run("streets", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			NewStreets(s)
+			if _, err := NewStreets(ctx, s); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 }

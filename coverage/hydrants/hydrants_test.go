@@ -6,17 +6,38 @@ import (
 	"math"
 	"testing"
 
+	"fireplan/coverage/areas"
+	"fireplan/coverage/internal/fixture"
 	"fireplan/data"
 	"fireplan/data/pgtest"
 	"fireplan/geo"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
 )
 
-func hydrantAnalysis(s *data.Snapshot, p HydrantParams) *Hydrants {
-	return NewHydrants(s, p, NewStreets(s), NewMembership(s))
+// hydrantAnalysis runs the hydrant analysis of s with p on fresh streets.
+func hydrantAnalysis(t testing.TB, s *data.Snapshot, p Params) *Hydrants {
+	t.Helper()
+	ctx := context.Background()
+	st, err := NewStreets(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(ctx, s, p, st, areas.New(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// planOf returns h's siting plan.
+func planOf(t testing.TB, h *Hydrants) *Plan {
+	t.Helper()
+	p, err := h.Plan(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // withSites returns the sample county with every site of plan added as a
@@ -32,27 +53,27 @@ func withSites(s *data.Snapshot, sites []Site) *data.Snapshot {
 }
 
 func TestProposalsCloseEveryGap(t *testing.T) {
-	for _, county := range counties {
+	for _, county := range fixture.Counties() {
 		for _, straight := range []bool{false, true} {
-			t.Run(fmt.Sprintf("%s/straight=%v", county.name, straight), func(t *testing.T) {
-				proposalsCloseGaps(t, county.snap(t), straight)
+			t.Run(fmt.Sprintf("%s/straight=%v", county.Name, straight), func(t *testing.T) {
+				proposalsCloseGaps(t, county.Snap(t), straight)
 			})
 		}
 	}
 }
 
 func proposalsCloseGaps(t *testing.T, s *data.Snapshot, straight bool) {
-	p := DefaultHydrantParams()
+	p := DefaultParams()
 	p.Straight = straight
-	h := hydrantAnalysis(s, p)
+	h := hydrantAnalysis(t, s, p)
 	if len(h.Stretches) == 0 || len(h.Spacing) == 0 || len(h.BuildingGaps) == 0 {
 		t.Fatalf("the county should have gaps: %d stretches, %d spacing, %d buildings", len(h.Stretches), len(h.Spacing), len(h.BuildingGaps))
 	}
-	plan := h.Plan()
+	plan := planOf(t, h)
 	if plan.Uncoverable != 0 {
 		t.Fatalf("%d elements no site can cover", plan.Uncoverable)
 	}
-	after := hydrantAnalysis(withSites(s, plan.Sites), p)
+	after := hydrantAnalysis(t, withSites(s, plan.Sites), p)
 	if len(after.Stretches) != 0 || len(after.Spacing) != 0 || len(after.BuildingGaps) != 0 {
 		t.Fatalf("after %d sites: %d stretches (first %+v), %d spacing gaps, %d buildings remain",
 			len(plan.Sites), len(after.Stretches), first(after.Stretches), len(after.Spacing), len(after.BuildingGaps))
@@ -78,23 +99,6 @@ func value(s Site) float64 {
 	return s.NewStreetM + s.NewSpacingM + float64(max(s.NewHouseholds, s.NewBuildings))
 }
 
-// street lays a named residential road through pts (metres) with a
-// built-up area around everything.
-func (t *tiny) street(id, name string, pts ...orb.Point) {
-	t.road(id, "residential", 6, false, pts...)
-	t.set.Roads[len(t.set.Roads)-1].Name = name
-}
-
-func (t *tiny) builtupAround(minx, miny, maxx, maxy float64) {
-	ring := orb.Ring{t.ll(orb.Point{minx, miny}), t.ll(orb.Point{maxx, miny}), t.ll(orb.Point{maxx, maxy}), t.ll(orb.Point{minx, maxy})}
-	ring = append(ring, ring[0])
-	t.set.Builtup = append(t.set.Builtup, data.Builtup{ID: "bu", Geom: orb.Polygon{ring}, Kind: "county_town"})
-}
-
-func (t *tiny) hydrant(id string, p orb.Point) {
-	t.set.Hydrants = append(t.set.Hydrants, data.Hydrant{ID: id, Geom: t.ll(p), Kind: "municipal", Status: "working"})
-}
-
 func TestGreedyPlanMatchesKnownOptimum(t *testing.T) {
 	line := func(n int, step float64) []orb.Point {
 		var ps []orb.Point
@@ -105,50 +109,50 @@ func TestGreedyPlanMatchesKnownOptimum(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name  string
-		build func(*tiny)
+		build func(*fixture.Tiny)
 		want  int
 	}{
 		// 1000 m, nothing on it: every point within 60 m of a site along the
 		// street, so one site serves at most 120 m.
-		{"straight street", func(n *tiny) { n.street("a", "A", line(10, 100)...) }, 9},
+		{"straight street", func(n *fixture.Tiny) { n.Street("a", "A", line(10, 100)...) }, 9},
 		// Four 400 m streets from one crossing: a site at the crossing serves
 		// the first 60 m of each; the other 340 m of each need 3 more apiece.
 		// Without it every street needs 4.
-		{"crossing", func(n *tiny) {
-			n.street("n", "N", orb.Point{0, 0}, orb.Point{0, 400})
-			n.street("s", "S", orb.Point{0, 0}, orb.Point{0, -400})
-			n.street("e", "E", orb.Point{0, 0}, orb.Point{400, 0})
-			n.street("w", "W", orb.Point{0, 0}, orb.Point{-400, 0})
+		{"crossing", func(n *fixture.Tiny) {
+			n.Street("n", "N", orb.Point{0, 0}, orb.Point{0, 400})
+			n.Street("s", "S", orb.Point{0, 0}, orb.Point{0, -400})
+			n.Street("e", "E", orb.Point{0, 0}, orb.Point{400, 0})
+			n.Street("w", "W", orb.Point{0, 0}, orb.Point{-400, 0})
 		}, 13},
 		// A square ring street of 800 m with one hydrant at a corner: spacing
 		// runs round the loop, 680 m to cover at 120 m a site.
-		{"loop", func(n *tiny) {
-			n.street("r1", "R", orb.Point{0, 0}, orb.Point{200, 0})
-			n.street("r2", "R", orb.Point{200, 0}, orb.Point{200, 200})
-			n.street("r3", "R", orb.Point{200, 200}, orb.Point{0, 200})
-			n.street("r4", "R", orb.Point{0, 200}, orb.Point{0, 0})
-			n.hydrant("h0", orb.Point{0, 0})
+		{"loop", func(n *fixture.Tiny) {
+			n.Street("r1", "R", orb.Point{0, 0}, orb.Point{200, 0})
+			n.Street("r2", "R", orb.Point{200, 0}, orb.Point{200, 200})
+			n.Street("r3", "R", orb.Point{200, 200}, orb.Point{0, 200})
+			n.Street("r4", "R", orb.Point{0, 200}, orb.Point{0, 0})
+			n.Hydrant("h0", orb.Point{0, 0})
 		}, 6},
 		// Hydrants 1000 m apart at both ends: every point between must come
 		// within 60 m of one, 880 m in all at 120 m a site.
 		// Protection (300 m a site) is met on the way.
-		{"spacing", func(n *tiny) {
-			n.street("a", "A", line(10, 100)...)
-			n.hydrant("h0", orb.Point{0, 3})
-			n.hydrant("h1", orb.Point{1000, 3})
+		{"spacing", func(n *fixture.Tiny) {
+			n.Street("a", "A", line(10, 100)...)
+			n.Hydrant("h0", orb.Point{0, 3})
+			n.Hydrant("h1", orb.Point{1000, 3})
 		}, 8},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			n := newTiny()
+			n := fixture.NewTiny()
 			tc.build(n)
-			n.builtupAround(-500, -500, 1100, 500)
-			s := data.NewSnapshot(&n.set, "tiny", nil)
-			h := hydrantAnalysis(s, DefaultHydrantParams())
-			plan := h.Plan()
+			n.BuiltupAround(-500, -500, 1100, 500)
+			s := n.Snapshot()
+			h := hydrantAnalysis(t, s, DefaultParams())
+			plan := planOf(t, h)
 			if len(plan.Sites) != tc.want {
 				t.Fatalf("plan of %d sites, optimum %d: %+v", len(plan.Sites), tc.want, plan.Sites)
 			}
-			after := hydrantAnalysis(withSites(s, plan.Sites), DefaultHydrantParams())
+			after := hydrantAnalysis(t, withSites(s, plan.Sites), DefaultParams())
 			if len(after.Stretches)+len(after.Spacing) != 0 {
 				t.Fatalf("gaps remain: %+v %+v", after.Stretches, after.Spacing)
 			}
@@ -156,45 +160,19 @@ func TestGreedyPlanMatchesKnownOptimum(t *testing.T) {
 	}
 }
 
-// metricTables writes the sample and copies buildings and working hydrants
-// into tables in our plane with GiST indexes, as a PostGIS user would.
-func metricTables(t testing.TB, s *data.Snapshot) (*pgxpool.Pool, string) {
-	pool := pgtest.Pool(t)
-	schema := pgtest.Schema(t, pool)
-	ctx := context.Background()
-	set := &data.Set{Hydrants: s.Hydrants.Items, Buildings: s.Buildings.Items}
-	if err := data.Write(ctx, pool, set, schema); err != nil {
-		t.Fatal(err)
-	}
-	q := pgx.Identifier{schema}.Sanitize()
-	srid := pgtest.PlaneSRID(t, pool, s.Proj.Origin())
-	for _, stmt := range []string{
-		fmt.Sprintf(`CREATE TABLE %[1]s.bm AS SELECT id, ST_Transform(geom, $1::int) AS g FROM %[1]s.buildings`, q),
-		fmt.Sprintf(`CREATE TABLE %[1]s.hm AS SELECT id, ST_Transform(geom, $1::int) AS g FROM %[1]s.hydrants WHERE status = 'working'`, q),
-	} {
-		if _, err := pool.Exec(ctx, stmt, srid); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := pool.Exec(ctx, fmt.Sprintf(`CREATE INDEX ON %[1]s.bm USING gist (g); CREATE INDEX ON %[1]s.hm USING gist (g); ANALYZE %[1]s.bm; ANALYZE %[1]s.hm`, q)); err != nil {
-		t.Fatal(err)
-	}
-	return pool, q
-}
-
 const sqlProtectedBuildings = `SELECT b.id FROM %[1]s.bm b WHERE EXISTS (SELECT 1 FROM %[1]s.hm h WHERE ST_DWithin(b.g, h.g, $1))`
 
 func TestStraightLineProtectionEqualsSTDWithin(t *testing.T) {
-	for _, county := range counties {
-		t.Run(county.name, func(t *testing.T) { straightEqualsDWithin(t, county.snap(t)) })
+	for _, county := range fixture.Counties() {
+		t.Run(county.Name, func(t *testing.T) { straightEqualsDWithin(t, county.Snap(t)) })
 	}
 }
 
 func straightEqualsDWithin(t *testing.T, s *data.Snapshot) {
-	pool, q := metricTables(t, s)
-	p := DefaultHydrantParams()
+	pool, q := fixture.MetricTables(t, s)
+	p := DefaultParams()
 	p.Straight = true
-	h := hydrantAnalysis(s, p)
+	h := hydrantAnalysis(t, s, p)
 	rows, err := pool.Query(context.Background(), fmt.Sprintf(sqlProtectedBuildings, q), p.RadiusM)
 	if err != nil {
 		t.Fatal(err)
@@ -225,19 +203,19 @@ func straightEqualsDWithin(t *testing.T, s *data.Snapshot) {
 }
 
 func TestStreetProtectionEqualsPgRouting(t *testing.T) {
-	for _, county := range counties {
-		t.Run(county.name, func(t *testing.T) { streetEqualsPgRouting(t, county.snap(t)) })
+	for _, county := range fixture.Counties() {
+		t.Run(county.Name, func(t *testing.T) { streetEqualsPgRouting(t, county.Snap(t)) })
 	}
 }
 
 func streetEqualsPgRouting(t *testing.T, s *data.Snapshot) {
 	pool := pgtest.Pool(t)
-	p := DefaultHydrantParams()
-	st := NewStreets(s)
-	h := NewHydrants(s, p, st, NewMembership(s))
+	p := DefaultParams()
+	h := hydrantAnalysis(t, s, p)
+	st := h.St
 	seeds := h.Seeds
-	table, starts := pgrEdges(t, pool, pgtest.Schema(t, pool), st.G, seeds)
-	rows, err := pool.Query(context.Background(), sqlDrivingDistance, "SELECT id, source, target, cost, reverse_cost FROM "+table, starts, p.RadiusM)
+	table, starts := fixture.PgrEdges(t, pool, pgtest.Schema(t, pool), st.G, seeds)
+	rows, err := pool.Query(context.Background(), fixture.SQLDrivingDistance, "SELECT id, source, target, cost, reverse_cost FROM "+table, starts, p.RadiusM)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -282,20 +260,20 @@ func (h *Hydrants) straightDist(g orb.Geometry) float64 {
 }
 
 func TestHydrantFarFromStreets(t *testing.T) {
-	n := newTiny()
-	n.street("a", "A", orb.Point{0, 0}, orb.Point{500, 0})
-	n.builtupAround(-100, -400, 600, 400)
-	n.hydrant("pond", orb.Point{250, 300}) // 300 m from the street
-	n.set.Buildings = append(n.set.Buildings, data.Building{ID: "farm", Households: 2,
-		Geom: orb.Polygon{{n.ll(orb.Point{240, 320}), n.ll(orb.Point{260, 320}), n.ll(orb.Point{260, 330}), n.ll(orb.Point{240, 320})}}})
-	s := data.NewSnapshot(&n.set, "tiny", nil)
+	n := fixture.NewTiny()
+	n.Street("a", "A", orb.Point{0, 0}, orb.Point{500, 0})
+	n.BuiltupAround(-100, -400, 600, 400)
+	n.Hydrant("pond", orb.Point{250, 300}) // 300 m from the street
+	n.Set.Buildings = append(n.Set.Buildings, data.Building{ID: "farm", Households: 2,
+		Geom: orb.Polygon{{n.LL(orb.Point{240, 320}), n.LL(orb.Point{260, 320}), n.LL(orb.Point{260, 330}), n.LL(orb.Point{240, 320})}}})
+	s := n.Snapshot()
 	for _, tc := range []struct {
 		straight  bool
 		protected bool
 	}{{false, false}, {true, true}} {
-		p := DefaultHydrantParams()
+		p := DefaultParams()
 		p.Straight = tc.straight
-		h := hydrantAnalysis(s, p)
+		h := hydrantAnalysis(t, s, p)
 		if len(h.Problems) != 1 || h.Problems[0].ID != "pond" || h.Problems[0].Reason != "far_from_street" {
 			t.Fatalf("problems %v, want the pond far from streets", h.Problems)
 		}

@@ -3,31 +3,33 @@ package lanes
 import (
 	"testing"
 
+	"fireplan/coverage/internal/fixture"
+	"fireplan/coverage/response"
 	"fireplan/data"
 
 	"github.com/paulmach/orb"
 )
 
 func TestFireLanesPerDistrict(t *testing.T) {
-	n := newTiny()
-	n.road("A", "residential", 6, false, orb.Point{0, 0}, orb.Point{400, 0})
-	n.station("S", "urban1", orb.Point{0, 0}, nil)
-	ring := orb.Ring{n.ll(orb.Point{0, 10}), n.ll(orb.Point{400, 10}), n.ll(orb.Point{400, 400}), n.ll(orb.Point{0, 400})}
+	n := fixture.NewTiny()
+	n.Road("A", "residential", 6, false, orb.Point{0, 0}, orb.Point{400, 0})
+	n.Station("S", "urban1", orb.Point{0, 0}, nil)
+	ring := orb.Ring{n.LL(orb.Point{0, 10}), n.LL(orb.Point{400, 10}), n.LL(orb.Point{400, 400}), n.LL(orb.Point{0, 400})}
 	ring = append(ring, ring[0])
-	n.set.Districts = append(n.set.Districts, data.District{ID: "d1", Name: "老街", Geom: orb.Polygon{ring}})
+	n.Set.Districts = append(n.Set.Districts, data.District{ID: "d1", Name: "老街", Geom: orb.Polygon{ring}})
 	f := func(v float64) *float64 { return &v }
 	lane := func(id, district, status string, w, h float64, y float64) {
-		n.set.FireLanes = append(n.set.FireLanes, data.FireLane{ID: id, DistrictID: district, Status: status, WidthM: f(w), ClearHeightM: f(h),
-			Geom: orb.LineString{n.ll(orb.Point{50, y}), n.ll(orb.Point{150, y})}})
+		n.Set.FireLanes = append(n.Set.FireLanes, data.FireLane{ID: id, DistrictID: district, Status: status, WidthM: f(w), ClearHeightM: f(h),
+			Geom: orb.LineString{n.LL(orb.Point{50, y}), n.LL(orb.Point{150, y})}})
 	}
 	lane("ok", "d1", "marked", 4.5, 5, 50)         // 100 m usable
 	lane("narrow", "d1", "unmarked", 3, 5, 100)    // too narrow
 	lane("low", "", "marked", 6, 3.5, 150)         // too low; district by position
 	lane("blocked", "d1", "obstructed", 6, 5, 200) // obstructed
-	n.building("near", orb.Point{200, 100})        // 90 m from road A
-	n.building("deep", orb.Point{200, 380})        // 370 m: beyond the 150 m walk
-	res := n.response(DefaultParams())
-	got := FireLanes(res, DefaultLaneParams())
+	n.Building("near", orb.Point{200, 100})        // 90 m from road A
+	n.Building("deep", orb.Point{200, 380})        // 370 m: beyond the 150 m walk
+	res := n.Response(t, response.DefaultParams())
+	got := Districts(res, DefaultParams())
 	if len(got) != 1 {
 		t.Fatalf("%d districts", len(got))
 	}

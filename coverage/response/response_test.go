@@ -1,67 +1,36 @@
-package response
+package response_test
 
 import (
 	"math"
 	"testing"
 
+	"fireplan/coverage/internal/fixture"
+	"fireplan/coverage/network"
+	"fireplan/coverage/response"
 	"fireplan/data"
-	"fireplan/geo"
 
 	"github.com/paulmach/orb"
 )
 
-// tiny builds a snapshot from features laid out in metres around a point in
-// Hunan, so expected times can be worked out by hand.
-type tiny struct {
-	proj *geo.Projection
-	set  data.Set
-}
-
-func newTiny() *tiny { return &tiny{proj: geo.NewProjection(orb.Point{111.5, 27.2})} }
-
-func (t *tiny) ll(p orb.Point) orb.Point { return t.proj.Inverse(p) }
-
-func (t *tiny) road(id, class string, width float64, oneway bool, pts ...orb.Point) {
-	l := make(orb.LineString, len(pts))
-	for i, p := range pts {
-		l[i] = t.ll(p)
-	}
-	t.set.Roads = append(t.set.Roads, data.Road{ID: id, Geom: l, Class: class, WidthM: &width, Oneway: oneway})
-}
-
-func (t *tiny) station(id, class string, p orb.Point, turnout *float64) {
-	t.set.Stations = append(t.set.Stations, data.Station{ID: id, Geom: t.ll(p), Class: class, Status: "active", TurnoutS: turnout})
-}
-
-func (t *tiny) building(id string, p orb.Point) {
-	t.set.Buildings = append(t.set.Buildings, data.Building{ID: id, Geom: t.ll(p), Households: 1})
-}
-
-func (t *tiny) response(p Params) *Response {
-	s := data.NewSnapshot(&t.set, "tiny", nil)
-	g := BuildGraph(s, p)
-	return NewResponse(s, p, g, NewSnapper(g), NewMembership(s))
-}
-
 func TestHandCheckedNetwork(t *testing.T) {
-	n := newTiny()
+	n := fixture.NewTiny()
 	res := 25 / 3.6  // residential, m/s
 	prim := 40 / 3.6 // primary
-	n.road("A", "residential", 6, false, orb.Point{0, 0}, orb.Point{500, 0}, orb.Point{1000, 0})
-	n.road("B", "primary", 12, true, orb.Point{1000, 0}, orb.Point{2000, 0}) // one-way east
-	n.road("C", "residential", 3, false, orb.Point{2000, 0}, orb.Point{2000, 1000})
-	n.road("E", "residential", 6, false, orb.Point{2000, 0}, orb.Point{2500, 0})
-	n.road("F", "residential", 6, false, orb.Point{5000, 0}, orb.Point{5200, 0}) // cut off
-	n.station("S1", "urban1", orb.Point{0, 10}, nil)
-	n.station("S2", "volunteer", orb.Point{2500, 0}, nil)
-	n.building("on-B", orb.Point{1500, 20})
-	n.building("by-narrow-C", orb.Point{2010, 800})
-	n.building("on-F", orb.Point{5100, 10})
-	n.building("on-E", orb.Point{2300, -5})
-	n.building("mid-A", orb.Point{250, 30})
+	n.Road("A", "residential", 6, false, orb.Point{0, 0}, orb.Point{500, 0}, orb.Point{1000, 0})
+	n.Road("B", "primary", 12, true, orb.Point{1000, 0}, orb.Point{2000, 0}) // one-way east
+	n.Road("C", "residential", 3, false, orb.Point{2000, 0}, orb.Point{2000, 1000})
+	n.Road("E", "residential", 6, false, orb.Point{2000, 0}, orb.Point{2500, 0})
+	n.Road("F", "residential", 6, false, orb.Point{5000, 0}, orb.Point{5200, 0}) // cut off
+	n.Station("S1", "urban1", orb.Point{0, 10}, nil)
+	n.Station("S2", "volunteer", orb.Point{2500, 0}, nil)
+	n.Building("on-B", orb.Point{1500, 20})
+	n.Building("by-narrow-C", orb.Point{2010, 800})
+	n.Building("on-F", orb.Point{5100, 10})
+	n.Building("on-E", orb.Point{2300, -5})
+	n.Building("mid-A", orb.Point{250, 30})
 
-	r := n.response(DefaultParams())
-	if ex := r.Graph.Report.Excluded[ExcludedNarrow]; ex != 1 {
+	r := n.Response(t, response.DefaultParams())
+	if ex := r.Graph.Report.Excluded[network.ExcludedNarrow]; ex != 1 {
 		t.Fatalf("narrow roads excluded: %d, want 1 (C)", ex)
 	}
 	if r.Graph.Report.Pieces != 2 {
@@ -73,16 +42,16 @@ func TestHandCheckedNetwork(t *testing.T) {
 		b       int
 		want    float64
 		station string
-		reach   Reach
+		reach   response.Reach
 	}{
 		// Reached from S1 over A, then 500 m of one-way B, then 20 m on foot;
 		// S2 is nearer but B forbids coming from the east.
-		{"one-way", 0, t0 + 1000/res + 500/prim + 20, "S1", Reached},
-		{"narrow road left out", 1, math.Inf(1), "", NoRoad},
-		{"cut off", 2, math.Inf(1), "", NotConnected},
+		{"one-way", 0, t0 + 1000/res + 500/prim + 20, "S1", response.Reached},
+		{"narrow road left out", 1, math.Inf(1), "", response.NoRoad},
+		{"cut off", 2, math.Inf(1), "", response.NotConnected},
 		// S2: volunteer turnout 180 s, 200 m of E, 5 m on foot; S1 would need 60+1.4+144+90+29+5.
-		{"volunteer turnout", 3, 180 + 200/res + 5, "S2", Reached},
-		{"partial edge", 4, t0 + 250/res + 30, "S1", Reached},
+		{"volunteer turnout", 3, 180 + 200/res + 5, "S2", response.Reached},
+		{"partial edge", 4, t0 + 250/res + 30, "S1", response.Reached},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := r.Buildings[tc.b]
@@ -104,13 +73,13 @@ func TestHandCheckedNetwork(t *testing.T) {
 }
 
 func TestTurnoutOverrideAndStationOffRoad(t *testing.T) {
-	n := newTiny()
+	n := fixture.NewTiny()
 	zero := 0.0
-	n.road("A", "residential", 6, false, orb.Point{0, 0}, orb.Point{1000, 0})
-	n.station("quick", "urban1", orb.Point{0, 0}, &zero)
-	n.station("far", "urban1", orb.Point{0, 5000}, nil) // no road within 1 km
-	n.building("end", orb.Point{1000, 0})
-	r := n.response(DefaultParams())
+	n.Road("A", "residential", 6, false, orb.Point{0, 0}, orb.Point{1000, 0})
+	n.Station("quick", "urban1", orb.Point{0, 0}, &zero)
+	n.Station("far", "urban1", orb.Point{0, 5000}, nil) // no road within 1 km
+	n.Building("end", orb.Point{1000, 0})
+	r := n.Response(t, response.DefaultParams())
 	if want := 1000 / (25 / 3.6); math.Abs(r.Buildings[0].T-want) > 1e-3 {
 		t.Fatalf("arrival %.3f, want %.3f (turnout 0 overrides 60)", r.Buildings[0].T, want)
 	}
@@ -120,33 +89,33 @@ func TestTurnoutOverrideAndStationOffRoad(t *testing.T) {
 }
 
 func TestTruckWidthIsAParameter(t *testing.T) {
-	n := newTiny()
-	n.road("A", "residential", 3, false, orb.Point{0, 0}, orb.Point{1000, 0})
-	n.station("S", "urban1", orb.Point{0, 0}, nil)
-	n.building("b", orb.Point{500, 10})
-	if r := n.response(DefaultParams()); r.Buildings[0].Reach != NoRoad {
+	n := fixture.NewTiny()
+	n.Road("A", "residential", 3, false, orb.Point{0, 0}, orb.Point{1000, 0})
+	n.Station("S", "urban1", orb.Point{0, 0}, nil)
+	n.Building("b", orb.Point{500, 10})
+	if r := n.Response(t, response.DefaultParams()); r.Buildings[0].Reach != response.NoRoad {
 		t.Fatalf("3 m road with a 4 m truck: %v", r.Buildings[0].Reach)
 	}
-	p := DefaultParams()
+	p := response.DefaultParams()
 	p.TruckWidthM = 2.5
-	if r := n.response(p); r.Buildings[0].Reach != Reached {
+	if r := n.Response(t, p); r.Buildings[0].Reach != response.Reached {
 		t.Fatalf("3 m road with a 2.5 m truck: %v", r.Buildings[0].Reach)
 	}
 }
 
 func TestBuildingsAreReachedAtTheirWall(t *testing.T) {
-	n := newTiny()
-	n.road("A", "residential", 6, false, orb.Point{0, 0}, orb.Point{1000, 0})
-	n.station("S", "urban1", orb.Point{0, 0}, nil)
+	n := fixture.NewTiny()
+	n.Road("A", "residential", 6, false, orb.Point{0, 0}, orb.Point{1000, 0})
+	n.Station("S", "urban1", orb.Point{0, 0}, nil)
 	// A 20 x 10 m house whose near wall, parallel to the road, stands 30 m
 	// from it: reached from the road point opposite the wall's middle.
-	r := orb.Ring{n.ll(orb.Point{490, 30}), n.ll(orb.Point{510, 30}), n.ll(orb.Point{510, 40}), n.ll(orb.Point{490, 40})}
+	r := orb.Ring{n.LL(orb.Point{490, 30}), n.LL(orb.Point{510, 30}), n.LL(orb.Point{510, 40}), n.LL(orb.Point{490, 40})}
 	r = append(r, r[0])
-	n.set.Buildings = append(n.set.Buildings, data.Building{ID: "house", Geom: orb.Polygon{r}, Households: 1})
-	res := n.response(DefaultParams())
+	n.Set.Buildings = append(n.Set.Buildings, data.Building{ID: "house", Geom: orb.Polygon{r}, Households: 1})
+	res := n.Response(t, response.DefaultParams())
 	a := res.Buildings[0]
 	want := 60 + 500/(25/3.6) + 30 // turnout, 500 m along the road, 30 m on foot
-	if a.Reach != Reached || math.Abs(a.AccessM-30) > 1e-3 || math.Abs(a.T-want) > 1e-3 {
+	if a.Reach != response.Reached || math.Abs(a.AccessM-30) > 1e-3 || math.Abs(a.T-want) > 1e-3 {
 		t.Fatalf("arrival %+v, want %.3f s with 30 m on foot", a, want)
 	}
 }

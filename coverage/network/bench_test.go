@@ -1,46 +1,31 @@
-package coverage
+package network_test
 
 import (
 	"context"
 	"fmt"
 	"math"
 	"runtime"
-	"sync"
 	"testing"
 
+	"fireplan/coverage/internal/fixture"
+	"fireplan/coverage/network"
+	"fireplan/coverage/response"
 	"fireplan/data"
 	"fireplan/data/pgtest"
-	"fireplan/data/sample"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
 )
 
-var (
-	scaledOnce sync.Once
-	scaledSnap *data.Snapshot
-)
-
-// benchSnapshots are the sample county and 20 of them side by side.
-func benchSnapshots(b *testing.B) []struct {
-	name string
-	s    *data.Snapshot
-} {
-	scaledOnce.Do(func() {
-		scaledSnap = data.NewSnapshot(sample.Generate(sample.Options{Seed: sample.DefaultSeed, Scale: 20}), "scale 20", nil)
-	})
-	return []struct {
-		name string
-		s    *data.Snapshot
-	}{{"sample", sampleSnapshot(b)}, {"scale20", scaledSnap}}
-}
-
 func BenchmarkGraphBuild(b *testing.B) {
-	for _, c := range benchSnapshots(b) {
-		b.Run(c.name, func(b *testing.B) {
+	ctx := context.Background()
+	for _, c := range fixture.BenchCounties() {
+		s := c.Snap(b)
+		b.Run(c.Name, func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
-				BuildGraph(c.s, DefaultParams())
+				if _, err := network.Truck(ctx, s, network.DefaultProfile()); err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}
@@ -53,17 +38,15 @@ const reachLimit = 900.0
 // the work pgr_drivingDistance does below: over the whole network ("full")
 // and up to the largest default target ("15min").
 func BenchmarkMultiSource(b *testing.B) {
-	for _, c := range benchSnapshots(b) {
-		p := DefaultParams()
-		g := BuildGraph(c.s, p)
-		r := NewResponse(c.s, p, g, NewSnapper(g), NewMembership(c.s))
-		seeds := r.Seeds
-		var t Times
+	for _, c := range fixture.BenchCounties() {
+		r := fixture.Respond(b, c.Snap(b), response.DefaultParams())
+		g, seeds := r.Graph, r.Seeds
+		var t network.Times
 		for _, lim := range []struct {
 			name  string
 			limit float64
 		}{{"full", math.Inf(1)}, {"15min", reachLimit}} {
-			b.Run(c.name+"/"+lim.name, func(b *testing.B) {
+			b.Run(c.Name+"/"+lim.name, func(b *testing.B) {
 				b.ReportAllocs()
 				for i := 0; i < b.N; i++ {
 					g.RunInto(&t, seeds, lim.limit)
@@ -74,37 +57,20 @@ func BenchmarkMultiSource(b *testing.B) {
 	}
 }
 
-// BenchmarkResponse adds placing the stations and every building's arrival.
-func BenchmarkResponse(b *testing.B) {
-	for _, c := range benchSnapshots(b) {
-		p := DefaultParams()
-		g := BuildGraph(c.s, p)
-		sn, m := NewSnapper(g), NewMembership(c.s)
-		b.Run(c.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for i := 0; i < b.N; i++ {
-				NewResponse(c.s, p, g, sn, m)
-			}
-		})
-	}
-}
-
 // BenchmarkPgrDrivingDistance runs pgRouting on the same edges and seeds.
 // "single" starts from one virtual node joined to every seed (one tree, the
 // same work as ours); "multi" passes every seed as a start with equicost =>
 // false and keeps each node's least cost (the oracle test's query), and
 // "equicost" the same with equicost => true (pgRouting 3.4 answers it wrong,
-// see sqlDrivingDistance). Multi-start forms return a row per start and node
-// in reach, so they run to 15 minutes only.
+// see fixture.SQLDrivingDistance). Multi-start forms return a row per start
+// and node in reach, so they run to 15 minutes only.
 func BenchmarkPgrDrivingDistance(b *testing.B) {
 	pool := pgtest.Pool(b)
-	for _, c := range benchSnapshots(b) {
-		p := DefaultParams()
-		g := BuildGraph(c.s, p)
-		r := NewResponse(c.s, p, g, NewSnapper(g), NewMembership(c.s))
-		seeds := r.Seeds
+	for _, c := range fixture.BenchCounties() {
+		r := fixture.Respond(b, c.Snap(b), response.DefaultParams())
+		g, seeds := r.Graph, r.Seeds
 		schema := pgtest.Schema(b, pool)
-		table, starts := pgrEdges(b, pool, schema, g, seeds)
+		table, starts := fixture.PgrEdges(b, pool, schema, g, seeds)
 		// One virtual node ahead of all seed nodes, for the single-source form.
 		super := int64(len(g.Nodes) + len(seeds) + 1)
 		if _, err := pool.Exec(context.Background(), fmt.Sprintf(
@@ -120,12 +86,12 @@ func BenchmarkPgrDrivingDistance(b *testing.B) {
 		}{
 			{"single/full", `SELECT node, agg_cost FROM pgr_drivingDistance($1, $2::bigint, $3::float8, directed => true)`, super, 1e9},
 			{"single/15min", `SELECT node, agg_cost FROM pgr_drivingDistance($1, $2::bigint, $3::float8, directed => true)`, super, reachLimit},
-			{"multi/15min", sqlDrivingDistance, starts, reachLimit},
+			{"multi/15min", fixture.SQLDrivingDistance, starts, reachLimit},
 			{"equicost/15min", `SELECT node, agg_cost FROM pgr_drivingDistance($1, $2::bigint[], $3::float8, directed => true, equicost => true)`, starts, reachLimit},
 		} {
-			b.Run(c.name+"/"+q.name, func(b *testing.B) {
+			b.Run(c.Name+"/"+q.name, func(b *testing.B) {
 				for i := 0; i < b.N; i++ {
-					queryRows(b, pool, q.sql, edges, q.start, q.limit)
+					fixture.QueryRows(b, pool, q.sql, edges, q.start, q.limit)
 				}
 			})
 		}
@@ -136,49 +102,37 @@ func BenchmarkPgrDrivingDistance(b *testing.B) {
 // roads only) and reports the heap it holds.
 func BenchmarkGraphMemory(b *testing.B) {
 	const n = 708 // n x n nodes, 2n(n-1) ~ 1M edges
-	t := newTiny()
+	t := fixture.NewTiny()
 	for y := 0; y < n; y++ {
 		row := make(orb.LineString, n)
 		for x := 0; x < n; x++ {
-			row[x] = t.ll(orb.Point{float64(x) * 50, float64(y) * 50})
+			row[x] = t.LL(orb.Point{float64(x) * 50, float64(y) * 50})
 		}
 		for x := 1; x < n; x++ {
-			t.set.Roads = append(t.set.Roads, data.Road{ID: fmt.Sprintf("h%d-%d", y, x), Geom: row[x-1 : x+1], Class: "residential"})
+			t.Set.Roads = append(t.Set.Roads, data.Road{ID: fmt.Sprintf("h%d-%d", y, x), Geom: row[x-1 : x+1], Class: "residential"})
 		}
 		if y > 0 {
 			for x := 0; x < n; x++ {
-				a := t.ll(orb.Point{float64(x) * 50, float64(y-1) * 50})
-				t.set.Roads = append(t.set.Roads, data.Road{ID: fmt.Sprintf("v%d-%d", y, x), Geom: orb.LineString{a, row[x]}, Class: "residential"})
+				a := t.LL(orb.Point{float64(x) * 50, float64(y-1) * 50})
+				t.Set.Roads = append(t.Set.Roads, data.Road{ID: fmt.Sprintf("v%d-%d", y, x), Geom: orb.LineString{a, row[x]}, Class: "residential"})
 			}
 		}
 	}
-	s := data.NewSnapshot(&t.set, "grid", nil)
+	s := data.NewSnapshot(&t.Set, "grid", nil)
+	ctx := context.Background()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		g := BuildGraph(s, DefaultParams())
+		g, err := network.Truck(ctx, s, network.DefaultProfile())
+		if err != nil {
+			b.Fatal(err)
+		}
 		runtime.GC()
 		runtime.ReadMemStats(&after)
 		b.ReportMetric(float64(len(g.Edges)), "edges")
 		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/1e6, "MB-held")
 		runtime.KeepAlive(g)
-	}
-}
-
-// queryRows runs a query to its last row, failing on an error or no rows.
-func queryRows(b *testing.B, pool *pgxpool.Pool, sql string, args ...any) {
-	rows, err := pool.Query(context.Background(), sql, args...)
-	if err != nil {
-		b.Fatal(err)
-	}
-	n := 0
-	for rows.Next() {
-		n++
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || n == 0 {
-		b.Fatalf("%d rows, %v", n, err)
 	}
 }
