@@ -175,7 +175,7 @@ func (g *Graph) build(ctx context.Context, proj *geo.Projection, passable []bool
 	// Count every vertex's uses; line ends count twice so they become nodes.
 	uses := make(map[vkey]int32, roads.Len()*3)
 	for i, ok := range passable {
-		if i%4096 == 0 && ctx.Err() != nil {
+		if i%1024 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
 		if !ok {
@@ -206,7 +206,7 @@ func (g *Graph) build(ctx context.Context, proj *geo.Projection, passable []bool
 		if !ok {
 			continue
 		}
-		if i%4096 == 0 && ctx.Err() != nil {
+		if i%1024 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
 		r := &roads.Items[i]
@@ -238,9 +238,8 @@ func (g *Graph) build(ctx context.Context, proj *geo.Projection, passable []bool
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	g.buildCSR()
-	if ctx.Err() != nil {
-		return ctx.Err()
+	if err := g.buildCSR(ctx); err != nil {
+		return err
 	}
 	g.components(proj)
 	return ctx.Err()
@@ -319,7 +318,7 @@ func (c *chains) segs(k int32) (f, b []float64) {
 }
 
 // buildCSR finds the chains and lays the core graph out in CSR form.
-func (g *Graph) buildCSR() {
+func (g *Graph) buildCSR(ctx context.Context) error {
 	n := len(g.Nodes)
 	deg := make([]int32, n+1)
 	for _, e := range g.Edges {
@@ -373,6 +372,9 @@ func (g *Graph) buildCSR() {
 		c.innerOff = append(c.innerOff, int32(len(c.inner)))
 	}
 	for a := int32(0); a < int32(n); a++ {
+		if a&0x7fff == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		if core[a] {
 			for _, e := range inc[incOff[a]:incOff[a+1]] {
 				if !seen[e] {
@@ -418,6 +420,7 @@ func (g *Graph) buildCSR() {
 		}
 	}
 	g.Report.Nodes, g.Report.Edges = n, len(g.Edges)
+	return nil
 }
 
 // components finds connected pieces (ignoring direction) with union-find.
