@@ -55,8 +55,13 @@ ORDER BY a.attnum`
 
 // sqlLayer reads one layer. %[1]s is the quoted id column, %[2]s the quoted
 // geometry column, %[3]s the attribute columns cast to text, %[4]s the quoted
-// table. Geometry goes to lon/lat (EPSG:4490 is taken as is; SRID 0 means $1),
-// 2D, as WKB; validity is judged by PostGIS so a bad row names its fault.
+// table, %[5]s the ordinals of those columns. Geometry goes to lon/lat
+// (EPSG:4490 is taken as is; SRID 0 means $1), 2D, as WKB; validity is judged
+// by PostGIS so a bad row names its fault. Rows come in id order, then by
+// geometry and attributes: a table's scan order shifts with parallel and
+// synchronised scans, and the snapshot's version hashes items in order, so
+// unchanged data must load in the same order (which of two rows sharing an
+// id is kept, too).
 const sqlLayer = `
 SELECT fp_id, ST_AsBinary(fp_g), fp_g IS NOT NULL AND ST_IsEmpty(fp_g),
        CASE WHEN fp_g IS NULL OR ST_IsEmpty(fp_g) OR ST_IsValid(fp_g) THEN NULL ELSE ST_IsValidReason(fp_g) END%[3]s
@@ -68,7 +73,8 @@ FROM (
                          ELSE ST_Transform(t.%[2]s::geometry, 4326) END) AS fp_g,
          t.*
   FROM %[4]s t
-) s`
+) s
+ORDER BY fp_id COLLATE "C", 2, 3, 4%[5]s`
 
 // Load reads every layer from PostGIS as cfg maps it. A bad row is skipped
 // and reported; a missing table or column, or a failing query, is an error
@@ -121,7 +127,7 @@ func loadLayer[T Feature](ctx context.Context, pool *pgxpool.Pool, cfg *Config, 
 	if err != nil {
 		return fmt.Errorf("layer %s: table %s: %w", lr.Layer, qualified, err)
 	}
-	var sel strings.Builder
+	var sel, order strings.Builder
 	var present []string // attributes read, in select order
 	for _, f := range s.Fields {
 		col := tc.column(f.Name)
@@ -140,9 +146,10 @@ func loadLayer[T Feature](ctx context.Context, pool *pgxpool.Pool, cfg *Config, 
 		}
 		fmt.Fprintf(&sel, ", s.%s::text", pgx.Identifier{col}.Sanitize())
 		present = append(present, f.Name)
+		fmt.Fprintf(&order, ", %d", 4+len(present))
 	}
 	q := fmt.Sprintf(sqlLayer, pgx.Identifier{tc.ID}.Sanitize(), pgx.Identifier{geomCol}.Sanitize(), sel.String(),
-		pgx.Identifier{tc.Schema, tc.Table}.Sanitize())
+		pgx.Identifier{tc.Schema, tc.Table}.Sanitize(), order.String())
 	rows, err := pool.Query(ctx, q, tc.SRID)
 	if err != nil {
 		return fmt.Errorf("layer %s: reading %s: %w", lr.Layer, qualified, err)

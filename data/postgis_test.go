@@ -48,6 +48,10 @@ func roundTrip(t *testing.T, o sample.Options) {
 	compareLayer(t, data.LayerFireLanes, want.FireLanes, got.FireLanes)
 	compareLayer(t, data.LayerTownships, want.Townships, got.Townships)
 	compareLayer(t, data.LayerBuiltup, want.Builtup, got.Builtup)
+	// Written and read back, the county is the same data: the same version.
+	if w, g := data.NewSnapshot(want, "sample", nil).Version, data.NewSnapshot(got, "postgis", nil).Version; w != g {
+		t.Errorf("version %x after the round trip, %x before", g, w)
+	}
 }
 
 func compareLayer[T data.Feature](t *testing.T, layer string, want, got []T) {

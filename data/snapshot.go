@@ -82,9 +82,9 @@ func newLayer[T Feature](s Schema, items []T, proj *geo.Projection) *Layer[T] {
 // Snapshot is an immutable, indexed county. Analyses read it without locks;
 // a reload builds a new one and swaps it in (see Store).
 type Snapshot struct {
-	Version  uint64    // increases with every snapshot built in this process
-	Source   string    // "sample seed=... scale=..." or the database
-	LoadedAt time.Time //
+	Version  uint64    // hash of the layers' content: equal data, equal version, in any process
+	Source   string    // "sample seed=... scale=..." or the database; not part of Version
+	LoadedAt time.Time // not part of Version
 	Proj     *geo.Projection
 	Report   *Report
 
@@ -98,8 +98,6 @@ type Snapshot struct {
 	Townships *Layer[Township]
 	Builtup   *Layer[Builtup]
 }
-
-var versions atomic.Uint64
 
 func schema(name string) Schema {
 	s, _ := SchemaOf(name)
@@ -123,12 +121,13 @@ func filter[T Feature](layer string, items []T, rep *Report, source string) []T 
 
 // NewSnapshot checks every item of set (ids unique and present, geometry of
 // the right type with finite lon/lat), adds what it skipped to rep (a new
-// report when nil), projects and indexes the rest.
+// report when nil), projects and indexes the rest. The version is a hash of
+// the items kept (see Snapshot.Version).
 func NewSnapshot(set *Set, source string, rep *Report) *Snapshot {
 	if rep == nil {
 		rep = &Report{}
 	}
-	s := &Snapshot{Version: versions.Add(1), Source: source, LoadedAt: time.Now(), Report: rep}
+	s := &Snapshot{Source: source, LoadedAt: time.Now(), Report: rep}
 	set.Hydrants = filter(LayerHydrants, set.Hydrants, rep, source)
 	set.Stations = filter(LayerStations, set.Stations, rep, source)
 	set.Roads = filter(LayerRoads, set.Roads, rep, source)
@@ -149,6 +148,7 @@ func NewSnapshot(set *Set, source string, rep *Report) *Snapshot {
 	s.FireLanes = newLayer(schema(LayerFireLanes), set.FireLanes, s.Proj)
 	s.Townships = newLayer(schema(LayerTownships), set.Townships, s.Proj)
 	s.Builtup = newLayer(schema(LayerBuiltup), set.Builtup, s.Proj)
+	s.Version = contentVersion(s)
 	return s
 }
 

@@ -21,6 +21,7 @@ type layerEncoder struct {
 	geom  []uint32
 	tags  []uint32
 	scr   []byte // one feature's message, reused
+	pts   []ipt  // one ring or line rounded, reused
 	prevX int32
 	prevY int32
 }
@@ -105,40 +106,120 @@ const (
 
 func zigzag(v int32) uint32 { return uint32((v << 1) ^ (v >> 31)) }
 
-func (e *layerEncoder) points(cmd uint32, ps []orb.Point) {
-	e.geom = append(e.geom, uint32(len(ps))<<3|cmd)
+// ipt is a point rounded to integer tile units.
+type ipt struct{ x, y int32 }
+
+func round(p orb.Point) ipt { return ipt{int32(math.Round(p[0])), int32(math.Round(p[1]))} }
+
+// to writes p as a delta from the cursor and moves the cursor there.
+func (e *layerEncoder) to(p ipt) {
+	e.geom = append(e.geom, zigzag(p.x-e.prevX), zigzag(p.y-e.prevY))
+	e.prevX, e.prevY = p.x, p.y
+}
+
+// scan rounds ps into e.pts, dropping each point equal to the one before
+// (and, for a ring, a last point equal to the first, which ClosePath
+// implies), and returns twice the ring's area by the spec's surveyor's
+// formula in integer tile units: positive is clockwise on screen (y down).
+func (e *layerEncoder) scan(ps []orb.Point, ring bool) int64 {
+	e.pts = e.pts[:0]
+	var a int64
+	var o ipt
 	for _, p := range ps {
-		x, y := int32(p[0]), int32(p[1])
-		e.geom = append(e.geom, zigzag(x-e.prevX), zigzag(y-e.prevY))
-		e.prevX, e.prevY = x, y
+		q := round(p)
+		n := len(e.pts)
+		if n > 0 && e.pts[n-1] == q {
+			continue
+		}
+		if n == 0 {
+			o = q
+		} else if n >= 2 {
+			// Relative to the first point: its terms vanish.
+			b := e.pts[n-1]
+			bx, by := int64(b.x)-int64(o.x), int64(b.y)-int64(o.y)
+			a += bx*(int64(q.y)-int64(o.y)) - (int64(q.x)-int64(o.x))*by
+		}
+		e.pts = append(e.pts, q)
 	}
+	if n := len(e.pts); ring && n > 1 && e.pts[n-1] == o {
+		e.pts = e.pts[:n-1] // its area term was zero
+	}
+	return a
 }
 
+// line writes l as MoveTo and LineTo; nothing when fewer than two
+// distinct points remain after rounding.
 func (e *layerEncoder) line(l []orb.Point) {
-	e.points(cmdMoveTo, l[:1])
-	e.points(cmdLineTo, l[1:])
-}
-
-func (e *layerEncoder) ring(r orb.Ring) {
-	if len(r) > 1 && r[0] == r[len(r)-1] {
-		r = r[:len(r)-1]
+	e.scan(l, false)
+	if len(e.pts) < 2 {
+		return
 	}
-	e.points(cmdMoveTo, r[:1])
-	e.points(cmdLineTo, r[1:])
-	e.geom = append(e.geom, 1<<3|cmdClose)
+	e.geom = append(e.geom, 1<<3|cmdMoveTo)
+	e.to(e.pts[0])
+	e.geom = append(e.geom, uint32(len(e.pts)-1)<<3|cmdLineTo)
+	for _, p := range e.pts[1:] {
+		e.to(p)
+	}
 }
 
-// add encodes one feature in tile coordinates with its set tags.
+// ring writes r as MoveTo, LineTo and ClosePath, wound as MVT 2.1 wants
+// whatever r's own orientation: positive area for an exterior ring,
+// negative for a hole. Input rings come from lon/lat, where y points up and
+// GeoJSON exteriors run counter-clockwise; tile y points down, which turns
+// that same vertex order negative. False (nothing written) when rounding
+// left fewer than three distinct points or no area.
+func (e *layerEncoder) ring(r orb.Ring, exterior bool) bool {
+	a := e.scan(r, true)
+	n := len(e.pts)
+	if n < 3 || a == 0 {
+		return false
+	}
+	e.geom = append(e.geom, 1<<3|cmdMoveTo)
+	e.to(e.pts[0])
+	e.geom = append(e.geom, uint32(n-1)<<3|cmdLineTo)
+	if (a > 0) == exterior {
+		for _, p := range e.pts[1:] {
+			e.to(p)
+		}
+	} else {
+		for i := n - 1; i > 0; i-- {
+			e.to(e.pts[i])
+		}
+	}
+	e.geom = append(e.geom, 1<<3|cmdClose)
+	return true
+}
+
+// polygon writes p's exterior ring and then its holes; nothing when the
+// exterior degenerates on rounding, as its holes then have no polygon.
+func (e *layerEncoder) polygon(p orb.Polygon) {
+	if len(p) == 0 || !e.ring(p[0], true) {
+		return
+	}
+	for _, h := range p[1:] {
+		e.ring(h, false)
+	}
+}
+
+// add encodes one feature in tile coordinates with its set tags; a feature
+// whose geometry rounding leaves nothing of is dropped.
 func (e *layerEncoder) add(g orb.Geometry, tags []uint32) {
 	e.geom, e.prevX, e.prevY = e.geom[:0], 0, 0
 	var typ uint32
 	switch g := g.(type) {
 	case orb.Point:
 		typ = typePoint
-		e.points(cmdMoveTo, []orb.Point{g})
+		e.geom = append(e.geom, 1<<3|cmdMoveTo)
+		e.to(round(g))
 	case orb.MultiPoint:
 		typ = typePoint
-		e.points(cmdMoveTo, g)
+		e.scan(g, false)
+		if len(e.pts) > 0 {
+			e.geom = append(e.geom, uint32(len(e.pts))<<3|cmdMoveTo)
+			for _, p := range e.pts {
+				e.to(p)
+			}
+		}
 	case orb.LineString:
 		typ = typeLine
 		e.line(g)
@@ -149,17 +230,16 @@ func (e *layerEncoder) add(g orb.Geometry, tags []uint32) {
 		}
 	case orb.Polygon:
 		typ = typePolygon
-		for _, r := range g {
-			e.ring(r)
-		}
+		e.polygon(g)
 	case orb.MultiPolygon:
 		typ = typePolygon
 		for _, p := range g {
-			for _, r := range p {
-				e.ring(r)
-			}
+			e.polygon(p)
 		}
 	default:
+		return
+	}
+	if len(e.geom) == 0 {
 		return
 	}
 	e.tags = e.tags[:0]

@@ -38,6 +38,9 @@ func TestRenderDecodesWithPropertiesAndIsDeterministic(t *testing.T) {
 	if !bytes.Equal(b, again) {
 		t.Fatal("the same tile rendered twice differs")
 	}
+	if err := CheckMVT(b); err != nil {
+		t.Fatal(err)
+	}
 	ls, err := mvt.Unmarshal(b)
 	if err != nil {
 		t.Fatal(err)
@@ -80,5 +83,8 @@ func TestOversizedTilesAreSimplifiedNotBroken(t *testing.T) {
 	}
 	if _, err := mvt.Unmarshal(capped); err != nil {
 		t.Fatalf("capped tile does not decode: %v", err)
+	}
+	if err := CheckMVT(capped); err != nil {
+		t.Fatalf("capped tile: %v", err)
 	}
 }

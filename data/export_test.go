@@ -1,0 +1,4 @@
+package data
+
+// ContentVersion exposes contentVersion to the benchmarks of package data_test.
+var ContentVersion = contentVersion
