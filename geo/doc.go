@@ -5,14 +5,14 @@
 //
 // geo knows nothing of layers or analyses; everything here works on orb types.
 //
-// fireplan carries one geometry library, paulmach/orb, in every layer: data
-// decodes PostGIS WKB with orb's encoding/wkb (SRIDs are resolved in SQL,
-// where ST_Transform brings every table to lon/lat, so no SRID reaches Go),
-// geo measures orb geometries, tiles encode them with orb's mvt. The design
-// notes name twpayne/go-geom beside it; it was weighed and left out because
-// it would replace no code here: fireplan has no hand-written ring
-// orientation, centroid or convex hull, Length is a loop over the segment
-// walker the distance code shares, and the EWKB decoding go-geom offers
-// would only add a go-geom-to-orb conversion on the load path (orb has its
-// own encoding/ewkb should an SRID ever need to travel with the bytes).
+// fireplan carries two geometry libraries. paulmach/orb is the one every
+// layer speaks: data decodes PostGIS WKB with orb's encoding/wkb (SRIDs are
+// resolved in SQL, where ST_Transform brings every table to lon/lat), geo
+// measures orb geometries, analyses return orb geometry and tiles encode it
+// with orb's clip and mvt. twpayne/go-geom is used where it replaces code
+// fireplan would otherwise write and keep robust itself: the convex hull of
+// a rural cluster (go-geom's xy, a port of JTS's hull, sound on collinear and
+// repeated points), converted at that boundary back to orb. Its EWKB decoder
+// was weighed for the load path and left out: it would only add a
+// conversion, as no SRID reaches Go.
 package geo

@@ -1,12 +1,10 @@
 package clusters
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"math"
 	"runtime"
-	"slices"
 	"sort"
 	"sync"
 
@@ -17,6 +15,8 @@ import (
 	"fireplan/geo"
 
 	"github.com/paulmach/orb"
+	"github.com/twpayne/go-geom"
+	"github.com/twpayne/go-geom/xy"
 )
 
 // Params are the numbers of the rural cluster ledger.
@@ -391,35 +391,28 @@ func vertices(g orb.Geometry) []orb.Point {
 	return nil
 }
 
-// hull returns the convex hull of ps as a closed counter-clockwise ring
-// (Andrew's monotone chain); fewer than three distinct points get a 5 m box.
+// hull returns the convex hull of ps as a closed counter-clockwise ring;
+// fewer than three points not in a line get a 5 m box. go-geom's hull (a
+// port of JTS's, robust on collinear and repeated points) does the work.
 func hull(ps []orb.Point) orb.Polygon {
-	slices.SortFunc(ps, func(a, b orb.Point) int {
-		if c := cmp.Compare(a[0], b[0]); c != 0 {
-			return c
-		}
-		return cmp.Compare(a[1], b[1])
-	})
-	cross := func(o, a, b orb.Point) float64 { return (a[0]-o[0])*(b[1]-o[1]) - (a[1]-o[1])*(b[0]-o[0]) }
-	var h []orb.Point
+	flat := make([]float64, 0, 2*len(ps))
 	for _, p := range ps {
-		for len(h) >= 2 && cross(h[len(h)-2], h[len(h)-1], p) <= 0 {
-			h = h[:len(h)-1]
-		}
-		h = append(h, p)
+		flat = append(flat, p[0], p[1])
 	}
-	lower := len(h) + 1
-	for i := len(ps) - 2; i >= 0; i-- {
-		for len(h) >= lower && cross(h[len(h)-2], h[len(h)-1], ps[i]) <= 0 {
-			h = h[:len(h)-1]
-		}
-		h = append(h, ps[i])
-	}
-	if len(h) < 4 { // closed ring of fewer than three corners
+	poly, ok := xy.ConvexHullFlat(geom.XY, flat).(*geom.Polygon)
+	if !ok { // a point or a line
 		b := orb.MultiPoint(ps).Bound().Pad(5)
 		return orb.Polygon{{b.Min, {b.Max[0], b.Min[1]}, b.Max, {b.Min[0], b.Max[1]}, b.Min}}
 	}
-	return orb.Polygon{orb.Ring(h)}
+	c := poly.LinearRing(0).FlatCoords()
+	ring := make(orb.Ring, 0, len(c)/2)
+	for i := 0; i+1 < len(c); i += 2 {
+		ring = append(ring, orb.Point{c[i], c[i+1]})
+	}
+	if !xy.IsRingCounterClockwise(geom.XY, c) {
+		ring.Reverse()
+	}
+	return orb.Polygon{ring}
 }
 
 // LedgerRow counts one township's (or the county's) clusters by tier.
