@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 
@@ -40,7 +41,7 @@ func (s *Server) analysis(e *coverage.Entry) handlerFunc {
 		if err != nil {
 			return err
 		}
-		rows, matched, err := s.pageRows(q, t)
+		rows, matched, err := s.pageRows(q, e, t)
 		if err != nil {
 			return err
 		}
@@ -57,8 +58,28 @@ func (s *Server) analysis(e *coverage.Entry) handlerFunc {
 		}
 		extra := map[string]any{"name": e.Name, "version": fmt.Sprintf("%016x", snap.Version), "parameters": v.Map(),
 			"numberMatched": matched, "numberReturned": len(rows)}
-		return export.Write(w, format, e, t, rows, extra)
+		sw := &startedWriter{w: w}
+		if err := export.Write(sw, format, e, t, rows, extra); err != nil {
+			if !sw.started {
+				return err
+			}
+			// The status line is out: a failed write (mostly a client gone
+			// away) can only end the response, not become an error body.
+			s.log.Debug("writing response", "path", r.URL.Path, "err", err)
+		}
+		return nil
 	}
+}
+
+// startedWriter tells whether anything reached the response.
+type startedWriter struct {
+	w       io.Writer
+	started bool
+}
+
+func (s *startedWriter) Write(b []byte) (int, error) {
+	s.started = true
+	return s.w.Write(b)
 }
 
 func formatsOf(e *coverage.Entry) []string {
@@ -81,10 +102,10 @@ func fileName(e *coverage.Entry, v coverage.Values) string {
 
 // pageRows returns the rows in the request's bbox (every row without one),
 // paged by limit and offset when given, with the number matched.
-func (s *Server) pageRows(q url.Values, t *coverage.Table) ([]int, int, error) {
+func (s *Server) pageRows(q url.Values, e *coverage.Entry, t *coverage.Table) ([]int, int, error) {
 	var rows []int
 	if bb := q.Get("bbox"); bb != "" {
-		if t.Geoms == nil {
+		if e.Geometry == "" { // not t.Geoms == nil: an empty map table has none either
 			return nil, 0, errorf(http.StatusBadRequest, "bbox: this table has no geometry")
 		}
 		b, err := parseBBox(bb)

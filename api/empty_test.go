@@ -2,10 +2,7 @@ package api
 
 import (
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"fireplan/data"
@@ -26,15 +23,27 @@ func TestCountiesWithEmptyLayers(t *testing.T) {
 		{"no townships or districts", &data.Set{Roads: full.Roads, Buildings: full.Buildings, Stations: full.Stations, Hydrants: full.Hydrants, Builtup: full.Builtup}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var st data.Store
-			st.Swap(data.NewSnapshot(tc.set, tc.name, nil))
-			srv := httptest.NewServer(New(&st, Options{}, slog.New(slog.NewTextHandler(io.Discard, nil))))
-			defer srv.Close()
-			paths := []string{"/api/layers", "/api/layers/roads/items", "/api/coverage", "/api/coverage/gaps?minutes=5",
-				"/api/coverage/isochrones", "/api/coverage/buildings?bbox=111,27,112,28", "/api/hydrants/gaps",
-				"/api/hydrants/proposals?count=20", "/api/hydrants/stats", "/api/clusters", "/api/clusters/ledger", "/tiles"}
-			for _, l := range tileLayerNames() {
-				paths = append(paths, fmt.Sprintf("/tiles/%s/14/13264/6903.mvt", l), fmt.Sprintf("/tiles/%s.json", l))
+			s, srv := serve(t, data.NewSnapshot(tc.set, tc.name, nil))
+			paths := []string{"/api/layers", "/api/report", "/api/catalog", "/tiles", "/api/coverage/gaps?minutes=5",
+				"/api/coverage/isochrones?station=each", "/api/coverage/buildings?bbox=111,27,112,28", "/api/hydrants/proposals?count=20"}
+			// Every route the catalogue generates, in every format it
+			// writes, and every tile layer with its TileJSON.
+			tiled := 0
+			for _, e := range s.Catalog().Entries {
+				if e.Analysis() {
+					for _, f := range formatsOf(e) {
+						paths = append(paths, e.Path+"?format="+f)
+					}
+				} else {
+					paths = append(paths, e.Path)
+				}
+				if e.Tiled {
+					tiled++
+					paths = append(paths, fmt.Sprintf("/tiles/%s/14/13264/6903.mvt", e.Name), fmt.Sprintf("/tiles/%s.json", e.Name))
+				}
+			}
+			if tiled < len(data.LayerNames()) {
+				t.Fatalf("%d tile layers, want the %d base layers and the analyses", tiled, len(data.LayerNames()))
 			}
 			for _, p := range paths {
 				resp, err := http.Get(srv.URL + p)

@@ -38,33 +38,32 @@ func TestHydrantEndpoints(t *testing.T) {
 			t.Fatalf("site %d has rank %v", i, f.Properties["rank"])
 		}
 	}
-	var stats struct {
-		Townships []struct {
-			ID         string   `json:"id"`
-			Working    int      `json:"working"`
-			Broken     int      `json:"broken"`
-			IntactRate *float64 `json:"intact_rate"`
-		} `json:"townships"`
-		Districts []struct {
-			Debt int `json:"hydrant_debt"`
-		} `json:"districts"`
-	}
+	var stats table
 	if code := get(t, srv, "/api/hydrants/stats?mode=straight", &stats); code != 200 {
 		t.Fatalf("stats status %d", code)
 	}
-	county := stats.Townships[len(stats.Townships)-1]
-	if county.ID != "county" || county.IntactRate == nil || *county.IntactRate != float64(int(float64(county.Working)/float64(county.Working+county.Broken)*10000+0.5))/10000 {
-		t.Fatalf("county row %+v", county)
+	county := stats.Rows[len(stats.Rows)-1]
+	working, broken := num(county, "working"), num(county, "broken")
+	if county["id"] != "county" || county["intact_rate"] == nil || num(county, "intact_rate") != float64(int(working/(working+broken)*10000+0.5))/10000 {
+		t.Fatalf("county row %v", county)
+	}
+	if len(stats.Rows) != sampleSnap.Townships.Len()+1 {
+		t.Fatalf("stats: %d rows, want the %d townships and the county", len(stats.Rows), sampleSnap.Townships.Len())
+	}
+	var districts geojson.FeatureCollection
+	if code := get(t, srv, "/api/hydrants/districts?mode=straight", &districts); code != 200 || len(districts.Features) != sampleSnap.Districts.Len() {
+		t.Fatalf("districts: status %d, %d rows", code, len(districts.Features))
 	}
 	debt := 0
-	for _, d := range stats.Districts {
-		debt += d.Debt
+	for _, d := range districts.Features {
+		debt += int(d.Properties["hydrant_debt"].(float64))
 	}
 	if debt == 0 {
 		t.Fatal("old districts owe no hydrants in the sample")
 	}
 	for _, bad := range []string{"/api/hydrants/gaps?mode=diagonal", "/api/hydrants/gaps?radius_m=0", "/api/hydrants/proposals?count=-3",
-		"/api/hydrants/stats?include_planned=maybe", "/api/hydrants/gaps?format=pdf"} {
+		"/api/hydrants/stats?include_planned=maybe", "/api/hydrants/gaps?format=pdf",
+		"/api/hydrants/districts?radius_m=x", "/api/hydrants/stats?format=geojson"} {
 		var e map[string]any
 		if code := get(t, srv, bad, &e); code != 400 || e["error"] == nil {
 			t.Errorf("%s: status %d", bad, code)
@@ -74,8 +73,11 @@ func TestHydrantEndpoints(t *testing.T) {
 
 func TestExcelExport(t *testing.T) {
 	srv := testServer(t)
-	for _, path := range []string{"/api/hydrants/proposals?count=20&format=xlsx", "/api/coverage/gaps?minutes=5&format=xlsx",
-		"/api/clusters?format=xlsx", "/api/hydrants/gaps?format=xlsx"} {
+	for _, tc := range []struct{ path, sheet string }{
+		{"/api/hydrants/proposals?count=20&format=xlsx", "hydrant_proposals"}, {"/api/coverage/gaps?minutes=5&format=xlsx", "coverage_gaps"},
+		{"/api/clusters?format=xlsx", "clusters"}, {"/api/hydrants/gaps?format=xlsx", "hydrant_gaps"}, {"/api/hydrants/stats?format=xlsx", "hydrant_stats"},
+	} {
+		path := tc.path
 		resp, err := http.Get(srv.URL + path)
 		if err != nil {
 			t.Fatal(err)
@@ -89,12 +91,18 @@ func TestExcelExport(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
-		rows, err := f.GetRows("Sheet1")
+		sheets := f.GetSheetList()
+		if len(sheets) != 1 || sheets[0] != tc.sheet {
+			f.Close()
+			t.Fatalf("%s: sheets %v, want one named %s", path, sheets, tc.sheet)
+		}
+		rows, err := f.GetRows(tc.sheet)
 		f.Close()
 		if err != nil || len(rows) < 2 {
 			t.Fatalf("%s: %d rows, %v", path, len(rows), err)
 		}
-		if path == "/api/hydrants/proposals?count=20&format=xlsx" && (len(rows) != 21 || rows[0][0] != "rank" || rows[1][0] != "1") {
+		if tc.sheet == "hydrant_proposals" && (len(rows) != 21 || rows[0][0] != "rank" || rows[1][0] != "1" ||
+			rows[0][len(rows[0])-2] != "lon" || rows[0][len(rows[0])-1] != "lat") {
 			t.Fatalf("proposals sheet starts %v, %v (%d rows)", rows[0], rows[1], len(rows))
 		}
 	}

@@ -24,14 +24,32 @@ var (
 // testServer serves the sample county.
 func testServer(t testing.TB) *httptest.Server {
 	t.Helper()
+	_, srv := sampleServer(t)
+	return srv
+}
+
+// sampleServer serves the sample county and returns the server too, for
+// its catalogue and cache.
+func sampleServer(t testing.TB) (*Server, *httptest.Server) {
+	t.Helper()
 	sampleOnce.Do(func() {
 		sampleSnap = data.NewSnapshot(sample.Generate(sample.Options{Seed: sample.DefaultSeed}), "sample", nil)
 	})
+	return serve(t, sampleSnap)
+}
+
+// serve serves snap with a fresh server (and an empty cache).
+func serve(t testing.TB, snap *data.Snapshot) (*Server, *httptest.Server) {
+	t.Helper()
 	var st data.Store
-	st.Swap(sampleSnap)
-	srv := httptest.NewServer(New(&st, Options{}, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	st.Swap(snap)
+	s, err := New(&st, Options{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	return srv
+	return s, srv
 }
 
 func get(t *testing.T, srv *httptest.Server, path string, into any) int {

@@ -57,13 +57,18 @@ func report(b *testing.B, lat []time.Duration) {
 // BenchmarkTileSweep renders roads and buildings tiles over the county town
 // at z12-z16, uncached: ours from memory, PostGIS with ST_AsMVT.
 func BenchmarkTileSweep(b *testing.B) {
-	testServer(b)
+	srv, _ := sampleServer(b)
 	s := sampleSnap
 	ts := sweep(s)
-	srv := &Server{tiles: newTileState()}
 	for _, name := range []string{"roads", "buildings"} {
-		spec, _ := tileSpec(name)
-		l, _ := srv.tileLayer(spec, s, nil)
+		e, err := srv.tileEntry(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		l, err := srv.tileLayer(context.Background(), e, s, e.Defaults())
+		if err != nil {
+			b.Fatal(err)
+		}
 		b.Run("ours/"+name, func(b *testing.B) {
 			b.ReportAllocs()
 			var lat []time.Duration

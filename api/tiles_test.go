@@ -74,7 +74,7 @@ func tilesMatchAsMVT(t *testing.T, s *data.Snapshot) {
 	}
 	town := s.Stations.Items[0].Geom // the urban station, in the county town
 	village := s.Villages.Items[0].Geom.Bound().Center()
-	srv := &Server{tiles: newTileState()}
+	srv, _ := serve(t, s)
 	checked := 0
 	for _, tc := range []struct {
 		layer string
@@ -90,8 +90,11 @@ func tilesMatchAsMVT(t *testing.T, s *data.Snapshot) {
 		{"hydrants", town, []maptile.Zoom{12, 14, 16}},
 		{"stations", town, []maptile.Zoom{12, 15}},
 	} {
-		spec, _ := tileSpec(tc.layer)
-		l, err := srv.tileLayer(spec, s, nil)
+		e, err := srv.tileEntry(tc.layer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := srv.tileLayer(ctx, e, s, e.Defaults())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -26,7 +26,7 @@ const t = (k) => T[lang][k] || k;
 
 const analyses = [
   { id: "coverage_isochrones", label: "isochrones", on: true, layers: ["iso-fill"],
-    downloads: (m) => [[`/api/coverage/isochrones?minutes=${m}`, "GeoJSON"]] },
+    downloads: (m) => [[`/api/coverage/isochrones?minutes=${m}&station=all`, "GeoJSON"]] },
   { id: "coverage_gaps", label: "coverageGaps", on: true, layers: ["gaps-fill", "gaps-line"],
     downloads: (m) => [[`/api/coverage/gaps?minutes=${m}`, "GeoJSON"], [`/api/coverage/gaps?minutes=${m}&format=csv`, "CSV"],
       [`/api/coverage/gaps?minutes=${m}&format=xlsx`, "Excel"]] },

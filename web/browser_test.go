@@ -50,7 +50,10 @@ func TestMapRendersOurTiles(t *testing.T) {
 	snap := data.NewSnapshot(sample.Generate(sample.Options{Seed: sample.DefaultSeed}), "sample", nil)
 	var store data.Store
 	store.Swap(snap)
-	srv := api.New(&store, api.Options{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv, err := api.New(&store, api.Options{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv.Mount(web.Handler())
 	// Tiles are fetched by MapLibre's workers, out of the page's sight:
 	// count them where they arrive.
