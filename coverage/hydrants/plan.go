@@ -126,7 +126,7 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 	ls := network.NewLocal(g)
 	covers := make([][]int32, len(cands))
 	for ci, c := range cands {
-		if ci%256 == 0 && ctx.Err() != nil {
+		if ci%32 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		p := g.EdgePoint(c.edge, c.s)

@@ -90,7 +90,7 @@ func Stations(ctx context.Context, r *response.Response, k int, minutes float64,
 	}
 	covers := make([][]int32, len(cands))
 	for ci, n := range cands {
-		if ci%64 == 0 && ctx.Err() != nil {
+		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		ls.FromNode(g, n, turnout, limit)
