@@ -4,33 +4,13 @@ import (
 	"context"
 	"errors"
 	"net/url"
-	"sync"
 	"testing"
 	"time"
 
+	"fireplan/coverage/internal/fixture"
 	"fireplan/coverage/network"
 	"fireplan/coverage/response"
-	"fireplan/data"
-	"fireplan/data/sample"
 )
-
-var (
-	scale20Once sync.Once
-	scale20     *data.Snapshot
-)
-
-// scale20Snapshot is the sample county at scale 20 (about 890,000
-// buildings and 218,000 road segments), where a graph build or a siting run
-// takes long enough to be cancelled in the middle.
-func scale20Snapshot(t *testing.T) *data.Snapshot {
-	if testing.Short() {
-		t.Skip("scale 20 county in -short mode")
-	}
-	scale20Once.Do(func() {
-		scale20 = data.NewSnapshot(sample.Generate(sample.Options{Seed: sample.DefaultSeed, Scale: 20}), "sample scale 20", nil)
-	})
-	return scale20
-}
 
 // stopsWithin runs work, cancels its context after delay and requires it
 // to return context.Canceled within limit of the cancel (times slowdown
@@ -63,7 +43,7 @@ func stopsWithin(t *testing.T, name string, delay, limit time.Duration, work fun
 }
 
 func TestCancelStopsTheWork(t *testing.T) {
-	s := scale20Snapshot(t)
+	s := fixture.Scale20(t) // where a build or a siting run lasts long enough to be cancelled
 	p := response.DefaultParams()
 	c, err := New(p, 4<<30)
 	if err != nil {
