@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"fireplan/coverage"
 	"fireplan/coverage/export"
@@ -30,7 +31,7 @@ func (s *Server) analysis(e *coverage.Entry) handlerFunc {
 		if format == "" {
 			format = export.Default(e)
 		}
-		if !contains(export.Formats, format) || format == "geojson" && e.Geometry == "" {
+		if !slices.Contains(export.Formats, format) || format == "geojson" && e.Geometry == "" {
 			return errorf(http.StatusBadRequest, "format must be one of %v for %s", formatsOf(e), e.Name)
 		}
 		snap, err := s.snapshot()
@@ -45,7 +46,7 @@ func (s *Server) analysis(e *coverage.Entry) handlerFunc {
 		if err != nil {
 			return err
 		}
-		tag := etag(snap.Version, e.Name, v.Key()+"|"+q.Get("format")+"|"+q.Get("bbox")+"|"+q.Get("limit")+"|"+q.Get("offset"))
+		tag := etag(snap, e.Name, v.Key()+"|"+q.Get("format")+"|"+q.Get("bbox")+"|"+q.Get("limit")+"|"+q.Get("offset"))
 		w.Header().Set("ETag", tag)
 		w.Header().Set("Cache-Control", "no-cache")
 		if r.Header.Get("If-None-Match") == tag {
@@ -56,7 +57,7 @@ func (s *Server) analysis(e *coverage.Entry) handlerFunc {
 		if format == "csv" || format == "xlsx" {
 			w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename=%q`, fileName(e, v)+"."+format))
 		}
-		extra := map[string]any{"name": e.Name, "version": fmt.Sprintf("%016x", snap.Version), "parameters": v.Map(),
+		extra := map[string]any{"name": e.Name, "version": snap.VersionHex(), "parameters": v.Map(),
 			"numberMatched": matched, "numberReturned": len(rows)}
 		sw := &startedWriter{w: w}
 		if err := export.Write(sw, format, e, t, rows, extra); err != nil {
@@ -145,15 +146,6 @@ func (s *Server) catalog(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"entries": s.cat.Entries})
-}
-
-func contains(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // layerBound is the lon/lat extent a TileJSON announces: the townships, or

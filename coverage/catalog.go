@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -133,7 +134,7 @@ type Entry struct {
 	Layer       string   `json:"-"`       // base layers: the snapshot layer it serves
 	Tiled       bool     `json:"tiled"`   // served as vector tiles
 
-	build func(ctx context.Context, c *Catalog, s *data.Snapshot, v Values) (*Table, error)
+	build func(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v Values) (*Table, error)
 }
 
 // Analysis tells whether the entry is computed rather than read.
@@ -165,7 +166,7 @@ func (e *ParamError) Error() string { return e.Msg }
 func (e *Entry) Parse(q url.Values, extra ...string) (Values, error) {
 	v := Values{e: e, v: make(map[string]string, len(e.Params))}
 	for k := range q {
-		if _, ok := e.Param(k); !ok && !contains(extra, k) {
+		if _, ok := e.Param(k); !ok && !slices.Contains(extra, k) {
 			known := make([]string, 0, len(e.Params)+len(extra))
 			for _, p := range e.Params {
 				known = append(known, p.Name)
@@ -198,14 +199,24 @@ func (e *Entry) Defaults() Values {
 
 // Key is the canonical form of the values, for cache keys and ETags.
 func (v Values) Key() string {
-	var b strings.Builder
+	names := make([]string, len(v.e.Params))
 	for i, p := range v.e.Params {
+		names[i] = p.Name
+	}
+	return v.keyOf(names)
+}
+
+// keyOf is the canonical form of the named values only: what one
+// intermediate result (a graph, a response analysis) depends on.
+func (v Values) keyOf(names []string) string {
+	var b strings.Builder
+	for i, n := range names {
 		if i > 0 {
 			b.WriteByte('&')
 		}
-		b.WriteString(p.Name)
+		b.WriteString(n)
 		b.WriteByte('=')
-		b.WriteString(url.QueryEscape(v.v[p.Name]))
+		b.WriteString(url.QueryEscape(v.v[n]))
 	}
 	return b.String()
 }
@@ -293,18 +304,18 @@ func geomBytes(g orb.Geometry) int64 {
 		return int64(len(g))*16 + 24
 	case orb.LineString:
 		return int64(len(g))*16 + 24
+	case orb.Ring:
+		return int64(len(g))*16 + 24
 	case orb.MultiLineString:
 		n := int64(24)
 		for _, l := range g {
-			n += int64(len(l))*16 + 24
+			n += geomBytes(l)
 		}
 		return n
-	case orb.Ring:
-		return int64(len(g))*16 + 24
 	case orb.Polygon:
 		n := int64(24)
 		for _, r := range g {
-			n += int64(len(r))*16 + 24
+			n += geomBytes(r)
 		}
 		return n
 	case orb.MultiPolygon:
@@ -315,13 +326,4 @@ func geomBytes(g orb.Geometry) int64 {
 		return n
 	}
 	return 64
-}
-
-func contains(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

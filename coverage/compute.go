@@ -2,8 +2,6 @@ package coverage
 
 import (
 	"context"
-	"fmt"
-	"strings"
 
 	"fireplan/coverage/areas"
 	"fireplan/coverage/clusters"
@@ -27,22 +25,8 @@ func get[T any](ctx context.Context, c *Catalog, kind, key string, f func(ctx co
 	return v.(T), nil
 }
 
-func version(s *data.Snapshot) string { return fmt.Sprintf("%016x", s.Version) }
-
-// subKey is the canonical form of some of v's parameters.
-func subKey(v Values, names []string) string {
-	var b strings.Builder
-	for _, n := range names {
-		b.WriteString(n)
-		b.WriteByte('=')
-		b.WriteString(v.Get(n))
-		b.WriteByte('&')
-	}
-	return b.String()
-}
-
 func (c *Catalog) areas(ctx context.Context, s *data.Snapshot) (*areas.Membership, error) {
-	return get(ctx, c, "areas", version(s), func(ctx context.Context) (*areas.Membership, int64, error) {
+	return get(ctx, c, "areas", s.VersionHex(), func(ctx context.Context) (*areas.Membership, int64, error) {
 		return areas.New(s), int64(s.Buildings.Len())*32 + 64, nil
 	})
 }
@@ -70,7 +54,7 @@ func (c *Catalog) params(v Values) response.Params {
 }
 
 func (c *Catalog) truck(ctx context.Context, s *data.Snapshot, v Values) (truck, error) {
-	return get(ctx, c, "truck_graph", version(s)+"|"+subKey(v, graphParams), func(ctx context.Context) (truck, int64, error) {
+	return get(ctx, c, "truck_graph", s.VersionHex()+"|"+v.keyOf(graphParams), func(ctx context.Context) (truck, int64, error) {
 		g, err := network.Truck(ctx, s, c.params(v).Profile)
 		if err != nil {
 			return truck{}, 0, err
@@ -80,7 +64,7 @@ func (c *Catalog) truck(ctx context.Context, s *data.Snapshot, v Values) (truck,
 }
 
 func (c *Catalog) response(ctx context.Context, s *data.Snapshot, v Values) (*response.Response, error) {
-	return get(ctx, c, "response", version(s)+"|"+subKey(v, responseParams), func(ctx context.Context) (*response.Response, int64, error) {
+	return get(ctx, c, "response", s.VersionHex()+"|"+v.keyOf(responseParams), func(ctx context.Context) (*response.Response, int64, error) {
 		t, err := c.truck(ctx, s, v)
 		if err != nil {
 			return nil, 0, err
@@ -100,7 +84,7 @@ func (c *Catalog) response(ctx context.Context, s *data.Snapshot, v Values) (*re
 var hydrantParams = []string{"mode", "radius_m", "spacing_m", "include_planned"}
 
 func (c *Catalog) streets(ctx context.Context, s *data.Snapshot) (*hydrants.Streets, error) {
-	return get(ctx, c, "street_graph", version(s), func(ctx context.Context) (*hydrants.Streets, int64, error) {
+	return get(ctx, c, "street_graph", s.VersionHex(), func(ctx context.Context) (*hydrants.Streets, int64, error) {
 		st, err := hydrants.NewStreets(ctx, s)
 		if err != nil {
 			return nil, 0, err
@@ -119,7 +103,7 @@ func hydrantParamsOf(v Values) hydrants.Params {
 }
 
 func (c *Catalog) hydrants(ctx context.Context, s *data.Snapshot, v Values) (*hydrants.Hydrants, error) {
-	return get(ctx, c, "hydrants", version(s)+"|"+subKey(v, hydrantParams), func(ctx context.Context) (*hydrants.Hydrants, int64, error) {
+	return get(ctx, c, "hydrants", s.VersionHex()+"|"+v.keyOf(hydrantParams), func(ctx context.Context) (*hydrants.Hydrants, int64, error) {
 		st, err := c.streets(ctx, s)
 		if err != nil {
 			return nil, 0, err
@@ -145,7 +129,7 @@ func (c *Catalog) plan(ctx context.Context, s *data.Snapshot, v Values) (*hydran
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := get(ctx, c, "hydrant_plan", version(s)+"|"+subKey(v, hydrantParams), func(ctx context.Context) (*hydrants.Plan, int64, error) {
+	p, err := get(ctx, c, "hydrant_plan", s.VersionHex()+"|"+v.keyOf(hydrantParams), func(ctx context.Context) (*hydrants.Plan, int64, error) {
 		p, err := h.Plan(ctx)
 		if err != nil {
 			return nil, 0, err
@@ -158,7 +142,7 @@ func (c *Catalog) plan(ctx context.Context, s *data.Snapshot, v Values) (*hydran
 var clusterParams = append([]string{"separation_m", "by_structure"}, responseParams...)
 
 func (c *Catalog) clusters(ctx context.Context, s *data.Snapshot, v Values) (*clusters.Clusters, error) {
-	return get(ctx, c, "clusters", version(s)+"|"+subKey(v, clusterParams), func(ctx context.Context) (*clusters.Clusters, int64, error) {
+	return get(ctx, c, "clusters", s.VersionHex()+"|"+v.keyOf(clusterParams), func(ctx context.Context) (*clusters.Clusters, int64, error) {
 		r, err := c.response(ctx, s, v)
 		if err != nil {
 			return nil, 0, err

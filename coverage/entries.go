@@ -60,8 +60,8 @@ func (c *Catalog) Table(ctx context.Context, e *Entry, s *data.Snapshot, v Value
 	if e.build == nil {
 		return nil, fmt.Errorf("%s is a base layer, not an analysis", e.Name)
 	}
-	return get(ctx, c, "table:"+e.Name, version(s)+"|"+v.Key(), func(ctx context.Context) (*Table, int64, error) {
-		t, err := e.build(ctx, c, s, v)
+	return get(ctx, c, "table:"+e.Name, s.VersionHex()+"|"+v.Key(), func(ctx context.Context) (*Table, int64, error) {
+		t, err := e.build(ctx, c, e, s, v)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -307,12 +307,11 @@ func stationID(s *data.Snapshot, i int32) string {
 	return s.Stations.Items[i].ID
 }
 
-func buildSummary(ctx context.Context, c *Catalog, s *data.Snapshot, v Values) (*Table, error) {
+func buildSummary(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v Values) (*Table, error) {
 	r, err := c.response(ctx, s, v)
 	if err != nil {
 		return nil, err
 	}
-	e, _ := c.Entry("coverage_summary")
 	minutes := v.Floats("minutes")
 	rows := r.Summary(minutes)
 	if v.Get("by") == "village" {
@@ -335,12 +334,11 @@ func buildSummary(ctx context.Context, c *Catalog, s *data.Snapshot, v Values) (
 	return t, nil
 }
 
-func buildGaps(ctx context.Context, c *Catalog, s *data.Snapshot, v Values) (*Table, error) {
+func buildGaps(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v Values) (*Table, error) {
 	r, err := c.response(ctx, s, v)
 	if err != nil {
 		return nil, err
 	}
-	e, _ := c.Entry("coverage_gaps")
 	m := v.Float("minutes")
 	t := &Table{Columns: e.Columns}
 	for _, g := range r.Gaps(m) {
@@ -350,12 +348,11 @@ func buildGaps(ctx context.Context, c *Catalog, s *data.Snapshot, v Values) (*Ta
 	return t, nil
 }
 
-func buildIsochrones(ctx context.Context, c *Catalog, s *data.Snapshot, v Values) (*Table, error) {
+func buildIsochrones(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v Values) (*Table, error) {
 	r, err := c.response(ctx, s, v)
 	if err != nil {
 		return nil, err
 	}
-	e, _ := c.Entry("coverage_isochrones")
 	isos, err := r.Isochrones(ctx, v.Floats("minutes"))
 	if err != nil {
 		return nil, err
@@ -375,12 +372,11 @@ func buildIsochrones(ctx context.Context, c *Catalog, s *data.Snapshot, v Values
 	return t, nil
 }
 
-func buildBuildings(ctx context.Context, c *Catalog, s *data.Snapshot, v Values) (*Table, error) {
+func buildBuildings(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v Values) (*Table, error) {
 	r, err := c.response(ctx, s, v)
 	if err != nil {
 		return nil, err
 	}
-	e, _ := c.Entry("coverage_buildings")
 	t := &Table{Columns: e.Columns}
 	for i, b := range s.Buildings.Items {
 		a := r.Buildings[i]
@@ -389,12 +385,11 @@ func buildBuildings(ctx context.Context, c *Catalog, s *data.Snapshot, v Values)
 	return t, nil
 }
 
-func buildLanes(ctx context.Context, c *Catalog, s *data.Snapshot, v Values) (*Table, error) {
+func buildLanes(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v Values) (*Table, error) {
 	r, err := c.response(ctx, s, v)
 	if err != nil {
 		return nil, err
 	}
-	e, _ := c.Entry("fire_lane_districts")
 	t := &Table{Columns: e.Columns}
 	for i, d := range lanes.Districts(r, lanes.Params{MinWidthM: v.Float("min_width_m"), MinHeightM: v.Float("min_height_m")}) {
 		t.add(d.ID, s.Districts.Metric[i], d.ID, d.Name, d.Lanes, d.LengthM, d.ByStatusM["marked"], d.ByStatusM["unmarked"],
@@ -404,12 +399,11 @@ func buildLanes(ctx context.Context, c *Catalog, s *data.Snapshot, v Values) (*T
 	return t, nil
 }
 
-func buildSiting(ctx context.Context, c *Catalog, s *data.Snapshot, v Values) (*Table, error) {
+func buildSiting(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v Values) (*Table, error) {
 	r, err := c.response(ctx, s, v)
 	if err != nil {
 		return nil, err
 	}
-	e, _ := c.Entry("station_siting")
 	plan, err := siting.Stations(ctx, r, v.Int("k"), v.Float("minutes"), v.Get("class"))
 	if err != nil {
 		return nil, err
@@ -430,12 +424,11 @@ func hydrantMeta(h *hydrants.Hydrants) map[string]any {
 	return map[string]any{"problems": h.Problems, "mode": mode, "radius_m": h.P.RadiusM, "spacing_m": h.P.SpacingM}
 }
 
-func buildHydrantGaps(ctx context.Context, c *Catalog, s *data.Snapshot, v Values) (*Table, error) {
+func buildHydrantGaps(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v Values) (*Table, error) {
 	h, err := c.hydrants(ctx, s, v)
 	if err != nil {
 		return nil, err
 	}
-	e, _ := c.Entry("hydrant_gaps")
 	t := &Table{Columns: e.Columns, Meta: hydrantMeta(h)}
 	g := h.St.G
 	for i, st := range h.Stretches {
@@ -456,12 +449,11 @@ func buildHydrantGaps(ctx context.Context, c *Catalog, s *data.Snapshot, v Value
 	return t, nil
 }
 
-func buildProposals(ctx context.Context, c *Catalog, s *data.Snapshot, v Values) (*Table, error) {
+func buildProposals(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v Values) (*Table, error) {
 	_, plan, err := c.plan(ctx, s, v)
 	if err != nil {
 		return nil, err
 	}
-	e, _ := c.Entry("hydrant_proposals")
 	sites := plan.Sites
 	if n := v.Int("count"); n > 0 {
 		sites = plan.Greedy[:min(n, len(plan.Greedy))]
@@ -474,12 +466,11 @@ func buildProposals(ctx context.Context, c *Catalog, s *data.Snapshot, v Values)
 	return t, nil
 }
 
-func buildHydrantStats(ctx context.Context, c *Catalog, s *data.Snapshot, v Values) (*Table, error) {
+func buildHydrantStats(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v Values) (*Table, error) {
 	h, plan, err := c.plan(ctx, s, v)
 	if err != nil {
 		return nil, err
 	}
-	e, _ := c.Entry("hydrant_stats")
 	tw, _ := h.Stats(plan)
 	t := &Table{Columns: e.Columns, Meta: hydrantMeta(h)}
 	t.Meta["intact_target"], t.Meta["new_per_year_target"], t.Meta["plan_size"] = hydrants.IntactTarget, 20, len(plan.Sites)
@@ -501,12 +492,11 @@ func buildHydrantStats(ctx context.Context, c *Catalog, s *data.Snapshot, v Valu
 	return t, nil
 }
 
-func buildHydrantDistricts(ctx context.Context, c *Catalog, s *data.Snapshot, v Values) (*Table, error) {
+func buildHydrantDistricts(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v Values) (*Table, error) {
 	h, plan, err := c.plan(ctx, s, v)
 	if err != nil {
 		return nil, err
 	}
-	e, _ := c.Entry("hydrant_districts")
 	_, ds := h.Stats(plan)
 	t := &Table{Columns: e.Columns, Meta: hydrantMeta(h)}
 	for i, d := range ds {
@@ -523,12 +513,11 @@ func finite(f float64) any {
 	return round1(f)
 }
 
-func buildClusters(ctx context.Context, c *Catalog, s *data.Snapshot, v Values) (*Table, error) {
+func buildClusters(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v Values) (*Table, error) {
 	cs, err := c.clusters(ctx, s, v)
 	if err != nil {
 		return nil, err
 	}
-	e, _ := c.Entry("clusters")
 	minHH := v.Int("min_households")
 	t := &Table{Columns: e.Columns}
 	for i := range cs.Clusters {
@@ -560,12 +549,11 @@ func tierName(t string) string {
 	return t
 }
 
-func buildLedger(ctx context.Context, c *Catalog, s *data.Snapshot, v Values) (*Table, error) {
+func buildLedger(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v Values) (*Table, error) {
 	cs, err := c.clusters(ctx, s, v)
 	if err != nil {
 		return nil, err
 	}
-	e, _ := c.Entry("cluster_ledger")
 	t := &Table{Columns: append([]Column(nil), e.Columns...)}
 	for _, tier := range clusters.Tiers {
 		t.Columns = append(t.Columns, Column{Name: "clusters_" + tierName(tier), Type: "integer", Title: Title{tier + "户连片数", "clusters of " + tier + " households"}},

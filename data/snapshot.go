@@ -1,6 +1,7 @@
 package data
 
 import (
+	"fmt"
 	"sync/atomic"
 	"time"
 
@@ -213,3 +214,6 @@ func (st *Store) Load() *Snapshot { return st.p.Load() }
 
 // Swap publishes s as the current snapshot.
 func (st *Store) Swap(s *Snapshot) { st.p.Store(s) }
+
+// VersionHex returns Version as 16 hex digits, as cache keys and ETags carry it.
+func (s *Snapshot) VersionHex() string { return fmt.Sprintf("%016x", s.Version) }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 
 	"fireplan/coverage"
@@ -72,7 +73,7 @@ func exportCmd(ctx context.Context, name string, args []string, stdout, stderr i
 	if err != nil {
 		return err
 	}
-	if !contains(export.Formats, *format) {
+	if !slices.Contains(export.Formats, *format) {
 		return fmt.Errorf("--format must be one of %s", strings.Join(export.Formats, ", "))
 	}
 	snap, err := src.load(ctx, stderr)
@@ -94,15 +95,6 @@ func exportCmd(ctx context.Context, name string, args []string, stdout, stderr i
 		w = f
 	}
 	return export.Write(w, *format, e, t, nil, map[string]any{"name": e.Name, "parameters": v.Map()})
-}
-
-func contains(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // listAnalyses prints every analysis with its parameters and defaults.

@@ -3,6 +3,7 @@ package response
 import (
 	"fireplan/coverage/network"
 	"fmt"
+	"slices"
 
 	"fireplan/data"
 )
@@ -40,7 +41,7 @@ func (p Params) Check() error {
 		}
 	}
 	for c := range p.SpeedKmh {
-		if !contains(data.RoadClasses, c) {
+		if !slices.Contains(data.RoadClasses, c) {
 			return fmt.Errorf("unknown road class %q in speeds", c)
 		}
 	}
@@ -60,13 +61,4 @@ func (p Params) Check() error {
 		return fmt.Errorf("station snap limit %g m outside 0..20000", p.StationSnapM)
 	}
 	return nil
-}
-
-func contains(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
