@@ -124,20 +124,8 @@ func (s *Server) pageRows(q url.Values, e *coverage.Entry, t *coverage.Table) ([
 			rows[i] = i
 		}
 	}
-	matched := len(rows)
-	if q.Has("limit") || q.Has("offset") {
-		limit, err := intParam(q, "limit", s.opts.DefaultItems, s.opts.MaxItems)
-		if err != nil {
-			return nil, 0, err
-		}
-		offset, err := intParam(q, "offset", 0, 1<<30)
-		if err != nil {
-			return nil, 0, err
-		}
-		rows = rows[min(offset, len(rows)):]
-		rows = rows[:min(limit, len(rows))]
-	}
-	return rows, matched, nil
+	page, err := window(s, q, rows, true)
+	return page, len(rows), err
 }
 
 // catalog lists every layer and analysis with its parameters and columns.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -120,7 +121,7 @@ func (s *Server) items(w http.ResponseWriter, r *http.Request) error {
 	if err := checkParams(q, "bbox", "limit", "offset"); err != nil {
 		return err
 	}
-	hits, matched, err := s.page(q, v, false)
+	hits, matched, err := s.page(q, v)
 	if err != nil {
 		return err
 	}
@@ -132,35 +133,42 @@ func (s *Server) items(w http.ResponseWriter, r *http.Request) error {
 // page finds a layer's items in the request's bbox (all without one,
 // unless required) and returns the page limit and offset ask for, in item
 // order so pages are stable, with the number matched.
-func (s *Server) page(q url.Values, v data.View, bboxRequired bool) ([]int32, int, error) {
-	limit, err := intParam(q, "limit", s.opts.DefaultItems, s.opts.MaxItems)
-	if err != nil {
-		return nil, 0, err
-	}
-	offset, err := intParam(q, "offset", 0, 1<<30)
-	if err != nil {
-		return nil, 0, err
-	}
+func (s *Server) page(q url.Values, v data.View) ([]int32, int, error) {
 	var hits []int32
-	switch bb := q.Get("bbox"); {
-	case bb != "":
+	if bb := q.Get("bbox"); bb != "" {
 		b, err := parseBBox(bb)
 		if err != nil {
 			return nil, 0, err
 		}
 		v.Search(b, func(i int32) bool { hits = append(hits, i); return true })
-		sort.Slice(hits, func(a, b int) bool { return hits[a] < hits[b] })
-	case bboxRequired:
-		return nil, 0, errorf(http.StatusBadRequest, "bbox is required")
-	default:
+		slices.Sort(hits)
+	} else {
 		hits = make([]int32, v.Len())
 		for i := range hits {
 			hits[i] = int32(i)
 		}
 	}
-	matched := len(hits)
+	page, err := window(s, q, hits, false)
+	return page, len(hits), err
+}
+
+// window cuts the page limit and offset ask for out of hits. Without
+// either, whole keeps every hit (an analysis' list); otherwise the first
+// page of the default size is served (a layer's items).
+func window[T any](s *Server, q url.Values, hits []T, whole bool) ([]T, error) {
+	if whole && !q.Has("limit") && !q.Has("offset") {
+		return hits, nil
+	}
+	limit, err := intParam(q, "limit", s.opts.DefaultItems, s.opts.MaxItems)
+	if err != nil {
+		return nil, err
+	}
+	offset, err := intParam(q, "offset", 0, 1<<30)
+	if err != nil {
+		return nil, err
+	}
 	hits = hits[min(offset, len(hits)):]
-	return hits[:min(limit, len(hits))], matched, nil
+	return hits[:min(limit, len(hits))], nil
 }
 
 // writeFeatures streams a FeatureCollection feature by feature.

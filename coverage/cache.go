@@ -3,6 +3,8 @@ package coverage
 import (
 	"container/list"
 	"context"
+	"fmt"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 )
@@ -84,7 +86,7 @@ func (c *Cache) run(ctx context.Context, kind, key string, fl *flight, f func(ct
 	func() {
 		defer func() { // a bug costs its callers, not the server
 			if p := recover(); p != nil {
-				fl.err = &panicError{kind: kind, v: p}
+				fl.err = &panicError{kind: kind, v: p, stack: debug.Stack()}
 			}
 		}()
 		fl.val, size, fl.err = f(ctx)
@@ -153,9 +155,13 @@ func (c *Cache) Stats() Stats {
 	return s
 }
 
+// panicError is a computation's panic, with its stack for the log.
 type panicError struct {
-	kind string
-	v    any
+	kind  string
+	v     any
+	stack []byte
 }
 
-func (e *panicError) Error() string { return "internal error computing " + e.kind }
+func (e *panicError) Error() string {
+	return fmt.Sprintf("panic computing %s: %v\n%s", e.kind, e.v, e.stack)
+}
