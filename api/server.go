@@ -146,6 +146,7 @@ func (s *Server) handle(h handlerFunc) http.Handler {
 			s.log.Error("request failed", "path", r.URL.Path, "err", err)
 			e = &Error{Status: http.StatusInternalServerError, Msg: "internal error"}
 		}
+		w.Header().Del("ETag") // an error is never the tagged answer
 		writeJSON(w, e.Status, map[string]any{"error": e.Msg, "status": e.Status})
 	})
 }
