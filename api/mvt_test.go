@@ -6,10 +6,12 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"fireplan/coverage"
 	"fireplan/data"
+	"fireplan/data/sample"
 	"fireplan/tiles"
 
 	"github.com/paulmach/orb"
@@ -246,7 +248,20 @@ func max8(z int) int { return max(8, z) }
 // that. A hole wound like an exterior reads as an extra polygon: it fails.
 func TestTilesConformToMVT(t *testing.T) {
 	s, srv := sampleServer(t)
-	snap := sampleSnap
+	mixedSnap := data.NewSnapshot(sample.Generate(sample.Options{Seed: 7, Mixed: true}), "mixed", nil)
+	mixed, mixedSrv := serve(t, mixedSnap)
+	for _, county := range []struct {
+		name string
+		s    *Server
+		srv  *httptest.Server
+		snap *data.Snapshot
+	}{{"sample", s, srv, sampleSnap}, {"mixed", mixed, mixedSrv, mixedSnap}} {
+		t.Run(county.name, func(t *testing.T) { conformToMVT(t, county.s, county.srv, county.snap) })
+	}
+}
+
+// conformToMVT checks every tile layer of one county's server.
+func conformToMVT(t *testing.T, s *Server, srv *httptest.Server, snap *data.Snapshot) {
 	for _, e := range s.Catalog().Entries {
 		if !e.Tiled {
 			continue
