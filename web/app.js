@@ -41,7 +41,9 @@ const analyses = [
 ];
 
 const tierColor = ["match", ["get", "tier"], "100+", "#b30000", "50-99", "#e34a33", "30-49", "#fc8d59", "#fdcc8a"];
-const minuteColor = ["match", ["get", "minutes"], 5, "#1a9850", 8, "#fee08b", 15, "#f46d43", "#cccccc"];
+const minuteColors = { 5: "#1a9850", 8: "#fee08b", 15: "#f46d43" };
+const minuteColor = ["match", ["get", "minutes"], 5, minuteColors[5], 8, minuteColors[8], 15, minuteColors[15], "#cccccc"];
+const esc = (v) => String(v).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function sources(index, minutes) {
   const out = {};
@@ -104,11 +106,11 @@ function layers(minutes) {
   ];
 }
 
-function legend() {
+function legend(minutes) {
   const items = [
     ["#2b83ba", "working"], ["#d7191c", "broken"], ["#b30000", "station"], ["#00c2c2", "proposals20"], ["#a6e3e3", "proposals"],
     ["#ffffff", "road"], ["#c0392b", "narrow"], ["#c9b8a6", "building"], ["#a0522d", "wood"], ["#d7b5d8", "district"],
-    ["#e6d3c3", "builtup"], ["#1a9850", "isochrones"], ["#d7191c", "coverageGaps"], ["#b30000", "tier100"],
+    ["#e6d3c3", "builtup"], [minuteColors[minutes] || "#cccccc", "isochrones"], ["#d7191c", "coverageGaps"], ["#b30000", "tier100"],
     ["#e34a33", "tier50"], ["#fc8d59", "tier30"], ["#e7298a", "streetGap"], ["#ff7f00", "spacing"],
   ];
   document.getElementById("legend").innerHTML = items
@@ -148,9 +150,9 @@ function popup(map, e) {
   const fs = map.queryRenderedFeatures(e.point).filter((f) => f.layer.id !== "bg");
   if (!fs.length) return;
   const f = fs[0];
-  const rows = Object.entries(f.properties).map(([k, v]) => `<tr><td>${k}</td><td>${v}</td></tr>`).join("");
+  const rows = Object.entries(f.properties).map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v)}</td></tr>`).join("");
   new maplibregl.Popup({ maxWidth: "320px" }).setLngLat(e.lngLat)
-    .setHTML(`<div class="popup"><b>${f.sourceLayer}</b><table>${rows}</table></div>`).addTo(map);
+    .setHTML(`<div class="popup"><b>${esc(f.sourceLayer)}</b><table>${rows}</table></div>`).addTo(map);
 }
 
 async function main() {
@@ -158,24 +160,28 @@ async function main() {
   status.textContent = t("loading");
   const [index, info] = await Promise.all([fetch("/tiles").then((r) => r.json()), fetch("/api/layers").then((r) => r.json())]);
   let minutes = 5;
+  // Open on the county. MapLibre uses bounds only when the URL has no map
+  // hash; with hash: true it writes one as soon as the map exists, so the
+  // county cannot be fitted after construction.
+  const tw = info.layers.find((l) => l.name === "townships" && l.bbox) || info.layers.find((l) => l.bbox);
   const map = new maplibregl.Map({
     container: "map",
     style: { version: 8, sources: sources(index, minutes), layers: layers(minutes) },
     hash: true,
+    ...(tw ? { bounds: [[tw.bbox[0], tw.bbox[1]], [tw.bbox[2], tw.bbox[3]]], fitBoundsOptions: { padding: 20 } } : {}),
     maxZoom: 19,
     // ?print keeps the drawing buffer, so screenshots (and tests) see the map.
     canvasContextAttributes: { preserveDrawingBuffer: new URLSearchParams(location.search).has("print") },
     attributionControl: false,
   });
   window.fireplanMap = map;
-  if (!location.hash) {
-    const tw = info.layers.find((l) => l.name === "townships" && l.bbox) || info.layers.find((l) => l.bbox);
-    if (tw) map.fitBounds([[tw.bbox[0], tw.bbox[1]], [tw.bbox[2], tw.bbox[3]]], { padding: 20, animate: false });
-  }
   map.addControl(new maplibregl.NavigationControl(), "top-right");
   map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-right");
   map.on("click", (e) => popup(map, e));
-  map.on("idle", () => { window.fireplanIdle = true; status.textContent = `${t("ready")} · z${map.getZoom().toFixed(1)}`; });
+  const showStatus = () => {
+    status.textContent = window.fireplanIdle ? `${t("ready")} · z${map.getZoom().toFixed(1)}` : t("loading");
+  };
+  map.on("idle", () => { window.fireplanIdle = true; showStatus(); });
   map.on("movestart", () => { window.fireplanIdle = false; });
   map.on("load", () => {
     for (const a of analyses) for (const id of a.layers) map.setLayoutProperty(id, "visibility", a.on ? "visible" : "none");
@@ -185,13 +191,13 @@ async function main() {
     window.fireplanIdle = false;
     map.setFilter("iso-fill", ["==", ["get", "minutes"], minutes]);
     map.getSource("coverage_gaps").setTiles([`${location.origin}/tiles/coverage_gaps/{z}/{x}/{y}.mvt?minutes=${minutes}`]);
-    downloads(minutes);
+    legend(minutes); downloads(minutes);
   };
   document.getElementById("lang").onclick = () => {
     lang = lang === "zh" ? "en" : "zh";
-    translate(); toggles(map); legend(); downloads(minutes);
+    translate(); toggles(map); legend(minutes); downloads(minutes); showStatus();
   };
-  translate(); toggles(map); legend(); downloads(minutes);
+  translate(); toggles(map); legend(minutes); downloads(minutes);
 }
 
 main().catch((e) => { document.getElementById("status").textContent = String(e); window.fireplanError = String(e); });
