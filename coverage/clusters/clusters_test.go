@@ -97,11 +97,15 @@ func TestClustersOnHandMadeLayouts(t *testing.T) {
 
 func TestClustersEqualSTClusterDBSCAN(t *testing.T) {
 	for _, county := range fixture.Counties() {
-		t.Run(county.Name, func(t *testing.T) { clustersEqualDBSCAN(t, county.Snap(t)) })
+		snap := county.Snap
+		if county.Rural != nil {
+			snap = county.Rural
+		}
+		t.Run(county.Name, func(t *testing.T) { clustersEqualDBSCAN(t, snap(t), county.Min) })
 	}
 }
 
-func clustersEqualDBSCAN(t *testing.T, s *data.Snapshot) {
+func clustersEqualDBSCAN(t *testing.T, s *data.Snapshot, useful fixture.Useful) {
 	c := clusters(t, s, DefaultParams())
 	pool := pgtest.Pool(t)
 	schema := pgtest.Schema(t, pool)
@@ -153,7 +157,7 @@ FROM %s.buildings WHERE id = ANY($3)`, pgx.Identifier{schema}.Sanitize())
 			big++
 		}
 	}
-	if len(c.Clusters) < 100 || big == 0 {
+	if len(c.Clusters) < useful.Clusters || big < useful.BigClusters {
 		t.Fatalf("%d clusters, %d of 30+ households: not a useful check", len(c.Clusters), big)
 	}
 	t.Logf("%d rural buildings in %d clusters (%d of 30+ households), the same partition as ST_ClusterDBSCAN", len(ids), len(c.Clusters), big)

@@ -164,11 +164,11 @@ const sqlProtectedBuildings = `SELECT b.id FROM %[1]s.bm b WHERE EXISTS (SELECT 
 
 func TestStraightLineProtectionEqualsSTDWithin(t *testing.T) {
 	for _, county := range fixture.Counties() {
-		t.Run(county.Name, func(t *testing.T) { straightEqualsDWithin(t, county.Snap(t)) })
+		t.Run(county.Name, func(t *testing.T) { straightEqualsDWithin(t, county.Snap(t), county.Min.ProtectedBuildings) })
 	}
 }
 
-func straightEqualsDWithin(t *testing.T, s *data.Snapshot) {
+func straightEqualsDWithin(t *testing.T, s *data.Snapshot, useful int) {
 	pool, q := fixture.MetricTables(t, s)
 	p := DefaultParams()
 	p.Straight = true
@@ -196,7 +196,7 @@ func straightEqualsDWithin(t *testing.T, s *data.Snapshot) {
 			t.Errorf("building %s: ours protected=%v at %.3f m, ST_DWithin says %v", b.ID, h.Protected[i], d, theirs[b.ID])
 		}
 	}
-	if len(theirs) < 1000 || len(theirs) == len(s.Buildings.Items) {
+	if len(theirs) < useful || len(theirs) == len(s.Buildings.Items) {
 		t.Fatalf("ST_DWithin protects %d of %d buildings: not a useful check", len(theirs), len(s.Buildings.Items))
 	}
 	t.Logf("%d of %d buildings agree with ST_DWithin (%d protected)", n, len(s.Buildings.Items), len(theirs))
@@ -204,11 +204,11 @@ func straightEqualsDWithin(t *testing.T, s *data.Snapshot) {
 
 func TestStreetProtectionEqualsPgRouting(t *testing.T) {
 	for _, county := range fixture.Counties() {
-		t.Run(county.Name, func(t *testing.T) { streetEqualsPgRouting(t, county.Snap(t)) })
+		t.Run(county.Name, func(t *testing.T) { streetEqualsPgRouting(t, county.Snap(t), county.Min.ProtectedNodes) })
 	}
 }
 
-func streetEqualsPgRouting(t *testing.T, s *data.Snapshot) {
+func streetEqualsPgRouting(t *testing.T, s *data.Snapshot, useful int) {
 	pool := pgtest.Pool(t)
 	p := DefaultParams()
 	h := hydrantAnalysis(t, s, p)
@@ -238,7 +238,7 @@ func streetEqualsPgRouting(t *testing.T, s *data.Snapshot) {
 			protected++
 		}
 	}
-	if protected < 1000 || protected == len(st.G.Nodes) {
+	if protected < useful || protected == len(st.G.Nodes) {
 		t.Fatalf("%d of %d nodes protected: not a useful check", protected, len(st.G.Nodes))
 	}
 	t.Logf("%d of %d street nodes protected, all as pgr_drivingDistance says", protected, len(st.G.Nodes))

@@ -15,7 +15,7 @@ func TestResponseTimesEqualPgRouting(t *testing.T) {
 			schema := pgtest.Schema(t, pool)
 			r := fixture.Respond(t, county.Snap(t), response.DefaultParams())
 			seeds := r.Seeds
-			if len(seeds) < 10 {
+			if len(seeds) < county.Min.Seeds {
 				t.Fatalf("%d seeds from %d stations", len(seeds), len(r.Starts))
 			}
 			table, starts := fixture.PgrEdges(t, pool, schema, r.Graph, seeds)
