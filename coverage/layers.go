@@ -43,7 +43,7 @@ func baseLayers() []*Entry {
 }
 
 func fieldType(t data.FieldType) string {
-	return [...]string{"string", "integer", "number", "boolean"}[t]
+	return [...]string{"string", "integer", "number", "boolean", "integer"}[t]
 }
 
 func fieldZh(name string) string {
@@ -60,7 +60,7 @@ var zhFields = map[string]string{
 	"status": "状态", "flow_lps": "流量(升/秒)", "installed_year": "安装年份", "turnout_s": "出动时间(秒)",
 	"class": "等级", "oneway": "单行", "speed_kmh": "车速(公里/小时)", "structure": "结构", "floors": "层数",
 	"built_year": "建成年份", "district_id": "小区编号", "clear_height_m": "净高(米)", "county": "县",
-	"fulltime_brigade": "专职消防队",
+	"fulltime_brigade": "专职消防队", "tunnel": "隧道", "bridge": "桥梁",
 }
 
 // RoadMinZoom is the zoom a road is drawn from: trunk roads at every zoom of

@@ -38,10 +38,19 @@ type Road struct {
 	Geom     orb.Geometry // LineString or MultiLineString
 	Class    string
 	WidthM   *float64 // metres; class default when nil
-	Oneway   bool     // travel only in digitised direction
+	Oneway   int8     // 0 both ways, 1 digitised direction only, -1 against it
 	SpeedKmh *float64 // overrides the class speed
 	Name     string
+	Tunnel   bool // no hydrant stands in a tunnel
+	Bridge   bool
 }
+
+// One-way values of Road.Oneway.
+const (
+	TwoWay   int8 = 0
+	Forward  int8 = 1  // travel in the digitised direction only
+	Backward int8 = -1 // travel against the digitised direction only
+)
 
 // Building is a house or other building; households defaults to 1.
 type Building struct {
@@ -131,7 +140,8 @@ func (s Station) Properties() Values {
 func (r Road) FeatureID() string      { return r.ID }
 func (r Road) Geometry() orb.Geometry { return r.Geom }
 func (r Road) Properties() Values {
-	return Values{"class": r.Class, "width_m": ptr(r.WidthM), "oneway": r.Oneway, "speed_kmh": ptr(r.SpeedKmh), "name": nilIfEmpty(r.Name)}
+	return Values{"class": r.Class, "width_m": ptr(r.WidthM), "oneway": int(r.Oneway), "speed_kmh": ptr(r.SpeedKmh), "name": nilIfEmpty(r.Name),
+		"tunnel": r.Tunnel, "bridge": r.Bridge}
 }
 
 func (b Building) FeatureID() string      { return b.ID }
@@ -187,8 +197,8 @@ func decodeStation(id string, g orb.Geometry, v Values) Station {
 }
 
 func decodeRoad(id string, g orb.Geometry, v Values) Road {
-	return Road{ID: id, Geom: g, Class: v.str("class"), WidthM: v.optFloat("width_m"), Oneway: v.boolean("oneway"),
-		SpeedKmh: v.optFloat("speed_kmh"), Name: v.str("name")}
+	return Road{ID: id, Geom: g, Class: v.str("class"), WidthM: v.optFloat("width_m"), Oneway: v.direction("oneway"),
+		SpeedKmh: v.optFloat("speed_kmh"), Name: v.str("name"), Tunnel: v.boolean("tunnel"), Bridge: v.boolean("bridge")}
 }
 
 func decodeBuilding(id string, g orb.Geometry, v Values) Building {

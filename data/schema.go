@@ -34,11 +34,12 @@ const (
 	Int
 	Float
 	Bool
+	Direction // one-way: 1 (true, yes), 0 (false, no), -1 (against the drawing)
 )
 
 // SQLType returns the PostgreSQL type used when fireplan writes a column.
 func (t FieldType) SQLType() string {
-	return [...]string{"text", "integer", "double precision", "boolean"}[t]
+	return [...]string{"text", "integer", "double precision", "boolean", "smallint"}[t]
 }
 
 // Field describes one attribute of a layer.
@@ -103,9 +104,11 @@ var Schemas = []Schema{
 	{LayerRoads, LineGeom, []Field{
 		{Name: "class", Type: Text, Required: true, Enum: RoadClasses},
 		nonNeg("width_m", Float),
-		{Name: "oneway", Type: Bool},
+		{Name: "oneway", Type: Direction},
 		nonNeg("speed_kmh", Float),
 		{Name: "name", Type: Text},
+		{Name: "tunnel", Type: Bool},
+		{Name: "bridge", Type: Bool},
 	}},
 	{LayerBuildings, PointOrPolygonGeom, []Field{
 		nonNeg("households", Int),
@@ -172,6 +175,11 @@ func (v Values) optInt(k string) *int {
 		return &i
 	}
 	return nil
+}
+
+func (v Values) direction(k string) int8 {
+	d, _ := v[k].(int8)
+	return d
 }
 
 func (v Values) boolean(k string) bool {
@@ -268,6 +276,16 @@ func (f Field) parse(s string) (any, error) {
 			return false, nil
 		}
 		return nil, bad("a boolean")
+	case Direction:
+		switch strings.ToLower(s) {
+		case "true", "t", "yes", "y", "1", "是":
+			return Forward, nil
+		case "false", "f", "no", "n", "0", "否":
+			return TwoWay, nil
+		case "-1", "reverse", "backward":
+			return Backward, nil
+		}
+		return nil, bad("a one-way value (yes, no or -1)")
 	}
 	return nil, bad("known")
 }

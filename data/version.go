@@ -242,9 +242,11 @@ func (x Road) hashTo(h *contentHasher) {
 	h.str(x.ID)
 	h.str(x.Class)
 	h.optFloat(x.WidthM)
-	h.boolean(x.Oneway)
+	h.int(int(x.Oneway))
 	h.optFloat(x.SpeedKmh)
 	h.optStr(x.Name)
+	h.boolean(x.Tunnel)
+	h.boolean(x.Bridge)
 	h.geometry(x.Geom)
 }
 

@@ -52,6 +52,8 @@ func fill(t *testing.T, f reflect.Value, k int) {
 		f.SetString(fmt.Sprint("v", k))
 	case int:
 		f.SetInt(int64(k + 1))
+	case int8: // one-way: -1, 0, 1
+		f.SetInt(int64(k%3 - 1))
 	case bool:
 		f.SetBool(k%2 == 1)
 	case *float64:

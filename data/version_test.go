@@ -27,7 +27,7 @@ func smallSet() *data.Set {
 		Stations: []data.Station{{ID: "s1", Geom: orb.Point{111.472, 27.229}, Name: "城关", Class: "urban1", Status: "active"}},
 		Roads: []data.Road{
 			{ID: "r1", Geom: orb.LineString{{111.469, 27.230}, {111.473, 27.230}}, Class: "primary", WidthM: fp(12), Name: "人民路"},
-			{ID: "r2", Geom: orb.MultiLineString{{{111.470, 27.229}, {111.470, 27.232}}}, Class: "service", Oneway: true},
+			{ID: "r2", Geom: orb.MultiLineString{{{111.470, 27.229}, {111.470, 27.232}}}, Class: "service", Oneway: data.Forward},
 		},
 		Buildings: []data.Building{
 			{ID: "b1", Geom: sq(111.4702, 27.2302, 0.0001), Households: 2, Structure: "brick", Floors: ip(3)},
@@ -113,7 +113,7 @@ func TestVersionIsAHashOfTheContent(t *testing.T) {
 // hash seeded per process, or one over map order or addresses, would not
 // give this value twice. Change it only with the encoding in version.go.
 func TestVersionIsStableAcrossProcesses(t *testing.T) {
-	const want uint64 = 0x7e6f65541ee1df11
+	const want uint64 = 0x88a324f11455a6d2
 	if got := data.NewSnapshot(smallSet(), "test", nil).Version; got != want {
 		t.Errorf("version %#x, want %#x", got, want)
 	}

@@ -222,8 +222,13 @@ func (g *Graph) build(ctx context.Context, proj *geo.Projection, passable []bool
 				if a != b && length > 0 {
 					e := Edge{From: a, To: b, Length: length, Fwd: length / mps, Bwd: length / mps,
 						Road: int32(i), Part: int32(part), V0: int32(start), V1: int32(v)}
-					if r.Oneway && !bothWays {
-						e.Bwd = math.Inf(1)
+					if !bothWays {
+						switch r.Oneway {
+						case data.Forward:
+							e.Bwd = math.Inf(1)
+						case data.Backward:
+							e.Fwd = math.Inf(1)
+						}
 					}
 					g.Edges = append(g.Edges, e)
 				}

@@ -190,7 +190,10 @@ func (g *county) addRoad(ps []orb.Point, class string, width *float64, oneway bo
 	for i := 1; i < len(ps); i++ {
 		acc += geo.Dist(ps[i-1], ps[i])
 		if acc >= split || i == len(ps)-1 {
-			r := data.Road{ID: g.id("rd"), Geom: g.line(ps[start : i+1]), Class: class, WidthM: width, Oneway: oneway, Name: name}
+			r := data.Road{ID: g.id("rd"), Geom: g.line(ps[start : i+1]), Class: class, WidthM: width, Name: name}
+			if oneway {
+				r.Oneway = data.Forward
+			}
 			g.set.Roads = append(g.set.Roads, r)
 			start, acc = i, 0
 		}
