@@ -19,11 +19,12 @@ import (
 
 // Options are the server's limits.
 type Options struct {
-	MaxItems       int             // most features one items request returns
-	DefaultItems   int             // features returned when limit is absent
-	RequestTimeout time.Duration   // per request
-	CacheBytes     int64           // what computed results and tiles may hold
-	Params         response.Params // response-time defaults; zero value: response.DefaultParams
+	MaxItems       int               // most features one items request returns
+	DefaultItems   int               // features returned when limit is absent
+	RequestTimeout time.Duration     // per request
+	CacheBytes     int64             // what computed results and tiles may hold
+	Params         response.Params   // response-time defaults; zero value: response.DefaultParams
+	Defaults       map[string]string // the county's query-parameter defaults (coverage.Settings.Query)
 }
 
 // DefaultOptions are the limits used when a field is zero.
@@ -57,6 +58,9 @@ func New(store *data.Store, opts Options, log *slog.Logger) (*Server, error) {
 	}
 	cat, err := coverage.New(opts.Params, opts.CacheBytes)
 	if err != nil {
+		return nil, err
+	}
+	if err := cat.SetDefaults(opts.Defaults); err != nil {
 		return nil, err
 	}
 	s := &Server{store: store, opts: opts, log: log, mux: mux.NewRouter(), cat: cat}

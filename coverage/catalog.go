@@ -132,6 +132,7 @@ type Entry struct {
 	Params      []Param  `json:"params"`
 	Columns     []Column `json:"columns"` // a table may add per-target columns after these
 	Layer       string   `json:"-"`       // base layers: the snapshot layer it serves
+	Uses        []string `json:"uses"`    // the layers its answer depends on
 	Tiled       bool     `json:"tiled"`   // served as vector tiles
 
 	build func(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v Values) (*Table, error)

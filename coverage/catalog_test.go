@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"fireplan/coverage/response"
+	"fireplan/data"
 )
 
 func testCatalog(t *testing.T) *Catalog {
@@ -163,5 +165,25 @@ func TestCacheDropsErrorsAndStopsAbandonedWork(t *testing.T) {
 	case <-stopped:
 	case <-time.After(time.Second):
 		t.Fatal("the computation kept running after its only caller left")
+	}
+}
+
+func TestEveryAnalysisDeclaresItsLayers(t *testing.T) {
+	c, err := New(response.DefaultParams(), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range c.Entries {
+		if len(e.Uses) == 0 {
+			t.Errorf("%s declares no layers", e.Name)
+		}
+		for _, l := range e.Uses {
+			if _, ok := data.SchemaOf(l); !ok {
+				t.Errorf("%s uses unknown layer %q", e.Name, l)
+			}
+		}
+	}
+	if got := c.Weakened(data.LayerFireLanes); !slices.Equal(got, []string{"fire_lane_districts"}) {
+		t.Errorf("fire lanes weaken %v", got)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 
 	"fireplan/coverage/clusters"
@@ -35,6 +36,11 @@ func New(base response.Params, cacheBytes int64) (*Catalog, error) {
 	c := &Catalog{Cache: NewCache(cacheBytes), base: base, byName: map[string]*Entry{}}
 	c.Entries = append(baseLayers(), c.analyses()...)
 	for _, e := range c.Entries {
+		if e.Layer != "" {
+			e.Uses = []string{e.Layer}
+		} else {
+			e.Uses = uses[e.Name]
+		}
 		if c.byName[e.Name] != nil {
 			return nil, fmt.Errorf("catalogue: %s declared twice", e.Name)
 		}
@@ -46,6 +52,35 @@ func New(base response.Params, cacheBytes int64) (*Catalog, error) {
 		}
 	}
 	return c, nil
+}
+
+// uses names the layers each analysis reads; an absent or empty one
+// weakens it (see Weakened).
+var uses = map[string][]string{
+	"coverage_summary":    {data.LayerRoads, data.LayerStations, data.LayerBuildings, data.LayerVillages, data.LayerDistricts, data.LayerTownships},
+	"coverage_gaps":       {data.LayerRoads, data.LayerStations, data.LayerBuildings, data.LayerVillages, data.LayerDistricts, data.LayerTownships},
+	"coverage_isochrones": {data.LayerRoads, data.LayerStations},
+	"coverage_buildings":  {data.LayerRoads, data.LayerStations, data.LayerBuildings, data.LayerTownships},
+	"fire_lane_districts": {data.LayerDistricts, data.LayerFireLanes, data.LayerBuildings, data.LayerRoads, data.LayerStations},
+	"station_siting":      {data.LayerRoads, data.LayerStations, data.LayerBuildings, data.LayerTownships},
+	"hydrant_gaps":        {data.LayerRoads, data.LayerHydrants, data.LayerBuiltup, data.LayerBuildings, data.LayerTownships},
+	"hydrant_proposals":   {data.LayerRoads, data.LayerHydrants, data.LayerBuiltup, data.LayerBuildings, data.LayerTownships},
+	"hydrant_stats":       {data.LayerRoads, data.LayerHydrants, data.LayerBuiltup, data.LayerBuildings, data.LayerTownships},
+	"hydrant_districts":   {data.LayerDistricts, data.LayerHydrants, data.LayerRoads},
+	"clusters":            {data.LayerBuildings, data.LayerVillages, data.LayerBuiltup, data.LayerHydrants, data.LayerStations, data.LayerRoads},
+	"cluster_ledger":      {data.LayerBuildings, data.LayerVillages, data.LayerBuiltup, data.LayerHydrants, data.LayerStations, data.LayerRoads, data.LayerTownships},
+}
+
+// Weakened returns the analyses that read layer, in catalogue order: what an
+// absent or empty layer leaves without its input.
+func (c *Catalog) Weakened(layer string) []string {
+	var out []string
+	for _, e := range c.Entries {
+		if e.Analysis() && slices.Contains(e.Uses, layer) {
+			out = append(out, e.Name)
+		}
+	}
+	return out
 }
 
 // Entry returns the entry called name.

@@ -1,0 +1,76 @@
+package coverage
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestSettings(t *testing.T) {
+	tests := []struct {
+		name    string
+		params  string
+		wantErr []string // every one must appear in the error
+		check   func(t *testing.T, s Settings, c *Catalog)
+	}{
+		{name: "county numbers", params: `{"speed_kmh": {"primary": 45}, "turnout_s": {"volunteer": 240},
+			"truck_width_m": 3.5, "radius_m": 120, "separation_m": "8", "include_planned": true, "households_per_building": 3}`,
+			check: func(t *testing.T, s Settings, c *Catalog) {
+				if s.Response.SpeedKmh["primary"] != 45 || s.Response.SpeedKmh["trunk"] != 50 {
+					t.Errorf("speeds %v", s.Response.SpeedKmh)
+				}
+				if s.Response.TurnoutS["volunteer"] != 240 || s.Response.TruckWidthM != 3.5 {
+					t.Errorf("turnout %v, truck %g", s.Response.TurnoutS, s.Response.TruckWidthM)
+				}
+				for _, name := range []string{"hydrant_gaps", "hydrant_proposals", "hydrant_stats"} {
+					e, _ := c.Entry(name)
+					if p, _ := e.Param("radius_m"); p.Default != "120" {
+						t.Errorf("%s radius default %q", name, p.Default)
+					}
+				}
+				e, _ := c.Entry("clusters")
+				if p, _ := e.Param("separation_m"); p.Default != "8" {
+					t.Errorf("separation default %q", p.Default)
+				}
+				e, _ = c.Entry("coverage_gaps")
+				if p, _ := e.Param("truck_width_m"); p.Default != "3.5" {
+					t.Errorf("truck width default %q, want it from the base", p.Default)
+				}
+			}},
+		{name: "every problem at once", params: `{"speed_kmh": {"highway": 50}, "truck_width_m": "wide", "radius_m": 5, "colour": "red", "turnout_s": {"micro": -1}}`,
+			wantErr: []string{"params.speed_kmh: unknown class \"highway\"", "params.truck_width_m: want a number", "turnout for station class micro"}},
+		{name: "query default out of range", params: `{"radius_m": 5, "colour": "red"}`,
+			wantErr: []string{"params.radius_m (hydrant_gaps)", "params.colour: no analysis has this parameter"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var raw map[string]json.RawMessage
+			if err := json.Unmarshal([]byte(tc.params), &raw); err != nil {
+				t.Fatal(err)
+			}
+			s, err := ParseSettings(raw, []string{"households_per_building"})
+			var c *Catalog
+			if err == nil {
+				if c, err = New(s.Response, 1<<20); err != nil {
+					t.Fatal(err)
+				}
+				err = c.SetDefaults(s.Query)
+			}
+			if len(tc.wantErr) == 0 {
+				if err != nil {
+					t.Fatal(err)
+				}
+				tc.check(t, s, c)
+				return
+			}
+			if err == nil {
+				t.Fatalf("no error, want %v", tc.wantErr)
+			}
+			for _, w := range tc.wantErr {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+}
