@@ -1,40 +1,70 @@
 package data
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"regexp"
+	"sort"
+	"strconv"
 	"strings"
 )
 
 // Config maps fireplan's layers onto a county's tables. Every field is
 // optional: by default layer "roads" is table "roads" in schema "public",
 // with an "id" column, the table's geometry column and attributes named as in
-// DESIGN.md.
+// DESIGN.md. docs/DATA.md documents every key.
 type Config struct {
-	Schema string                 `json:"schema"` // default schema for every layer
-	Layers map[string]TableConfig `json:"layers"`
+	Schema string `json:"schema"` // default schema for every layer
+	// Layers maps a layer to its table; a layer set to null is absent and
+	// loads empty.
+	Layers map[string]*TableConfig `json:"layers"`
+	// Params are the county's analysis defaults, kept raw: data reads the
+	// names in ParamNames, the analyses the rest.
+	Params map[string]json.RawMessage `json:"params"`
 }
 
 // TableConfig maps one layer.
 type TableConfig struct {
-	Schema  string            `json:"schema"`
-	Table   string            `json:"table"`
-	ID      string            `json:"id"`      // id column (any type; read as text)
-	Geom    string            `json:"geom"`    // geometry column; default: the table's only one, or "geom"
-	SRID    int               `json:"srid"`    // SRID assumed where a geometry says 0; default 4326
-	Columns map[string]string `json:"columns"` // attribute -> column
+	Schema string `json:"schema"`
+	Table  string `json:"table"`
+	ID     string `json:"id"`   // id column (any type; read as text)
+	Geom   string `json:"geom"` // geometry column; default: "geom", or the table's only one
+	SRID   int    `json:"srid"` // SRID assumed where a geometry says 0; default 4326
+	// Columns maps an attribute to a column, or to an SQL expression over
+	// the table's columns; null means the attribute is not read.
+	Columns map[string]*string `json:"columns"`
+	// Const gives an attribute one value for every row; its column is not read.
+	Const map[string]any `json:"const"`
+	// Defaults gives the value used where the column is null (or maps to null).
+	Defaults map[string]any `json:"defaults"`
+	// Values maps an attribute's source values (as trimmed text) to
+	// fireplan values; "*" maps every other value.
+	Values map[string]map[string]any `json:"values"`
+	// Where filters rows (SQL, appended to the query as written).
+	Where string `json:"where"`
 }
 
-// LoadConfig reads a JSON config file and checks its layer and attribute names.
+// ParamHouseholdsPerBuilding is the households a building has where its
+// column is null.
+const ParamHouseholdsPerBuilding = "households_per_building"
+
+// ParamNames lists the params data reads itself; the analyses skip them.
+var ParamNames = []string{ParamHouseholdsPerBuilding}
+
+// LoadConfig reads a JSON config file and checks it. A config that decodes
+// comes back even with an error, so `fireplan check` can go on and report
+// the database's problems in the same run.
 func LoadConfig(path string) (*Config, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	var c Config
-	if err := decodeConfig(strings.NewReader(string(b)), &c); err != nil {
+	if err := decodeConfig(bytes.NewReader(b), &c); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
 	return &c, c.Check()
@@ -47,32 +77,53 @@ func decodeConfig(r io.Reader, c *Config) error {
 	return dec.Decode(c)
 }
 
-// Check reports names in the config that fireplan does not know.
+// Check reports every problem it can find without a database, each naming
+// its layer and attribute: unknown layers and attributes, constants,
+// defaults and value maps that do not parse as their attribute, and the
+// params data reads.
 func (c *Config) Check() error {
-	for name, tc := range c.Layers {
+	if c == nil {
+		return nil
+	}
+	var errs []error
+	for _, name := range sortedKeys(c.Layers) {
 		s, ok := SchemaOf(name)
 		if !ok {
-			return fmt.Errorf("config: unknown layer %q (layers: %s)", name, strings.Join(LayerNames(), ", "))
+			errs = append(errs, fmt.Errorf("config: unknown layer %q (layers: %s)", name, strings.Join(LayerNames(), ", ")))
+			continue
 		}
-		for attr := range tc.Columns {
-			if !s.has(attr) {
-				return fmt.Errorf("config: layer %s has no attribute %q", name, attr)
-			}
-		}
-		if tc.SRID < 0 {
-			return fmt.Errorf("config: layer %s: srid %d", name, tc.SRID)
+		if tc := c.Layers[name]; tc != nil {
+			_, e := tc.compile(s, c.Params)
+			errs = append(errs, e...)
 		}
 	}
-	return nil
+	if _, err := householdsPerBuilding(c.Params); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
 }
 
-func (s Schema) has(attr string) bool {
+// householdsPerBuilding returns the param as text, nil when unset.
+func householdsPerBuilding(params map[string]json.RawMessage) (*string, error) {
+	raw, ok := params[ParamHouseholdsPerBuilding]
+	if !ok {
+		return nil, nil
+	}
+	var n float64
+	if err := json.Unmarshal(raw, &n); err != nil || n < 0 || n != float64(int(n)) {
+		return nil, fmt.Errorf("config: params.%s: want an integer >= 0, got %s", ParamHouseholdsPerBuilding, raw)
+	}
+	s := strconv.Itoa(int(n))
+	return &s, nil
+}
+
+func (s Schema) field(attr string) (Field, bool) {
 	for _, f := range s.Fields {
 		if f.Name == attr {
-			return true
+			return f, true
 		}
 	}
-	return false
+	return Field{}, false
 }
 
 // LayerNames returns the nine layer names in order.
@@ -84,33 +135,198 @@ func LayerNames() []string {
 	return out
 }
 
-// table returns the resolved mapping of a layer.
-func (c *Config) table(layer string) TableConfig {
-	var tc TableConfig
-	if c != nil {
-		tc = c.Layers[layer]
+// Optional reports whether a layer may be missing from a database: an
+// unconfigured optional layer without a table loads empty.
+func Optional(layer string) bool {
+	switch layer {
+	case LayerVillages, LayerDistricts, LayerFireLanes, LayerTownships, LayerBuiltup:
+		return true
 	}
-	if tc.Schema == "" && c != nil {
-		tc.Schema = c.Schema
-	}
-	if tc.Schema == "" {
-		tc.Schema = "public"
-	}
-	if tc.Table == "" {
-		tc.Table = layer
-	}
-	if tc.ID == "" {
-		tc.ID = "id"
-	}
-	if tc.SRID == 0 {
-		tc.SRID = 4326
-	}
-	return tc
+	return false
 }
 
-func (tc TableConfig) column(attr string) string {
-	if c, ok := tc.Columns[attr]; ok && c != "" {
-		return c
+// table returns the resolved mapping of a layer; configured says the config
+// names the layer, and nil comes back for a layer set to null (absent).
+func (c *Config) table(layer string) (tc *TableConfig, configured bool) {
+	var t TableConfig
+	if c != nil {
+		var p *TableConfig
+		p, configured = c.Layers[layer]
+		if configured && p == nil {
+			return nil, true
+		}
+		if p != nil {
+			t = *p
+		}
 	}
-	return attr
+	if t.Schema == "" && c != nil {
+		t.Schema = c.Schema
+	}
+	if t.Schema == "" {
+		t.Schema = "public"
+	}
+	if t.Table == "" {
+		t.Table = layer
+	}
+	if t.ID == "" {
+		t.ID = "id"
+	}
+	if t.SRID == 0 {
+		t.SRID = 4326
+	}
+	return &t, configured
+}
+
+// source returns what an attribute is read from (a column name or an
+// expression) and whether it is read at all.
+func (tc *TableConfig) source(attr string) (string, bool) {
+	c, ok := tc.Columns[attr]
+	switch {
+	case !ok:
+		return attr, true
+	case c == nil:
+		return "", false
+	case strings.TrimSpace(*c) == "":
+		return attr, true
+	}
+	return strings.TrimSpace(*c), true
+}
+
+// attrMap is how one attribute gets its value in every row: a constant, or
+// its source through the value map and the default. Texts are what the
+// config gave, as Field.parse reads them (nil: null).
+type attrMap struct {
+	Field
+	hasConst bool
+	constV   any
+	def      *string
+	values   map[string]*string
+	star     *string
+	hasStar  bool
+}
+
+// compile turns a layer's const, defaults and values into one attrMap per
+// schema field. A bad entry is reported and left out (a bad constant
+// becomes null), so loading can go on and show everything else.
+func (tc *TableConfig) compile(s Schema, params map[string]json.RawMessage) ([]attrMap, []error) {
+	var errs []error
+	bad := func(key, attr, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("config: layers.%s.%s.%s: %s", s.Name, key, attr, fmt.Sprintf(format, args...)))
+	}
+	for _, kv := range []struct {
+		key   string
+		names []string
+	}{
+		{"columns", sortedKeys(tc.Columns)}, {"const", sortedKeys(tc.Const)},
+		{"defaults", sortedKeys(tc.Defaults)}, {"values", sortedKeys(tc.Values)},
+	} {
+		for _, a := range kv.names {
+			if _, ok := s.field(a); !ok {
+				bad(kv.key, a, "layer %s has no attribute %q (attributes: %s)", s.Name, a, strings.Join(s.fieldNames(), ", "))
+			}
+		}
+	}
+	if tc.SRID < 0 {
+		errs = append(errs, fmt.Errorf("config: layers.%s.srid: %d is not an SRID", s.Name, tc.SRID))
+	}
+	// check parses a config value as the attribute would be parsed.
+	check := func(f Field, v any) (*string, error) {
+		t, err := jsonText(v)
+		if err != nil {
+			return nil, err
+		}
+		if t == nil || strings.TrimSpace(*t) == "" {
+			return nil, nil
+		}
+		if _, perr := f.parse(strings.TrimSpace(*t)); perr != nil {
+			return nil, errors.New(perr.(*RowError).Detail)
+		}
+		return t, nil
+	}
+	out := make([]attrMap, len(s.Fields))
+	for i, f := range s.Fields {
+		a := attrMap{Field: f}
+		if v, ok := tc.Const[f.Name]; ok {
+			a.hasConst = true
+			t, err := check(f, v)
+			switch {
+			case err != nil:
+				bad("const", f.Name, "%v", err)
+			case t == nil && f.Required:
+				bad("const", f.Name, "%s is required: a constant null skips every row", f.Name)
+			case t != nil:
+				a.constV, _ = f.parse(strings.TrimSpace(*t))
+			}
+			if _, ok := tc.Columns[f.Name]; ok {
+				bad("columns", f.Name, "%s has a constant: its column is never read", f.Name)
+			}
+			if _, ok := tc.Values[f.Name]; ok {
+				bad("values", f.Name, "%s has a constant: no value is mapped", f.Name)
+			}
+		}
+		if v, ok := tc.Defaults[f.Name]; ok {
+			if t, err := check(f, v); err != nil {
+				bad("defaults", f.Name, "%v", err)
+			} else {
+				a.def = t
+			}
+		} else if s.Name == LayerBuildings && f.Name == "households" {
+			a.def, _ = householdsPerBuilding(params) // Check reports a bad one
+		}
+		if m := tc.Values[f.Name]; len(m) > 0 {
+			a.values = map[string]*string{}
+			for _, from := range sortedKeys(m) {
+				t, err := check(f, m[from])
+				if err != nil {
+					bad("values", f.Name, "%q -> %v", from, err)
+					continue
+				}
+				if from == "*" {
+					a.star, a.hasStar = t, true
+				} else {
+					a.values[strings.TrimSpace(from)] = t
+				}
+			}
+		}
+		out[i] = a
+	}
+	return out, errs
+}
+
+// jsonText turns a config value into the text a column would hold.
+func jsonText(v any) (*string, error) {
+	var s string
+	switch v := v.(type) {
+	case nil:
+		return nil, nil
+	case string:
+		s = v
+	case float64:
+		s = strconv.FormatFloat(v, 'f', -1, 64)
+	case bool:
+		s = strconv.FormatBool(v)
+	default:
+		return nil, fmt.Errorf("want a string, number, boolean or null, got %v", v)
+	}
+	return &s, nil
+}
+
+func (s Schema) fieldNames() []string {
+	out := make([]string, len(s.Fields))
+	for i, f := range s.Fields {
+		out[i] = f.Name
+	}
+	return out
+}
+
+// bareName matches text that can only be meant as a column name.
+var bareName = regexp.MustCompile(`^[\pL_][\pL\pN_]*$`)
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -54,41 +55,51 @@ WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'v', 'm', 'p', 'f
 ORDER BY a.attnum`
 
 // sqlLayer reads one layer. %[1]s is the quoted id column, %[2]s the quoted
-// geometry column, %[3]s the attribute columns cast to text, %[4]s the quoted
-// table, %[5]s the ordinals of those columns. Geometry goes to lon/lat
-// (EPSG:4490 is taken as is; SRID 0 means $1), 2D, as WKB; validity is judged
-// by PostGIS so a bad row names its fault. Rows come in id order, then by
-// geometry and attributes: a table's scan order shifts with parallel and
-// synchronised scans, and the snapshot's version hashes items in order, so
-// unchanged data must load in the same order (which of two rows sharing an
-// id is kept, too).
+// geometry column, %[3]s the attributes as text (", (t.col)::text AS
+// fp_a0, ..."), %[4]s the quoted table, %[5]s the where clause, %[6]s the
+// attributes' output names and %[7]s their ordinals. Attributes and the
+// where clause are evaluated over the table as t, the way probeExpr checks
+// them. Geometry goes to lon/lat (EPSG:4490 is taken as is; SRID 0 means
+// $1), 2D, as WKB; validity is judged by PostGIS so a bad row names its
+// fault. Rows come in id order, then by geometry and attributes: a table's
+// scan order shifts with parallel and synchronised scans, and the
+// snapshot's version hashes items in order, so unchanged data must load in
+// the same order (which of two rows sharing an id is kept, too).
 const sqlLayer = `
 SELECT fp_id, ST_AsBinary(fp_g), fp_g IS NOT NULL AND ST_IsEmpty(fp_g),
-       CASE WHEN fp_g IS NULL OR ST_IsEmpty(fp_g) OR ST_IsValid(fp_g) THEN NULL ELSE ST_IsValidReason(fp_g) END%[3]s
+       CASE WHEN fp_g IS NULL OR ST_IsEmpty(fp_g) OR ST_IsValid(fp_g) THEN NULL ELSE ST_IsValidReason(fp_g) END%[6]s
 FROM (
   SELECT t.%[1]s::text AS fp_id,
          ST_Force2D(CASE WHEN t.%[2]s IS NULL THEN NULL
                          WHEN ST_SRID(t.%[2]s) IN (4326, 4490) THEN t.%[2]s::geometry
                          WHEN ST_SRID(t.%[2]s) = 0 THEN ST_Transform(ST_SetSRID(t.%[2]s::geometry, $1::int), 4326)
-                         ELSE ST_Transform(t.%[2]s::geometry, 4326) END) AS fp_g,
-         t.*
-  FROM %[4]s t
+                         ELSE ST_Transform(t.%[2]s::geometry, 4326) END) AS fp_g%[3]s
+  FROM %[4]s t%[5]s
 ) s
-ORDER BY fp_id COLLATE "C", 2, 3, 4%[5]s`
+ORDER BY fp_id COLLATE "C", 2, 3, 4%[7]s`
+
+// sqlProbe checks an expression or where clause of the config against the
+// table without reading a row: %[1]s is the expression, %[2]s the table.
+const (
+	sqlProbeExpr  = `SELECT (%[1]s)::text FROM %[2]s t LIMIT 0`
+	sqlProbeWhere = `SELECT 1 FROM %[2]s t WHERE (%[1]s) LIMIT 0`
+)
 
 // Load reads every layer from PostGIS as cfg maps it. A bad row is skipped
-// and reported; a missing table or column, or a failing query, is an error
-// naming it.
+// and reported; a bad optional value is nulled and counted. Every problem
+// of the config and every missing table or column of every layer comes
+// back at once, joined, each naming its layer; the set and report hold
+// what could be read either way.
 func Load(ctx context.Context, pool *pgxpool.Pool, cfg *Config) (*Set, *Report, error) {
 	set, rep := &Set{}, &Report{}
-	var err error
+	errs := []error{cfg.Check()}
 	load := func(name string, f func(*LayerReport) error) {
-		if err != nil {
+		if ctx.Err() != nil {
 			return
 		}
 		lr := newLayerReport(name, "")
 		rep.Layers = append(rep.Layers, lr)
-		err = f(lr)
+		errs = append(errs, f(lr))
 	}
 	load(LayerHydrants, func(lr *LayerReport) error { return loadLayer(ctx, pool, cfg, lr, decodeHydrant, &set.Hydrants) })
 	load(LayerStations, func(lr *LayerReport) error { return loadLayer(ctx, pool, cfg, lr, decodeStation, &set.Stations) })
@@ -99,63 +110,116 @@ func Load(ctx context.Context, pool *pgxpool.Pool, cfg *Config) (*Set, *Report, 
 	load(LayerFireLanes, func(lr *LayerReport) error { return loadLayer(ctx, pool, cfg, lr, decodeFireLane, &set.FireLanes) })
 	load(LayerTownships, func(lr *LayerReport) error { return loadLayer(ctx, pool, cfg, lr, decodeTownship, &set.Townships) })
 	load(LayerBuiltup, func(lr *LayerReport) error { return loadLayer(ctx, pool, cfg, lr, decodeBuiltup, &set.Builtup) })
-	if err != nil {
-		return nil, nil, err
-	}
-	return set, rep, nil
+	errs = append(errs, ctx.Err())
+	return set, rep, errors.Join(errs...)
 }
 
 func loadLayer[T Feature](ctx context.Context, pool *pgxpool.Pool, cfg *Config, lr *LayerReport,
 	decode func(string, orb.Geometry, Values) T, out *[]T) error {
 	s, _ := SchemaOf(lr.Layer)
-	tc := cfg.table(lr.Layer)
+	tc, configured := cfg.table(lr.Layer)
+	if tc == nil {
+		lr.Absent, lr.Source = true, "config"
+		lr.Note("set to null in the config")
+		return nil
+	}
+	var params map[string]json.RawMessage
+	if cfg != nil {
+		params = cfg.Params
+	}
+	attrs, _ := tc.compile(s, params) // Load reports cfg.Check's errors
 	qualified := tc.Schema + "." + tc.Table
+	table := pgx.Identifier{tc.Schema, tc.Table}.Sanitize()
 	lr.Source = "postgis " + qualified
 
 	cols, err := tableColumns(ctx, pool, tc.Schema, tc.Table)
 	if err != nil {
+		lr.Failed = true
 		return fmt.Errorf("layer %s: table %s: %w", lr.Layer, qualified, err)
 	}
 	if len(cols) == 0 {
+		if !configured && Optional(lr.Layer) {
+			lr.Absent = true
+			lr.Note("no table %s: loaded empty (map the layer to a table in the config, or set \"%s\": null in its layers to silence this)", qualified, lr.Layer)
+			return nil
+		}
+		lr.Failed = true
 		return fmt.Errorf("layer %s: table %s does not exist (map the layer to a table in the config)", lr.Layer, qualified)
+	}
+	var errs []error
+	fail := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("layer %s: table %s: %s", lr.Layer, qualified, fmt.Sprintf(format, args...)))
 	}
 	tc.ID = foldedColumn(cols, tc.ID)
 	if _, ok := cols[tc.ID]; !ok {
-		return fmt.Errorf("layer %s: table %s has no id column %q (set layers.%s.id in the config)", lr.Layer, qualified, tc.ID, lr.Layer)
+		fail("no id column %q (set layers.%s.id in the config)", tc.ID, lr.Layer)
 	}
 	geomCol, err := pickGeomColumn(cols, tc.Geom)
 	if err != nil {
-		return fmt.Errorf("layer %s: table %s: %w", lr.Layer, qualified, err)
+		fail("%v", err)
 	}
-	var sel, order strings.Builder
-	var present []string // attributes read, in select order
-	for _, f := range s.Fields {
-		col := tc.column(f.Name)
-		if _, ok := cols[col]; !ok {
-			col = foldedColumn(cols, col) // "Kind" serves for kind
+	var where string
+	if w := strings.TrimSpace(tc.Where); w != "" {
+		if err := probe(ctx, pool, sqlProbeWhere, w, table); err != nil {
+			fail("where %q: %v", w, err)
 		}
-		if _, ok := cols[col]; !ok {
-			if f.Required {
-				return fmt.Errorf("layer %s: table %s has no column %q for required attribute %s", lr.Layer, qualified, col, f.Name)
-			}
-			if _, mapped := tc.Columns[f.Name]; mapped {
-				return fmt.Errorf("layer %s: table %s has no column %q (mapped to %s in the config)", lr.Layer, qualified, col, f.Name)
-			}
-			lr.Note("no column %q: %s is null in every row", col, f.Name)
+		where = "\n  WHERE (" + w + ")"
+	}
+	var sel, names, order strings.Builder
+	var present []string // attributes read, in select order
+	for _, a := range attrs {
+		if a.hasConst {
+			lr.Constants = setKey(lr.Constants, a.Name, a.constV)
 			continue
 		}
-		fmt.Fprintf(&sel, ", s.%s::text", pgx.Identifier{col}.Sanitize())
-		present = append(present, f.Name)
+		src, read := tc.source(a.Name)
+		if !read {
+			lr.Note("%s not read (columns: null)", a.Name)
+			continue
+		}
+		_, mapped := tc.Columns[a.Name]
+		var expr string
+		if col := foldedColumn(cols, src); cols[col] != "" {
+			expr = "t." + pgx.Identifier{col}.Sanitize() // "Kind" serves for kind
+		} else if bareName.MatchString(src) {
+			switch {
+			case mapped:
+				fail("no column %q (mapped to %s in the config)", src, a.Name)
+			case a.Required && a.def == nil:
+				fail("no column %q for required attribute %s (map it in columns, or give it a const or a default)", src, a.Name)
+			case a.def != nil:
+				lr.Note("no column %q: %s takes its default in every row", src, a.Name)
+			default:
+				lr.Note("no column %q: %s is null in every row", src, a.Name)
+			}
+			continue
+		} else {
+			if err := probe(ctx, pool, sqlProbeExpr, src, table); err != nil {
+				fail("attribute %s: expression %s: %v", a.Name, src, err)
+				continue
+			}
+			expr = "(" + src + ")"
+		}
+		alias := fmt.Sprintf("fp_a%d", len(present))
+		fmt.Fprintf(&sel, ",\n         (%s)::text AS %s", expr, alias)
+		fmt.Fprintf(&names, ", %s", alias)
+		present = append(present, a.Name)
 		fmt.Fprintf(&order, ", %d", 4+len(present))
 	}
+	if len(errs) > 0 {
+		lr.Failed = true
+		return errors.Join(errs...)
+	}
 	q := fmt.Sprintf(sqlLayer, pgx.Identifier{tc.ID}.Sanitize(), pgx.Identifier{geomCol}.Sanitize(), sel.String(),
-		pgx.Identifier{tc.Schema, tc.Table}.Sanitize(), order.String())
+		table, where, names.String(), order.String())
 	rows, err := pool.Query(ctx, q, tc.SRID)
 	if err != nil {
+		lr.Failed = true
 		return fmt.Errorf("layer %s: reading %s: %w", lr.Layer, qualified, err)
 	}
 	defer rows.Close()
 	c := newCollector(s, decode, lr)
+	c.attrs = attrs
 	vals := make([]*string, len(present))
 	dest := make([]any, 4+len(present))
 	var id, invalid *string
@@ -193,6 +257,25 @@ func loadLayer[T Feature](ctx context.Context, pool *pgxpool.Pool, cfg *Config, 
 	}
 	*out = c.items
 	return ctx.Err()
+}
+
+// probe runs an expression or where clause of the config on no rows, so a
+// mistake is reported with its layer and attribute before any reading.
+func probe(ctx context.Context, pool *pgxpool.Pool, format, expr, table string) error {
+	rows, err := pool.Query(ctx, fmt.Sprintf(format, expr, table))
+	if err != nil {
+		return err
+	}
+	rows.Close()
+	return rows.Err()
+}
+
+func setKey[V any](m map[string]V, k string, v V) map[string]V {
+	if m == nil {
+		m = map[string]V{}
+	}
+	m[k] = v
+	return m
 }
 
 // foldedColumn returns the one column whose name equals want but for case,

@@ -166,7 +166,7 @@ func TestLoadSkipsAndReportsBadRows(t *testing.T) {
 	if _, err := pool.Exec(ctx, fmt.Sprintf("DROP TABLE %[1]s.hydrants; DROP TABLE %[1]s.villages;", q)+fmt.Sprintf(badRows, q)); err != nil {
 		t.Fatal(err)
 	}
-	cfg := &data.Config{Schema: schema, Layers: map[string]data.TableConfig{
+	cfg := &data.Config{Schema: schema, Layers: map[string]*data.TableConfig{
 		data.LayerHydrants: {ID: "code"},
 	}}
 	set, rep, err := data.Load(ctx, pool, cfg)
@@ -183,14 +183,18 @@ func TestLoadSkipsAndReportsBadRows(t *testing.T) {
 		"good-1":       data.ReasonDuplicateID,
 		"no-kind":      data.ReasonMissingAttribute,
 		"bad-status":   data.ReasonBadAttribute,
-		"bad-flow":     data.ReasonBadAttribute,
 		"":             data.ReasonMissingID,
 		"two-points":   data.ReasonWrongGeomType,
 	}
 	checkSkips(t, hy, wantSkip)
-	if ids := ids(set.Hydrants); !reflect.DeepEqual(ids, []string{"good-1", "good-2", "good-3", "good-4"}) {
-		t.Errorf("hydrants loaded %v, want good-1..4", ids)
+	// A bad optional value is nulled and counted; the row stays.
+	if ids := ids(set.Hydrants); !reflect.DeepEqual(ids, []string{"bad-flow", "good-1", "good-2", "good-3", "good-4"}) {
+		t.Errorf("hydrants loaded %v, want bad-flow, good-1..4", ids)
 	}
+	if h := set.Hydrants[0]; h.FlowLPS != nil || hy.Warnings["bad_attribute flow_lps"] != 1 {
+		t.Errorf("bad-flow = %+v, warnings %v: want flow nulled and counted", h, hy.Warnings)
+	}
+	set.Hydrants = set.Hydrants[1:]
 	if p := set.Hydrants[3].Geom; p != (orb.Point{111.48, 27.28}) {
 		t.Errorf("good-4 (a MultiPoint of one) = %v", p)
 	}
@@ -202,9 +206,12 @@ func TestLoadSkipsAndReportsBadRows(t *testing.T) {
 	}
 
 	vi := rep.Layer(data.LayerVillages)
-	checkSkips(t, vi, map[string]string{"3": data.ReasonInvalidGeometry, "4": data.ReasonBadAttribute})
-	if ids := ids(set.Villages); !reflect.DeepEqual(ids, []string{"1", "2"}) {
-		t.Errorf("villages loaded %v, want 1, 2", ids)
+	checkSkips(t, vi, map[string]string{"3": data.ReasonInvalidGeometry})
+	if ids := ids(set.Villages); !reflect.DeepEqual(ids, []string{"1", "2", "4"}) {
+		t.Errorf("villages loaded %v, want 1, 2, 4", ids)
+	}
+	if v := set.Villages[2]; v.Households != nil || vi.Warnings["bad_attribute households"] != 1 {
+		t.Errorf("village 4 = %+v, warnings %v: want 12.5 households nulled and counted", v, vi.Warnings)
 	}
 	if v := set.Villages[1]; v.Geom.GeoJSONType() != "MultiPolygon" || *v.Households != 30 || v.Name != "B" {
 		t.Errorf("village 2 = %+v", v)
@@ -257,11 +264,11 @@ func TestLoadErrorsNameWhatIsMissing(t *testing.T) {
 	}{
 		{"missing table", data.TableConfig{Table: "no_such_roads"}, "no_such_roads does not exist"},
 		{"missing id column", data.TableConfig{ID: "gid"}, `no id column "gid"`},
-		{"missing mapped column", data.TableConfig{Columns: map[string]string{"class": "highway"}}, `no column "highway"`},
+		{"missing mapped column", data.TableConfig{Columns: map[string]*string{"class": ptr("highway")}}, `no column "highway"`},
 		{"missing geometry column", data.TableConfig{Geom: "shape"}, `no geometry column "shape"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := &data.Config{Schema: schema, Layers: map[string]data.TableConfig{data.LayerRoads: tc.cfg}}
+			cfg := &data.Config{Schema: schema, Layers: map[string]*data.TableConfig{data.LayerRoads: &tc.cfg}}
 			_, _, err := data.Load(ctx, pool, cfg)
 			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "roads") {
 				t.Fatalf("error %v, want it to name roads and say %q", err, tc.want)
@@ -276,3 +283,5 @@ func TestConnectToDownDatabaseIsAClearError(t *testing.T) {
 		t.Fatalf("error %v, want one naming the database", err)
 	}
 }
+
+func ptr[T any](v T) *T { return &v }

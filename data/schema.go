@@ -212,28 +212,6 @@ func rowErr(reason, format string, args ...any) *RowError {
 	return &RowError{Reason: reason, Detail: fmt.Sprintf(format, args...)}
 }
 
-// ParseValues turns a row's text values (nil = null) into typed Values,
-// checking types, enumerations, ranges and required fields.
-func (s Schema) ParseValues(raw map[string]*string) (Values, error) {
-	out := make(Values, len(s.Fields))
-	for _, f := range s.Fields {
-		p := raw[f.Name]
-		if p == nil || strings.TrimSpace(*p) == "" {
-			if f.Required {
-				return nil, rowErr(ReasonMissingAttribute, "%s is required", f.Name)
-			}
-			out[f.Name] = nil
-			continue
-		}
-		v, err := f.parse(strings.TrimSpace(*p))
-		if err != nil {
-			return nil, err
-		}
-		out[f.Name] = v
-	}
-	return out, nil
-}
-
 func (f Field) parse(s string) (any, error) {
 	bad := func(want string) error {
 		return rowErr(ReasonBadAttribute, "%s = %q is not %s", f.Name, s, want)

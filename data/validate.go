@@ -3,6 +3,7 @@ package data
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/paulmach/orb"
 )
@@ -132,6 +133,7 @@ func geoLength(l orb.LineString) float64 {
 // collector validates rows of one layer and keeps the good ones.
 type collector[T Feature] struct {
 	schema Schema
+	attrs  []attrMap // how each attribute gets its value (rows from a database)
 	decode func(string, orb.Geometry, Values) T
 	seen   map[string]struct{}
 	items  []T
@@ -160,12 +162,79 @@ func (c *collector[T]) add(id *string, g orb.Geometry, invalid string, raw map[s
 		c.rep.skip(*id, rowErr(ReasonInvalidGeometry, "%s", invalid))
 		return
 	}
-	vals, err := c.schema.ParseValues(raw)
+	vals, err := c.values(raw)
 	if err != nil {
-		c.rep.skip(*id, err.(*RowError))
+		c.rep.skip(*id, err)
 		return
 	}
 	c.keep(c.decode(*id, g, vals))
+}
+
+// values resolves a row's attributes: a constant, or the source text
+// through the value map, then the default where it is null, then the
+// attribute's type. A bad optional value becomes null and is counted; a
+// bad or missing required one skips the row. Source values no map or type
+// accepts are counted for the report.
+func (c *collector[T]) values(raw map[string]*string) (Values, *RowError) {
+	out := make(Values, len(c.attrs))
+	var nulled []string
+	var defaulted []string
+	for i := range c.attrs {
+		a := &c.attrs[i]
+		if a.hasConst {
+			out[a.Name] = a.constV
+			continue
+		}
+		var src *string
+		if p := raw[a.Name]; p != nil && strings.TrimSpace(*p) != "" {
+			t := strings.TrimSpace(*p)
+			src = &t
+		}
+		cur, mapped := src, false
+		if src != nil && (a.values != nil || a.hasStar) {
+			if t, ok := a.values[*src]; ok {
+				cur, mapped = t, true
+			} else if a.hasStar {
+				cur, mapped = a.star, true
+			}
+		}
+		if cur == nil || strings.TrimSpace(*cur) == "" {
+			if a.def == nil {
+				if a.Required {
+					return nil, rowErr(ReasonMissingAttribute, "%s is required", a.Name)
+				}
+				out[a.Name] = nil
+				continue
+			}
+			cur = a.def
+			defaulted = append(defaulted, a.Name)
+		}
+		v, err := a.parse(strings.TrimSpace(*cur))
+		if err != nil {
+			if !mapped && cur == src && a.coded() {
+				c.rep.unmapped(a.Name, *src)
+			}
+			if a.Required {
+				return nil, err.(*RowError)
+			}
+			nulled = append(nulled, a.Name)
+			v = nil
+		}
+		out[a.Name] = v
+	}
+	for _, n := range nulled {
+		c.rep.warn(ReasonBadAttribute, n)
+	}
+	for _, n := range defaulted {
+		c.rep.defaulted(n)
+	}
+	return out, nil
+}
+
+// coded reports whether the attribute takes a fixed set of values, those a
+// "values" map is for.
+func (f Field) coded() bool {
+	return len(f.Enum) > 0 || f.Type == Bool || f.Type == Direction
 }
 
 // keep admits an already typed feature after the id and geometry checks.

@@ -5,6 +5,7 @@ package pgtest
 
 import (
 	"context"
+	_ "embed"
 	"fmt"
 	"hash/fnv"
 	"os"
@@ -78,4 +79,40 @@ ON CONFLICT (srid) DO UPDATE SET proj4text = EXCLUDED.proj4text`
 		t.Fatalf("register plane SRID: %v", err)
 	}
 	return srid
+}
+
+//go:embed municipal.sql
+var municipalSQL string
+
+//go:embed osm.sql
+var osmSQL string
+
+// Municipal fills schema with a municipal GIS's own tables (UTM 17N, its own
+// column names and codes), those docs/municipal.example.json maps.
+func Municipal(t testing.TB, pool *pgxpool.Pool, schema string) {
+	t.Helper()
+	fill(t, pool, municipalSQL, schema)
+}
+
+// OSM fills schema with OpenStreetMap tables as ogr2ogr writes them
+// (points, lines, multipolygons, other_tags hstore), those
+// docs/osm.example.json maps.
+func OSM(t testing.TB, pool *pgxpool.Pool, schema string) {
+	t.Helper()
+	ctx := context.Background()
+	// Two test binaries may create the extension at once; one wins.
+	if _, err := pool.Exec(ctx, "CREATE EXTENSION IF NOT EXISTS hstore"); err != nil {
+		var ok bool
+		if qerr := pool.QueryRow(ctx, "SELECT true FROM pg_extension WHERE extname = 'hstore'").Scan(&ok); qerr != nil || !ok {
+			t.Fatalf("hstore: %v", err)
+		}
+	}
+	fill(t, pool, osmSQL, schema)
+}
+
+func fill(t testing.TB, pool *pgxpool.Pool, sql, schema string) {
+	t.Helper()
+	if _, err := pool.Exec(context.Background(), fmt.Sprintf(sql, pgx.Identifier{schema}.Sanitize())); err != nil {
+		t.Fatalf("fill schema %s: %v", schema, err)
+	}
 }
