@@ -167,6 +167,7 @@ func loadLayer[T Feature](ctx context.Context, pool *pgxpool.Pool, cfg *Config, 
 	}
 	var sel, names, order strings.Builder
 	var present []string // attributes read, in select order
+	var unread []string  // optional attributes without a column
 	for _, a := range attrs {
 		if a.hasConst {
 			lr.Constants = setKey(lr.Constants, a.Name, a.constV)
@@ -190,7 +191,7 @@ func loadLayer[T Feature](ctx context.Context, pool *pgxpool.Pool, cfg *Config, 
 			case a.def != nil:
 				lr.Note("no column %q: %s takes its default in every row", src, a.Name)
 			default:
-				lr.Note("no column %q: %s is null in every row", src, a.Name)
+				unread = append(unread, a.Name)
 			}
 			continue
 		} else {
@@ -205,6 +206,9 @@ func loadLayer[T Feature](ctx context.Context, pool *pgxpool.Pool, cfg *Config, 
 		fmt.Fprintf(&names, ", %s", alias)
 		present = append(present, a.Name)
 		fmt.Fprintf(&order, ", %d", 4+len(present))
+	}
+	if len(unread) > 0 {
+		lr.Note("no column for %s: null in every row (map them in columns, or set them to null there to silence this)", strings.Join(unread, ", "))
 	}
 	if len(errs) > 0 {
 		lr.Failed = true

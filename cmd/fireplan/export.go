@@ -26,7 +26,7 @@ var shortcuts = map[string]string{
 
 // exportCmd writes one catalogue entry's rows to stdout: its parameters
 // become flags (truck_width_m as --truck-width-m), with the defaults and
-// ranges the catalogue declares.
+// ranges the catalogue declares, or those the config's params set.
 func exportCmd(ctx context.Context, name string, args []string, stdout, stderr io.Writer) error {
 	cat, err := coverage.New(response.DefaultParams(), 1<<30)
 	if err != nil {
@@ -65,9 +65,31 @@ func exportCmd(ctx context.Context, name string, args []string, stdout, stderr i
 	if err := src.check(); err != nil {
 		return err
 	}
+	// The county's params become the defaults of the flags not given.
+	cfg, err := src.readConfig()
+	if err != nil {
+		return err
+	}
+	st, err := settings(cfg)
+	if err != nil {
+		return err
+	}
+	if cat, err = coverage.New(st.Response, 1<<30); err != nil {
+		return err
+	}
+	if err := cat.SetDefaults(st.Query); err != nil {
+		return err
+	}
+	e, _ = cat.Entry(name)
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	q := url.Values{}
-	for k, v := range vals {
-		q.Set(k, *v)
+	for _, p := range e.Params {
+		v := p.Default
+		if given[strings.ReplaceAll(p.Name, "_", "-")] {
+			v = *vals[p.Name]
+		}
+		q.Set(p.Name, v)
 	}
 	v, err := e.Parse(q)
 	if err != nil {

@@ -1,9 +1,10 @@
 // Command fireplan serves and exports fire-safety planning analyses of a
 // county: from its PostGIS tables, or from the built-in sample county.
 //
-//	fireplan serve  [--addr :8080] [--db URL] [--config FILE] [--seed N] [--scale N]
+//	fireplan serve  [--addr :8080] [--db URL] [--config FILE] [--allow-empty] [--seed N] [--scale N]
 //	fireplan export ANALYSIS [--PARAM VALUE ...] [--format csv|json|geojson|xlsx] [--db URL]
 //	fireplan coverage | clusters | hydrants gaps|proposals|stats   (shortcuts for export)
+//	fireplan check  [--db URL] [--config FILE]
 //	fireplan import --db URL --sample [--schema NAME] [--seed N] [--scale N]
 //	fireplan version
 package main
@@ -43,6 +44,8 @@ commands:
   coverage  shortcut: export coverage_gaps
   clusters  shortcut: export clusters
   hydrants  gaps | proposals | stats: shortcuts for export hydrant_gaps, hydrant_proposals, hydrant_stats
+  check     read a county's tables as the config maps them, print every problem, serve nothing
+            (exit status 0 when serve would start on this data)
   import    write the sample county into PostGIS
   version   print the version
 
@@ -72,6 +75,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return errors.New("usage: fireplan hydrants gaps|proposals|stats [flags]")
 		}
 		return exportCmd(ctx, shortcuts["hydrants "+args[1]], args[2:], stdout, stderr)
+	case "check":
+		return checkCmd(ctx, args[1:], stdout, stderr)
 	case "import":
 		return importCmd(ctx, args[1:], stdout, stderr)
 	case "version":

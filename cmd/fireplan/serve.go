@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -25,14 +26,34 @@ func serve(ctx context.Context, args []string, stderr io.Writer, log *slog.Logge
 	addr := fs.String("addr", ":8080", "listen address")
 	timeout := fs.Duration("timeout", 60*time.Second, "per-request time limit")
 	cacheMB := fs.Int64("cache-mb", 1024, "memory for computed analyses and tiles (MiB)")
+	allowEmpty := fs.Bool("allow-empty", false, "serve even with no roads or no stations (every share is then 0%)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if err := src.check(); err != nil {
 		return err
 	}
+	cfg, err := src.readConfig()
+	if err != nil {
+		return err
+	}
+	set, err := settings(cfg)
+	if err != nil {
+		return err
+	}
+	// load refuses data that cannot answer unless --allow-empty says so.
+	load := func() (*data.Snapshot, error) {
+		snap, err := src.load(ctx, stderr)
+		if err != nil {
+			return nil, err
+		}
+		if err := servable(map[string]int{data.LayerRoads: snap.Roads.Len(), data.LayerStations: snap.Stations.Len()}); err != nil && !*allowEmpty {
+			return nil, fmt.Errorf("%w (--allow-empty serves it anyway)", err)
+		}
+		return snap, nil
+	}
 	var store data.Store
-	snap, err := src.load(ctx, stderr)
+	snap, err := load()
 	if err != nil {
 		return err
 	}
@@ -42,7 +63,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer, log *slog.Logge
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	handler, err := api.New(&store, api.Options{RequestTimeout: *timeout, CacheBytes: *cacheMB << 20}, log)
+	handler, err := api.New(&store, api.Options{RequestTimeout: *timeout, CacheBytes: *cacheMB << 20,
+		Params: set.Response, Defaults: set.Query}, log)
 	if err != nil {
 		return err
 	}
@@ -55,7 +77,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, log *slog.Logge
 	go warm()
 	go func() {
 		for range hup {
-			if snap, err := src.load(ctx, stderr); err != nil {
+			if snap, err := load(); err != nil {
 				log.Error("reload failed; keeping the previous data", "err", err)
 			} else {
 				store.Swap(snap)

@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 
+	"fireplan/coverage"
+	"fireplan/coverage/response"
 	"fireplan/data"
 	"fireplan/data/sample"
 )
@@ -21,7 +24,7 @@ type sourceFlags struct {
 
 func (f *sourceFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.db, "db", "", "PostGIS URL (postgres://...); without it, the built-in sample county")
-	fs.StringVar(&f.config, "config", "", "JSON file mapping layers to tables and columns")
+	fs.StringVar(&f.config, "config", "", "JSON file mapping layers to tables and columns (docs/DATA.md)")
 	fs.Int64Var(&f.seed, "seed", sample.DefaultSeed, "sample county seed")
 	fs.IntVar(&f.scale, "scale", 1, "sample county scale: N counties side by side")
 }
@@ -36,21 +39,75 @@ func (f *sourceFlags) check() error {
 	return nil
 }
 
+// readConfig reads --config; nil without one.
+func (f *sourceFlags) readConfig() (*data.Config, error) {
+	if f.config == "" {
+		return nil, nil
+	}
+	return data.LoadConfig(f.config)
+}
+
+// settings are the config's params for the analyses, checked as
+// coverage.Catalog.SetDefaults checks them; the defaults without a config.
+func settings(cfg *data.Config) (coverage.Settings, error) {
+	var params map[string]json.RawMessage
+	if cfg != nil {
+		params = cfg.Params
+	}
+	s, err := coverage.ParseSettings(params, data.ParamNames)
+	if err != nil {
+		return s, err
+	}
+	cat, err := coverage.New(s.Response, 1)
+	if err != nil {
+		return s, fmt.Errorf("params: %w", err)
+	}
+	return s, cat.SetDefaults(s.Query)
+}
+
+// markWeakened names, on each absent or empty layer of rep, the analyses
+// it leaves without their input (data knows no analysis, so cmd asks the
+// catalogue).
+func markWeakened(rep *data.Report) error {
+	cat, err := coverage.New(response.DefaultParams(), 1)
+	if err != nil {
+		return err
+	}
+	for _, lr := range rep.Layers {
+		if lr.Absent || lr.Loaded == 0 {
+			lr.Weakens = cat.Weakened(lr.Layer)
+		}
+	}
+	return nil
+}
+
+// servable says why a county cannot be served: without roads or stations
+// every share is 0% and nothing says why.
+func servable(counts map[string]int) error {
+	var errs []error
+	for _, l := range []string{data.LayerRoads, data.LayerStations} {
+		if counts[l] == 0 {
+			errs = append(errs, fmt.Errorf("no %s loaded: every analysis would answer 0%%", l))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func counts(set *data.Set) map[string]int {
+	return map[string]int{data.LayerRoads: len(set.Roads), data.LayerStations: len(set.Stations)}
+}
+
 // load builds a snapshot from the database or the sample and prints the
-// load report to w.
+// load summary to w (the rows stay in the JSON report).
 func (f *sourceFlags) load(ctx context.Context, w io.Writer) (*data.Snapshot, error) {
 	var snap *data.Snapshot
 	if f.db == "" {
 		set := sample.Generate(sample.Options{Seed: f.seed, Scale: f.scale})
 		snap = data.NewSnapshot(set, fmt.Sprintf("sample seed=%d scale=%d", f.seed, f.scale), nil)
 	} else {
-		var cfg *data.Config
-		if f.config != "" {
-			c, err := data.LoadConfig(f.config)
-			if err != nil {
-				return nil, err
-			}
-			cfg = c
+		cfg, err := f.readConfig()
+		if err != nil {
+			return nil, err
 		}
 		pool, err := data.Connect(ctx, f.db)
 		if err != nil {
@@ -59,10 +116,14 @@ func (f *sourceFlags) load(ctx context.Context, w io.Writer) (*data.Snapshot, er
 		defer pool.Close()
 		set, rep, err := data.Load(ctx, pool, cfg)
 		if err != nil {
-			return nil, err
+			rep.Print(w)
+			return nil, fmt.Errorf("%w\n(fireplan check --db URL --config FILE lists every problem)", err)
 		}
 		cc := pool.Config().ConnConfig
 		snap = data.NewSnapshot(set, fmt.Sprintf("postgis %s:%d/%s", cc.Host, cc.Port, cc.Database), rep)
+	}
+	if err := markWeakened(snap.Report); err != nil {
+		return nil, err
 	}
 	snap.Report.Print(w)
 	return snap, nil

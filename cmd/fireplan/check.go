@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"fireplan/data"
+)
+
+// errCannotServe is check's verdict when the data cannot be served; the
+// reasons are printed above it.
+var errCannotServe = errors.New("check failed: this data cannot be served as configured")
+
+// checkCmd reads everything a config maps, serves nothing, and prints in
+// one go every problem and the load summary. It returns nil when serve
+// would start on this data.
+func checkCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	db := fs.String("db", "", "PostGIS URL (default: $DATABASE_URL)")
+	config := fs.String("config", "", "JSON file mapping layers to tables and columns (docs/DATA.md)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	url := *db
+	if url == "" {
+		url = os.Getenv("DATABASE_URL")
+	}
+	if url == "" {
+		return errors.New("check needs --db URL (or DATABASE_URL)")
+	}
+	var cfg *data.Config
+	if *config != "" {
+		c, err := data.LoadConfig(*config)
+		if c == nil {
+			return err
+		}
+		cfg = c // its errors come back from data.Load with the database's
+	}
+	_, perr := settings(cfg)
+	pool, err := data.Connect(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	set, rep, lerr := data.Load(ctx, pool, cfg)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := markWeakened(rep); err != nil {
+		return err
+	}
+	problems := lines(lerr, perr, servable(counts(set)))
+	if len(problems) > 0 {
+		fmt.Fprintf(stdout, "%d problems:\n", len(problems))
+		for _, p := range problems {
+			fmt.Fprintf(stdout, "  - %s\n", p)
+		}
+		fmt.Fprintln(stdout)
+	}
+	rep.Print(stdout)
+	fmt.Fprintln(stdout)
+	if len(problems) > 0 {
+		fmt.Fprintf(stdout, "cannot serve: %d problems (listed first)\n", len(problems))
+		return errCannotServe
+	}
+	fmt.Fprintf(stdout, "ready to serve: %d roads, %d stations\n", len(set.Roads), len(set.Stations))
+	return nil
+}
+
+// lines splits errors (joined or not) into one line each.
+func lines(errs ...error) []string {
+	var out []string
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		for _, l := range strings.Split(err.Error(), "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				out = append(out, l)
+			}
+		}
+	}
+	return out
+}
