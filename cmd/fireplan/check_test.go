@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"fireplan/data"
 	"fireplan/data/pgtest"
 )
 
@@ -84,7 +85,13 @@ func TestCheckListsEveryProblemInOneRun(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errOut bytes.Buffer
-			err := run(context.Background(), []string{"check", "--db", url, "--config", municipalConfig(t, schema, tc.edit)}, &out, &errOut)
+			args := []string{"check", "--config", municipalConfig(t, schema, tc.edit)}
+			if tc.fails {
+				args = append(args, "--db", url)
+			} else {
+				t.Setenv("DATABASE_URL", url) // check's fallback for --db
+			}
+			err := run(context.Background(), args, &out, &errOut)
 			if tc.fails != (err != nil) || (err != nil && !errors.Is(err, errCannotServe)) {
 				t.Errorf("check returned %v; output:\n%s%s", err, out.String(), errOut.String())
 			}
@@ -93,6 +100,33 @@ func TestCheckListsEveryProblemInOneRun(t *testing.T) {
 				if !strings.Contains(out.String(), w) {
 					t.Errorf("output lacks %q:\n%s", w, out.String())
 				}
+			}
+		})
+	}
+}
+
+func TestSettingsLeaveDataParamsToData(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		params string
+		want   string // in the error; "" for none
+	}{
+		{"none", `{}`, ""},
+		{"data's own and the analyses'", `{"households_per_building": 3, "truck_width_m": 3, "radius_m": 120, "minutes": 8}`, ""},
+		{"bad analysis default", `{"radius_m": 5}`, "params.radius_m"},
+		{"unknown", `{"hydrant_colour": "red"}`, "params.hydrant_colour: no analysis has this parameter"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var cfg data.Config
+			if err := json.Unmarshal([]byte(`{"params": `+tc.params+`}`), &cfg); err != nil {
+				t.Fatal(err)
+			}
+			s, err := settings(&cfg)
+			if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+				t.Fatalf("error %v, want %q", err, tc.want)
+			}
+			if tc.want == "" && strings.Contains(tc.params, "truck") && (s.Response.TruckWidthM != 3 || s.Query["radius_m"] != "120") {
+				t.Errorf("settings %+v", s)
 			}
 		})
 	}
