@@ -125,7 +125,7 @@ func scalarText(raw json.RawMessage) (string, error) {
 
 // SetDefaults makes each value the default of the query parameter of that
 // name in every entry that declares it, checked as a request's value would
-// be. A name no entry declares is an error naming the ones that exist.
+// be; an entry taking fewer numbers than a list gives takes the first ones. A name no entry declares is an error naming the ones that exist.
 func (c *Catalog) SetDefaults(q map[string]string) error {
 	names := sortedKeys(q)
 	var errs []string
@@ -137,7 +137,13 @@ func (c *Catalog) SetDefaults(q map[string]string) error {
 				continue
 			}
 			found = true
-			canon, err := p.canonical(q[name])
+			v := q[name]
+			if parts := strings.Split(v, ","); p.Kind == Floats && p.MaxLen > 0 && len(parts) > p.MaxLen {
+				// "minutes": [5, 8, 15] is the county's targets; an analysis
+				// of one target takes the first, the primary one.
+				v = strings.Join(parts[:p.MaxLen], ",")
+			}
+			canon, err := p.canonical(v)
 			if err != nil {
 				errs = append(errs, fmt.Sprintf("params.%s (%s): %v", name, e.Name, err))
 				continue

@@ -14,7 +14,7 @@ func TestSettings(t *testing.T) {
 		check   func(t *testing.T, s Settings, c *Catalog)
 	}{
 		{name: "county numbers", params: `{"speed_kmh": {"primary": 45}, "turnout_s": {"volunteer": 240},
-			"truck_width_m": 3.5, "radius_m": 120, "separation_m": "8", "include_planned": true, "households_per_building": 3}`,
+			"truck_width_m": 3.5, "radius_m": 120, "separation_m": "8", "include_planned": true, "households_per_building": 3, "minutes": [10, 5, 20]}`,
 			check: func(t *testing.T, s Settings, c *Catalog) {
 				if s.Response.SpeedKmh["primary"] != 45 || s.Response.SpeedKmh["trunk"] != 50 {
 					t.Errorf("speeds %v", s.Response.SpeedKmh)
@@ -31,6 +31,12 @@ func TestSettings(t *testing.T) {
 				e, _ := c.Entry("clusters")
 				if p, _ := e.Param("separation_m"); p.Default != "8" {
 					t.Errorf("separation default %q", p.Default)
+				}
+				for name, want := range map[string]string{"coverage_summary": "5,10,20", "coverage_gaps": "10"} {
+					e, _ := c.Entry(name)
+					if p, _ := e.Param("minutes"); p.Default != want {
+						t.Errorf("%s minutes default %q, want %q", name, p.Default, want)
+					}
 				}
 				e, _ = c.Entry("coverage_gaps")
 				if p, _ := e.Param("truck_width_m"); p.Default != "3.5" {
