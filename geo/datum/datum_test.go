@@ -17,8 +17,7 @@ var references = []struct {
 	d        Datum
 	wgs, off orb.Point
 }{
-	// googollee/eviltransform python/test.py, TESTS (its earth radius is
-	// WGS84's, not Krasovsky's: the offsets differ by under 1 cm).
+	// googollee/eviltransform python/test.py, TESTS.
 	{"shanghai gcj02", GCJ02, orb.Point{121.5272106, 31.1774276}, orb.Point{121.531541859215, 31.17530398364597}},
 	{"shenzhen gcj02", GCJ02, orb.Point{113.912316, 22.543847}, orb.Point{113.9171764808363, 22.540796131694766}},
 	{"beijing gcj02", GCJ02, orb.Point{116.377817, 39.911954}, orb.Point{116.38404722455657, 39.91334545536069}},
