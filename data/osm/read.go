@@ -174,14 +174,13 @@ func (m *mapper) tags(layer, id string, t osm.Tags) {
 // finish sorts every layer by id and counts it.
 func (m *mapper) finish() {
 	s := m.set
-	byID := func(a, b data.Feature) int { return strings.Compare(a.FeatureID(), b.FeatureID()) }
-	slices.SortFunc(s.Hydrants, func(a, b data.Hydrant) int { return byID(a, b) })
-	slices.SortFunc(s.Stations, func(a, b data.Station) int { return byID(a, b) })
-	slices.SortFunc(s.Roads, func(a, b data.Road) int { return byID(a, b) })
-	slices.SortFunc(s.Buildings, func(a, b data.Building) int { return byID(a, b) })
-	slices.SortFunc(s.Villages, func(a, b data.Village) int { return byID(a, b) })
-	slices.SortFunc(s.Townships, func(a, b data.Township) int { return byID(a, b) })
-	slices.SortFunc(s.Builtup, func(a, b data.Builtup) int { return byID(a, b) })
+	slices.SortFunc(s.Hydrants, func(a, b data.Hydrant) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(s.Stations, func(a, b data.Station) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(s.Roads, func(a, b data.Road) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(s.Buildings, func(a, b data.Building) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(s.Villages, func(a, b data.Village) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(s.Townships, func(a, b data.Township) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(s.Builtup, func(a, b data.Builtup) int { return strings.Compare(a.ID, b.ID) })
 	for l, n := range map[string]int{data.LayerHydrants: len(s.Hydrants), data.LayerStations: len(s.Stations),
 		data.LayerRoads: len(s.Roads), data.LayerBuildings: len(s.Buildings), data.LayerVillages: len(s.Villages),
 		data.LayerTownships: len(s.Townships), data.LayerBuiltup: len(s.Builtup)} {
