@@ -100,7 +100,8 @@ func New(ctx context.Context, s *data.Snapshot, p Params, g *network.Graph, sn *
 			turnout = *st.TurnoutS
 		}
 		e := &g.Edges[sp.Edge]
-		t0 := turnout + sp.Dist/(e.Length/e.Fwd) // the snap leg at the road's speed
+		// The snap leg at the road's speed (Fwd is +Inf on a road one-way against its digitising).
+		t0 := turnout + sp.Dist/(e.Length/math.Min(e.Fwd, e.Bwd))
 		k := len(r.Starts)
 		r.Starts = append(r.Starts, Start{Station: int32(i), Snap: sp, T0: t0})
 		r.onEdge[sp.Edge] = append(r.onEdge[sp.Edge], k)
