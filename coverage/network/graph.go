@@ -292,11 +292,12 @@ func (vs *vertices) isNode(q orb.Point) bool { return vs.uses[vs.root[vs.ids[key
 // noding finds the graph's nodes. A vertex is a node where lines end or
 // meet (used twice or more, ends counting twice). A line end within tol
 // metres of a vertex of another line (a digitising near-miss) joins the
-// nearest such vertex not yet joined to it: the set becomes one node at the
-// position of its most used vertex, so a through road keeps its shape.
+// nearest such vertex not yet joined to it: the set becomes one node, placed
+// at the vertex most lines pass through (a through road's vertex rather than
+// the end that missed it).
 func noding(ctx context.Context, roads *data.Layer[data.Road], passable []bool, tol float64) (*vertices, error) {
 	vs := &vertices{ids: make(map[vkey]int32, roads.Len()*3)}
-	var uses, line []int32 // per vertex: uses, and the one line using it (-1: several)
+	var uses, through, line []int32 // per vertex: uses, lines passing through, the one line using it (-1: several)
 	li := int32(0)
 	eachLine := func(fn func(l orb.LineString)) error {
 		li = 0
@@ -315,19 +316,20 @@ func noding(ctx context.Context, roads *data.Layer[data.Road], passable []bool, 
 	}
 	if err := eachLine(func(l orb.LineString) {
 		for v, q := range l {
-			n := int32(1)
+			n, pass := int32(1), int32(2)
 			if v == 0 || v == len(l)-1 {
-				n = 2
+				n, pass = 2, 1
 			}
 			id, ok := vs.ids[keyOf(q)]
 			if !ok {
 				id = int32(len(vs.pos))
 				vs.ids[keyOf(q)] = id
-				vs.pos, uses, line = append(vs.pos, q), append(uses, 0), append(line, li)
+				vs.pos, uses, through, line = append(vs.pos, q), append(uses, 0), append(through, 0), append(line, li)
 			} else if line[id] != li {
 				line[id] = -1
 			}
 			uses[id] += n
+			through[id] += pass
 		}
 	}); err != nil {
 		return nil, err
@@ -382,12 +384,12 @@ func noding(ctx context.Context, roads *data.Layer[data.Road], passable []bool, 
 	}
 	vs.root = make([]int32, len(vs.pos))
 	vs.uses = make([]int32, len(vs.pos))
-	most := make([]int32, len(vs.pos)) // per root: its most used member
+	most := make([]int32, len(vs.pos)) // per root: the member most lines pass through
 	for id := range vs.pos {
 		r := uf.Find(int32(id))
 		vs.root[id] = r
 		vs.uses[r] += uses[id]
-		if int32(id) == r || uses[id] > uses[most[r]] {
+		if int32(id) == r || through[id] > through[most[r]] {
 			most[r] = int32(id)
 		}
 	}
