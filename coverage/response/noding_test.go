@@ -125,3 +125,16 @@ func TestNearestReachedRoad(t *testing.T) {
 		t.Fatalf("%d unreached roads, problems %v", r.UnreachedRoads, r.Problems)
 	}
 }
+
+func TestCheckNodeTolerance(t *testing.T) {
+	for _, tc := range []struct {
+		tol float64
+		ok  bool
+	}{{0, true}, {0.5, true}, {10, true}, {-0.1, false}, {10.5, false}, {math.NaN(), false}} {
+		p := response.DefaultParams()
+		p.NodeToleranceM = tc.tol
+		if err := p.Check(); (err == nil) != tc.ok {
+			t.Errorf("tolerance %g: %v", tc.tol, err)
+		}
+	}
+}
