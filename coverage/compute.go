@@ -85,7 +85,7 @@ var hydrantParams = []string{"mode", "radius_m", "spacing_m", "include_planned"}
 
 func (c *Catalog) streets(ctx context.Context, s *data.Snapshot) (*hydrants.Streets, error) {
 	return get(ctx, c, "street_graph", s.VersionHex(), func(ctx context.Context) (*hydrants.Streets, int64, error) {
-		st, err := hydrants.NewStreets(ctx, s)
+		st, err := hydrants.NewStreets(ctx, s, c.base.NodeToleranceM)
 		if err != nil {
 			return nil, 0, err
 		}

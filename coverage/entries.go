@@ -365,7 +365,7 @@ func buildSummary(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v
 		}
 		t.add(a.ID, nil, vals...)
 	}
-	t.Meta = map[string]any{"stations": len(r.Starts), "problems": r.Problems, "graph": r.Graph.Report}
+	t.Meta = map[string]any{"stations": len(r.Starts), "problems": r.Problems, "unreached_roads": r.UnreachedRoads, "graph": r.Graph.Report}
 	return t, nil
 }
 

@@ -91,10 +91,11 @@ type chainRef struct {
 	index int32
 }
 
-// NewStreets builds the street graph and marks its built-up parts and its
-// named streets.
-func NewStreets(ctx context.Context, s *data.Snapshot) (*Streets, error) {
-	g, err := network.Street(ctx, s)
+// NewStreets builds the street graph (road ends within tol metres of
+// another road's vertex join it) and marks its built-up parts and its named
+// streets.
+func NewStreets(ctx context.Context, s *data.Snapshot, tol float64) (*Streets, error) {
+	g, err := network.Street(ctx, s, tol)
 	if err != nil {
 		return nil, err
 	}

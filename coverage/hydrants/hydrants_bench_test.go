@@ -87,7 +87,7 @@ func BenchmarkHydrantAnalysis(b *testing.B) {
 	ctx := context.Background()
 	s := fixture.Sample(b)
 	m := areas.New(s)
-	st, err := NewStreets(ctx, s)
+	st, err := NewStreets(ctx, s, network.DefaultProfile().NodeToleranceM)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func BenchmarkHydrantAnalysis(b *testing.B) {
 	}
 	b.Run("streets", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			if _, err := NewStreets(ctx, s); err != nil {
+			if _, err := NewStreets(ctx, s, network.DefaultProfile().NodeToleranceM); err != nil {
 				b.Fatal(err)
 			}
 		}

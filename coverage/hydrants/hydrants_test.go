@@ -8,6 +8,7 @@ import (
 
 	"fireplan/coverage/areas"
 	"fireplan/coverage/internal/fixture"
+	"fireplan/coverage/network"
 	"fireplan/data"
 	"fireplan/data/pgtest"
 	"fireplan/geo"
@@ -19,7 +20,7 @@ import (
 func hydrantAnalysis(t testing.TB, s *data.Snapshot, p Params) *Hydrants {
 	t.Helper()
 	ctx := context.Background()
-	st, err := NewStreets(ctx, s)
+	st, err := NewStreets(ctx, s, network.DefaultProfile().NodeToleranceM)
 	if err != nil {
 		t.Fatal(err)
 	}

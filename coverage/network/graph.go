@@ -51,8 +51,9 @@ type GraphReport struct {
 	Problems   []data.Problem `json:"problems,omitempty"`
 	Nodes      int            `json:"nodes"`
 	Edges      int            `json:"edges"`
-	Components []Component    `json:"components"` // largest first; at most maxComponents listed
-	Pieces     int            `json:"pieces"`     // connected pieces in all
+	Components []Component    `json:"components"`  // largest first; at most maxComponents listed
+	Pieces     int            `json:"pieces"`      // connected pieces in all
+	JoinedEnds int            `json:"joined_ends"` // line ends joined to another road's vertex within the node tolerance
 }
 
 // Component is a connected piece of the graph (ignoring direction).
@@ -70,14 +71,19 @@ const maxComponents = 50
 const (
 	ExcludedNarrow    = "narrower_than_truck"
 	ExcludedZeroSpeed = "zero_speed"
+	ExcludedTunnel    = "tunnel" // street graph only: trucks drive through tunnels
 )
 
 // Profile is what the truck graph depends on: speeds and default widths by
-// road class, and the truck's width. Roads narrower than the truck are left out.
+// road class, the truck's width (narrower roads are left out) and the node
+// tolerance.
 type Profile struct {
 	SpeedKmh    map[string]float64 // truck speed by road class
 	WidthM      map[string]float64 // road width by class when unknown, metres
 	TruckWidthM float64
+	// NodeToleranceM joins a road end this close (metres) to another road's
+	// vertex: digitised junctions often miss by millimetres.
+	NodeToleranceM float64
 }
 
 // DefaultProfile returns the speeds and widths of DESIGN.md for a truck 4 m
@@ -88,7 +94,8 @@ func DefaultProfile() Profile {
 			"tertiary": 30, "residential": 25, "service": 15, "track": 15},
 		WidthM: map[string]float64{"motorway": 15, "trunk": 12, "primary": 12, "secondary": 9,
 			"tertiary": 7, "residential": 6, "service": 4, "track": 3.5},
-		TruckWidthM: 4,
+		TruckWidthM:    4,
+		NodeToleranceM: 0.5,
 	}
 }
 
@@ -124,7 +131,8 @@ func Lines(g orb.Geometry) []orb.LineString {
 }
 
 // Truck builds the truck graph from the snapshot's roads. Nodes stand at
-// line ends and at vertices shared by two or more lines (or twice by one);
+// line ends, at vertices shared by two or more lines (or twice by one) and
+// where a line end within p.NodeToleranceM of another line joins it;
 // roads narrower than the truck, or with zero speed, are left out and counted.
 func Truck(ctx context.Context, s *data.Snapshot, p Profile) (*Graph, error) {
 	g := &Graph{roads: s.Roads, Report: GraphReport{Roads: s.Roads.Len(), Excluded: map[string]int{}}}
@@ -145,62 +153,54 @@ func Truck(ctx context.Context, s *data.Snapshot, p Profile) (*Graph, error) {
 			g.Report.Passable++
 		}
 	}
-	if err := g.build(ctx, s.Proj, passable, func(r *data.Road) float64 { return p.Speed(r) / 3.6 }, false); err != nil {
+	if err := g.build(ctx, s.Proj, passable, func(r *data.Road) float64 { return p.Speed(r) / 3.6 }, false, p.NodeToleranceM); err != nil {
 		return nil, err
 	}
 	return g, nil
 }
 
-// Street builds the graph hoses are laid along: every road but
-// motorways, both ways whatever one-way says, cost = length in metres.
-func Street(ctx context.Context, s *data.Snapshot) (*Graph, error) {
+// Street builds the graph hoses are laid along: every road but motorways
+// and tunnels (no hydrant stands in one), both ways whatever one-way says,
+// cost = length in metres, noded with tolerance tol metres as Truck is.
+func Street(ctx context.Context, s *data.Snapshot, tol float64) (*Graph, error) {
 	g := &Graph{roads: s.Roads, Report: GraphReport{Roads: s.Roads.Len(), Excluded: map[string]int{}}}
 	keep := make([]bool, s.Roads.Len())
 	for i := range s.Roads.Items {
-		if keep[i] = s.Roads.Items[i].Class != "motorway"; keep[i] {
-			g.Report.Passable++
-		} else {
+		switch r := &s.Roads.Items[i]; {
+		case r.Class == "motorway":
 			g.Report.Excluded["motorway"]++
+		case r.Tunnel:
+			g.Report.Excluded[ExcludedTunnel]++
+		default:
+			keep[i] = true
+			g.Report.Passable++
 		}
 	}
-	if err := g.build(ctx, s.Proj, keep, func(*data.Road) float64 { return 1 }, true); err != nil {
+	if err := g.build(ctx, s.Proj, keep, func(*data.Road) float64 { return 1 }, true, tol); err != nil {
 		return nil, err
 	}
 	return g, nil
 }
 
 // build makes nodes and edges of the kept roads at mps metres per second.
-func (g *Graph) build(ctx context.Context, proj *geo.Projection, passable []bool, mps func(*data.Road) float64, bothWays bool) error {
+func (g *Graph) build(ctx context.Context, proj *geo.Projection, passable []bool, mps func(*data.Road) float64, bothWays bool, tol float64) error {
 	roads := g.roads
-	// Count every vertex's uses; line ends count twice so they become nodes.
-	uses := make(map[vkey]int32, roads.Len()*3)
-	for i, ok := range passable {
-		if i%1024 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if !ok {
-			continue
-		}
-		for _, l := range Lines(roads.Metric[i]) {
-			for v, q := range l {
-				n := int32(1)
-				if v == 0 || v == len(l)-1 {
-					n = 2
-				}
-				uses[keyOf(q)] += n
-			}
-		}
+	vs, err := noding(ctx, roads, passable, tol)
+	if err != nil {
+		return err
 	}
-	ids := make(map[vkey]int32, len(uses)/2)
+	g.Report.JoinedEnds = vs.joined
+	nodeOf := make([]int32, len(vs.pos))
+	for i := range nodeOf {
+		nodeOf[i] = -1
+	}
 	node := func(q orb.Point) int32 {
-		k := keyOf(q)
-		if id, ok := ids[k]; ok {
-			return id
+		r := vs.root[vs.ids[keyOf(q)]]
+		if nodeOf[r] < 0 {
+			nodeOf[r] = int32(len(g.Nodes))
+			g.Nodes = append(g.Nodes, vs.pos[r])
 		}
-		id := int32(len(g.Nodes))
-		ids[k] = id
-		g.Nodes = append(g.Nodes, q)
-		return id
+		return nodeOf[r]
 	}
 	for i, ok := range passable {
 		if !ok {
@@ -211,26 +211,45 @@ func (g *Graph) build(ctx context.Context, proj *geo.Projection, passable []bool
 		}
 		r := &roads.Items[i]
 		mps := mps(r)
+		add := func(l orb.LineString, part, v0, v1 int, length float64) {
+			e := Edge{From: node(l[v0]), To: node(l[v1]), Length: length,
+				Fwd: length / mps, Bwd: length / mps, Road: int32(i), Part: int32(part), V0: int32(v0), V1: int32(v1)}
+			if !bothWays {
+				switch r.Oneway {
+				case data.Forward:
+					e.Bwd = math.Inf(1)
+				case data.Backward:
+					e.Fwd = math.Inf(1)
+				}
+			}
+			g.Edges = append(g.Edges, e)
+		}
 		for part, l := range Lines(roads.Metric[i]) {
 			start, length := 0, 0.0
 			for v := 1; v < len(l); v++ {
 				length += geo.Dist(l[v-1], l[v])
-				if uses[keyOf(l[v])] < 2 {
+				if !vs.isNode(l[v]) {
 					continue
 				}
-				a, b := node(l[start]), node(l[v])
-				if a != b && length > 0 {
-					e := Edge{From: a, To: b, Length: length, Fwd: length / mps, Bwd: length / mps,
-						Road: int32(i), Part: int32(part), V0: int32(start), V1: int32(v)}
-					if !bothWays {
-						switch r.Oneway {
-						case data.Forward:
-							e.Bwd = math.Inf(1)
-						case data.Backward:
-							e.Fwd = math.Inf(1)
+				switch a, b := node(l[start]), node(l[v]); {
+				case length == 0:
+				case a != b:
+					add(l, part, start, v, length)
+				case v-start > 1:
+					// A loop back to its own node (a closed ring, a road
+					// touching itself, ends joined by tolerance) would be an
+					// edge from a node to itself, which no search uses: split
+					// it at the inner vertex nearest its middle.
+					m, at, best := start+1, 0.0, math.Inf(1)
+					for k := start + 1; k < v; k++ {
+						at += geo.Dist(l[k-1], l[k])
+						if d := math.Abs(at - length/2); d < best {
+							m, best = k, d
 						}
 					}
-					g.Edges = append(g.Edges, e)
+					head := lineLength(l[start : m+1])
+					add(l, part, start, m, head)
+					add(l, part, m, v, length-head)
 				}
 				start, length = v, 0
 			}
@@ -248,6 +267,138 @@ func (g *Graph) build(ctx context.Context, proj *geo.Projection, passable []bool
 	}
 	g.components(proj)
 	return ctx.Err()
+}
+
+func lineLength(l orb.LineString) float64 {
+	s := 0.0
+	for v := 1; v < len(l); v++ {
+		s += geo.Dist(l[v-1], l[v])
+	}
+	return s
+}
+
+// vertices is every distinct vertex of the kept lines, joined into sets
+// where a line end lies within the node tolerance of another line's vertex.
+type vertices struct {
+	ids    map[vkey]int32
+	pos    []orb.Point // per vertex; per set root, the set's position
+	uses   []int32     // per set root: line ends count twice
+	root   []int32     // per vertex
+	joined int         // line ends joined to another line's vertex by tolerance
+}
+
+func (vs *vertices) isNode(q orb.Point) bool { return vs.uses[vs.root[vs.ids[keyOf(q)]]] >= 2 }
+
+// noding finds the graph's nodes. A vertex is a node where lines end or
+// meet (used twice or more, ends counting twice). A line end within tol
+// metres of a vertex of another line (a digitising near-miss) joins the
+// nearest such vertex not yet joined to it: the set becomes one node, placed
+// at the vertex most lines pass through (a through road's vertex rather than
+// the end that missed it).
+func noding(ctx context.Context, roads *data.Layer[data.Road], passable []bool, tol float64) (*vertices, error) {
+	vs := &vertices{ids: make(map[vkey]int32, roads.Len()*3)}
+	var uses, through, line []int32 // per vertex: uses, lines passing through, the one line using it (-1: several)
+	li := int32(0)
+	eachLine := func(fn func(l orb.LineString)) error {
+		li = 0
+		for i, ok := range passable {
+			if i%1024 == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if ok {
+				for _, l := range Lines(roads.Metric[i]) {
+					fn(l)
+					li++
+				}
+			}
+		}
+		return nil
+	}
+	if err := eachLine(func(l orb.LineString) {
+		for v, q := range l {
+			n, pass := int32(1), int32(2)
+			if v == 0 || v == len(l)-1 {
+				n, pass = 2, 1
+			}
+			id, ok := vs.ids[keyOf(q)]
+			if !ok {
+				id = int32(len(vs.pos))
+				vs.ids[keyOf(q)] = id
+				vs.pos, uses, through, line = append(vs.pos, q), append(uses, 0), append(through, 0), append(line, li)
+			} else if line[id] != li {
+				line[id] = -1
+			}
+			uses[id] += n
+			through[id] += pass
+		}
+	}); err != nil {
+		return nil, err
+	}
+	uf := NewUnionFind(len(vs.pos))
+	if tol > 0 {
+		// A grid of cells 2*tol wide: the vertices within tol of a point lie
+		// in the 2 x 2 cells nearest it. Cells hold linked lists of vertices.
+		cell := 2 * tol
+		type ckey [2]int64
+		cellOf := func(x, y float64) ckey { return ckey{int64(math.Floor(x / cell)), int64(math.Floor(y / cell))} }
+		head := make(map[ckey]int32, len(vs.pos))
+		next := make([]int32, len(vs.pos))
+		for id, q := range vs.pos {
+			k := cellOf(q[0], q[1])
+			if h, ok := head[k]; ok {
+				next[id] = h
+			} else {
+				next[id] = -1
+			}
+			head[k] = int32(id)
+		}
+		if err := eachLine(func(l orb.LineString) {
+			for _, q := range []orb.Point{l[0], l[len(l)-1]} {
+				id := vs.ids[keyOf(q)]
+				best, bestD := int32(-1), math.Inf(1)
+				c0 := cellOf(q[0]-tol, q[1]-tol)
+				for dx := int64(0); dx < 2; dx++ {
+					for dy := int64(0); dy < 2; dy++ {
+						h, ok := head[ckey{c0[0] + dx, c0[1] + dy}]
+						if !ok {
+							continue
+						}
+						for j := h; j >= 0; j = next[j] {
+							if line[j] == li || uf.Find(j) == uf.Find(id) {
+								continue
+							}
+							if d := geo.Dist(q, vs.pos[j]); d <= tol && (d < bestD || d == bestD && j < best) {
+								best, bestD = j, d
+							}
+						}
+					}
+				}
+				if best >= 0 {
+					uf.Union(id, best)
+					vs.joined++
+				}
+			}
+		}); err != nil {
+			return nil, err
+		}
+	}
+	vs.root = make([]int32, len(vs.pos))
+	vs.uses = make([]int32, len(vs.pos))
+	most := make([]int32, len(vs.pos)) // per root: the member most lines pass through
+	for id := range vs.pos {
+		r := uf.Find(int32(id))
+		vs.root[id] = r
+		vs.uses[r] += uses[id]
+		if int32(id) == r || through[id] > through[most[r]] {
+			most[r] = int32(id)
+		}
+	}
+	for id, r := range vs.root {
+		if int32(id) == r {
+			vs.pos[r] = vs.pos[most[r]]
+		}
+	}
+	return vs, ctx.Err()
 }
 
 // renumber orders nodes along a Hilbert curve so that nodes near on the map

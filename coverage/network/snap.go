@@ -51,24 +51,19 @@ func NewSnapper(g *Graph) *Snapper {
 
 // Nearest returns the nearest road point to p within max metres.
 func (sn *Snapper) Nearest(p orb.Point, max float64) (Snap, bool) {
-	best, bestD := sn.nearestSeg(p, max)
-	if best < 0 {
-		return Snap{}, false
-	}
-	_, t := geo.SegmentPoint(p, sn.segs[best].a, sn.segs[best].b)
-	return sn.snap(best, t, bestD), true
+	return sn.NearestToWhere(p, max, nil)
 }
 
 // nearestSeg returns the segment nearest p within max (-1 for none) and its
-// distance. It searches a box around p that doubles until it holds a segment
-// no farther than its half-width, which is then the nearest: cheaper than a
-// best-first walk when, as here, most queries find a road within tens of
-// metres.
-func (sn *Snapper) nearestSeg(p orb.Point, max float64) (int32, float64) {
+// distance, among the edges keep accepts (all if keep is nil). It searches a
+// box around p that doubles until it holds a segment no farther than its
+// half-width, which is then the nearest: cheaper than a best-first walk
+// when, as here, most queries find a road within tens of metres.
+func (sn *Snapper) nearestSeg(p orb.Point, max float64, keep func(edge int32) bool) (int32, float64) {
 	best, bestD := int32(-1), math.Inf(1)
 	for r := math.Min(64, max); ; r = math.Min(2*r, max) {
 		sn.idx.Search(orb.Bound{Min: orb.Point{p[0] - r, p[1] - r}, Max: orb.Point{p[0] + r, p[1] + r}}, func(i int32) bool {
-			if d, _ := geo.SegmentPoint(p, sn.segs[i].a, sn.segs[i].b); d < bestD || d == bestD && i < best {
+			if d, _ := geo.SegmentPoint(p, sn.segs[i].a, sn.segs[i].b); (d < bestD || d == bestD && i < best) && (keep == nil || keep(sn.segs[i].edge)) {
 				best, bestD = i, d
 			}
 			return true
@@ -94,17 +89,28 @@ func (sn *Snapper) snap(seg int32, t, dist float64) Snap {
 
 // NearestTo returns the road point nearest to g (a point, or a building's
 // outline: the road point nearest its wall) within max metres; Dist is then
-// the distance from that road point to g. The segment nearest g's centre
-// bounds the answer; only segments whose boxes come closer are measured.
+// the distance from that road point to g.
 func (sn *Snapper) NearestTo(g orb.Geometry, max float64) (Snap, bool) {
+	return sn.NearestToWhere(g, max, nil)
+}
+
+// NearestToWhere is NearestTo among the edges keep accepts (all if keep is
+// nil). The segment nearest g's centre bounds the answer; only segments
+// whose boxes come closer are measured.
+func (sn *Snapper) NearestToWhere(g orb.Geometry, max float64, keep func(edge int32) bool) (Snap, bool) {
 	if p, ok := g.(orb.Point); ok {
-		return sn.Nearest(p, max)
+		best, bestD := sn.nearestSeg(p, max, keep)
+		if best < 0 {
+			return Snap{}, false
+		}
+		_, t := geo.SegmentPoint(p, sn.segs[best].a, sn.segs[best].b)
+		return sn.snap(best, t, bestD), true
 	}
 	gb := g.Bound()
 	c := gb.Center()
 	// No road within max of g lies farther than max + half the box's
 	// diagonal from its centre.
-	first, _ := sn.nearestSeg(c, max+geo.Dist(c, gb.Max))
+	first, _ := sn.nearestSeg(c, max+geo.Dist(c, gb.Max), keep)
 	if first < 0 {
 		return Snap{}, false
 	}
@@ -112,7 +118,7 @@ func (sn *Snapper) NearestTo(g orb.Geometry, max float64) (Snap, bool) {
 	bestD, bestT := geo.SegmentGeometry(sn.segs[first].a, sn.segs[first].b, g)
 	sn.idx.Search(gb.Pad(bestD), func(i int32) bool {
 		s := &sn.segs[i]
-		if i == first || boxGap(orb.Bound{Min: s.a, Max: s.a}.Extend(s.b), gb) > bestD {
+		if i == first || boxGap(orb.Bound{Min: s.a, Max: s.a}.Extend(s.b), gb) > bestD || keep != nil && !keep(s.edge) {
 			return true
 		}
 		if d, t := geo.SegmentGeometry(s.a, s.b, g); d < bestD || d == bestD && i < best {

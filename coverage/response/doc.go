@@ -1,7 +1,8 @@
 // Package response computes when the first crew arrives: a multi-source
 // search from every active station (turnout added) over the truck graph,
-// each building, village and old district reached at its nearest passable
-// road plus the walk from it; households covered per township and village
+// each building, village and old district reached at its nearest road a
+// truck reaches, plus the walk from it (along that road too, one-way or not,
+// when the truck cannot drive in); households covered per township and village
 // at each target, the gaps, and isochrones traced from a raster of arrival
 // times. Geometry is in metres of the snapshot's projection.
 package response

@@ -53,6 +53,8 @@ func (p Params) Check() error {
 	switch {
 	case !(p.TruckWidthM >= 0 && p.TruckWidthM <= 20):
 		return fmt.Errorf("truck width %g m outside 0..20", p.TruckWidthM)
+	case !(p.NodeToleranceM >= 0 && p.NodeToleranceM <= 10):
+		return fmt.Errorf("node tolerance %g m outside 0..10", p.NodeToleranceM)
 	case !(p.AccessSpeedMps > 0 && p.AccessSpeedMps <= 10):
 		return fmt.Errorf("access speed %g m/s outside (0, 10]", p.AccessSpeedMps)
 	case !(p.AccessMaxM >= 0 && p.AccessMaxM <= 5000):

@@ -20,10 +20,17 @@ type Reach uint8
 const (
 	Reached      Reach = iota // a crew arrives at Arrival.T
 	NoRoad                    // no passable road within the access limit
-	NotConnected              // its road is cut off from every active station
+	NotConnected              // roads within reach, but no station reaches any of them
 )
 
 var reachNames = [...]string{"reached", "no_passable_road", "not_connected"}
+
+// ProblemNotReachable is the reason given for a road of the truck graph
+// that no active station reaches.
+const ProblemNotReachable = "not_reachable"
+
+// maxRoadProblems caps the unreached roads listed in Problems.
+const maxRoadProblems = 200
 
 func (r Reach) String() string { return reachNames[r] }
 
@@ -56,7 +63,10 @@ type Response struct {
 	Times    *network.Times // per node
 	Seeds    []network.Seed // what the search started from: each start's edge ends
 	Starts   []Start
-	Problems []data.Problem // stations left out and why
+	Problems []data.Problem // stations left out, then roads no station reaches (at most maxRoadProblems)
+	// UnreachedRoads counts the truck graph's roads no station reaches,
+	// listed in Problems or not.
+	UnreachedRoads int
 
 	Buildings []Arrival // per building, at its centroid
 	Villages  []Arrival // per village, at its centroid
@@ -90,7 +100,8 @@ func New(ctx context.Context, s *data.Snapshot, p Params, g *network.Graph, sn *
 			turnout = *st.TurnoutS
 		}
 		e := &g.Edges[sp.Edge]
-		t0 := turnout + sp.Dist/(e.Length/e.Fwd) // the snap leg at the road's speed
+		// The snap leg at the road's speed (Fwd is +Inf on a road one-way against its digitising).
+		t0 := turnout + sp.Dist/(e.Length/math.Min(e.Fwd, e.Bwd))
 		k := len(r.Starts)
 		r.Starts = append(r.Starts, Start{Station: int32(i), Snap: sp, T0: t0})
 		r.onEdge[sp.Edge] = append(r.onEdge[sp.Edge], k)
@@ -100,6 +111,7 @@ func New(ctx context.Context, s *data.Snapshot, p Params, g *network.Graph, sn *
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	r.unreachedRoads()
 	r.Buildings = make([]Arrival, s.Buildings.Len())
 	for i, g := range s.Buildings.Metric {
 		if i%4096 == 0 && ctx.Err() != nil {
@@ -121,22 +133,33 @@ func (r *Response) arriveAll(gs []orb.Geometry) []Arrival {
 }
 
 // Arrive returns when the first crew reaches g (metres; a point, or a
-// building reached at its wall): to the nearest passable road point, then
-// on foot.
+// building reached at its wall): on foot from the nearest point of a road
+// some truck reaches. A nearer road no truck reaches is passed over: the
+// crew comes from where it can.
 func (r *Response) Arrive(g orb.Geometry) Arrival {
-	sp, ok := r.Snapper.NearestTo(g, r.Params.AccessMaxM)
+	sp, ok := r.Snapper.NearestToWhere(g, r.Params.AccessMaxM, r.reached)
 	if !ok {
+		if sp, ok := r.Snapper.NearestTo(g, r.Params.AccessMaxM); ok {
+			return Arrival{T: math.Inf(1), Station: -1, AccessM: sp.Dist, Reach: NotConnected, Edge: sp.Edge, S: sp.S}
+		}
 		return Arrival{T: math.Inf(1), Station: -1, Reach: NoRoad, Edge: -1}
 	}
 	t, src := r.AtEdge(sp.Edge, sp.S)
-	if math.IsInf(t, 1) {
-		return Arrival{T: t, Station: -1, AccessM: sp.Dist, Reach: NotConnected, Edge: sp.Edge, S: sp.S}
-	}
 	return Arrival{T: t + sp.Dist/r.Params.AccessSpeedMps, Station: src, AccessM: sp.Dist, Reach: Reached, Edge: sp.Edge, S: sp.S}
 }
 
-// AtEdge returns the earliest arrival s metres along edge e and who gets there.
-// A point on a one-way edge is reached from its From end only.
+// reached reports whether a truck reaches either end of edge e: then the
+// whole edge is reached, by truck or on foot. (A station on the edge
+// reaches one of its ends too, so it needs no test of its own.)
+func (r *Response) reached(e int32) bool {
+	ed := &r.Graph.Edges[e]
+	return !math.IsInf(r.Times.T[ed.From], 1) || !math.IsInf(r.Times.T[ed.To], 1)
+}
+
+// AtEdge returns the earliest arrival s metres along edge e and who gets
+// there: a truck driving in from an end it may enter by, a truck from a
+// station on the edge, or the crew walking along the edge (one-way or not)
+// from a truck at either end.
 func (r *Response) AtEdge(e int32, s float64) (float64, int32) {
 	ed := &r.Graph.Edges[e]
 	best, src := math.Inf(1), int32(-1)
@@ -145,11 +168,16 @@ func (r *Response) AtEdge(e int32, s float64) (float64, int32) {
 			best, src = t, from
 		}
 	}
+	ta, tb := r.Times.T[ed.From], r.Times.T[ed.To]
 	if !math.IsInf(ed.Fwd, 1) {
-		try(r.Times.T[ed.From]+s/ed.Length*ed.Fwd, r.Times.Src[ed.From])
+		try(ta+s/ed.Length*ed.Fwd, r.Times.Src[ed.From])
 	}
 	if !math.IsInf(ed.Bwd, 1) {
-		try(r.Times.T[ed.To]+(ed.Length-s)/ed.Length*ed.Bwd, r.Times.Src[ed.To])
+		try(tb+(ed.Length-s)/ed.Length*ed.Bwd, r.Times.Src[ed.To])
+	}
+	if walk := r.Params.AccessSpeedMps; !math.IsInf(ta, 1) || !math.IsInf(tb, 1) {
+		try(ta+s/walk, r.Times.Src[ed.From])
+		try(tb+(ed.Length-s)/walk, r.Times.Src[ed.To])
 	}
 	for _, k := range r.onEdge[e] { // a station on this very edge
 		st := r.Starts[k]
@@ -164,4 +192,29 @@ func (r *Response) AtEdge(e int32, s float64) (float64, int32) {
 		src = -1
 	}
 	return best, src
+}
+
+// unreachedRoads counts the roads of the truck graph no station reaches (no
+// edge of theirs has an end reached) and lists the first maxRoadProblems in
+// the layer's order.
+func (r *Response) unreachedRoads() {
+	roads := r.Snap.Roads
+	state := make([]uint8, roads.Len()) // 0 not in the graph, 1 unreached, 2 reached
+	for e := range r.Graph.Edges {
+		ri := r.Graph.Edges[e].Road
+		if r.reached(int32(e)) {
+			state[ri] = 2
+		} else if state[ri] == 0 {
+			state[ri] = 1
+		}
+	}
+	for i, st := range state {
+		if st != 1 {
+			continue
+		}
+		if r.UnreachedRoads++; r.UnreachedRoads <= maxRoadProblems {
+			r.Problems = append(r.Problems, data.Problem{Layer: data.LayerRoads, ID: roads.Items[i].ID, Reason: ProblemNotReachable,
+				Detail: "no active station reaches this road"})
+		}
+	}
 }
