@@ -287,11 +287,18 @@ type vertices struct {
 	joined int         // line ends joined to another line's vertex by tolerance
 }
 
+// cand is a vertex within the tolerance of a line end, d metres away.
+type cand struct {
+	id int32
+	d  float64
+}
+
 func (vs *vertices) isNode(q orb.Point) bool { return vs.uses[vs.root[vs.ids[keyOf(q)]]] >= 2 }
 
 // noding finds the graph's nodes. A vertex is a node where lines end or
-// meet (used twice or more, ends counting twice). A line end within tol
-// metres of a vertex of another line (a digitising near-miss) joins the
+// meet (used twice or more, ends counting twice). A dangling line end (one
+// no other line shares) within tol metres of a vertex of another line (a
+// digitising near-miss) joins the
 // nearest such vertex not yet joined to it: the set becomes one node, placed
 // at the vertex most lines pass through (a through road's vertex rather than
 // the end that missed it).
@@ -336,50 +343,98 @@ func noding(ctx context.Context, roads *data.Layer[data.Road], passable []bool, 
 	}
 	uf := NewUnionFind(len(vs.pos))
 	if tol > 0 {
-		// A grid of cells 2*tol wide: the vertices within tol of a point lie
-		// in the 2 x 2 cells nearest it. Cells hold linked lists of vertices.
+		// Only dangling line ends join, and they are few beside all vertices:
+		// grid them in cells 2*tol wide (the ends within tol of a point lie in the
+		// 2 x 2 cells nearest it), then pass every vertex once past them.
 		cell := 2 * tol
 		type ckey [2]int64
-		cellOf := func(x, y float64) ckey { return ckey{int64(math.Floor(x / cell)), int64(math.Floor(y / cell))} }
-		head := make(map[ckey]int32, len(vs.pos))
-		next := make([]int32, len(vs.pos))
-		for id, q := range vs.pos {
-			k := cellOf(q[0], q[1])
-			if h, ok := head[k]; ok {
-				next[id] = h
-			} else {
-				next[id] = -1
-			}
-			head[k] = int32(id)
+		type end struct {
+			id, line int32
+			q        orb.Point
+			cell     ckey
+			cands    []cand
 		}
+		cellOf := func(x, y float64) ckey { return ckey{int64(math.Floor(x / cell)), int64(math.Floor(y / cell))} }
+		var ends []end
 		if err := eachLine(func(l orb.LineString) {
 			for _, q := range []orb.Point{l[0], l[len(l)-1]} {
-				id := vs.ids[keyOf(q)]
-				best, bestD := int32(-1), math.Inf(1)
-				c0 := cellOf(q[0]-tol, q[1]-tol)
-				for dx := int64(0); dx < 2; dx++ {
-					for dy := int64(0); dy < 2; dy++ {
-						h, ok := head[ckey{c0[0] + dx, c0[1] + dy}]
-						if !ok {
-							continue
-						}
-						for j := h; j >= 0; j = next[j] {
-							if line[j] == li || uf.Find(j) == uf.Find(id) {
-								continue
-							}
-							if d := geo.Dist(q, vs.pos[j]); d <= tol && (d < bestD || d == bestD && j < best) {
-								best, bestD = j, d
-							}
-						}
-					}
-				}
-				if best >= 0 {
-					uf.Union(id, best)
-					vs.joined++
+				// An end another line already shares is a junction: only
+				// dangling ends can have missed.
+				if id := vs.ids[keyOf(q)]; line[id] == li {
+					ends = append(ends, end{id: id, line: li, q: q, cell: cellOf(q[0], q[1])})
 				}
 			}
 		}); err != nil {
 			return nil, err
+		}
+		// Ends sorted by cell, so a cell is a range of them: no slice per cell.
+		order := make([]int32, len(ends))
+		for i := range order {
+			order[i] = int32(i)
+		}
+		sort.Slice(order, func(a, b int) bool {
+			ca, cb := ends[order[a]].cell, ends[order[b]].cell
+			return ca[0] < cb[0] || ca[0] == cb[0] && (ca[1] < cb[1] || ca[1] == cb[1] && order[a] < order[b])
+		})
+		// Nearly every vertex is far from any end: a bit per hashed cell
+		// answers most lookups without touching the map.
+		bits := make([]uint64, max(1, 2*len(ends)/64+1)*8)
+		bit := func(c ckey) (int, uint64) {
+			h := uint64(c[0])*0x9e3779b97f4a7c15 ^ uint64(c[1])*0xc2b2ae3d27d4eb4f
+			h = (h ^ h>>29) % uint64(len(bits)*64)
+			return int(h >> 6), 1 << (h & 63)
+		}
+		grid := make(map[ckey][2]int32, len(ends))
+		for i, k := range order {
+			w, b := bit(ends[k].cell)
+			bits[w] |= b
+			r, ok := grid[ends[k].cell]
+			if !ok {
+				r[0] = int32(i)
+			}
+			r[1] = int32(i) + 1
+			grid[ends[k].cell] = r
+		}
+		for j, q := range vs.pos {
+			if j%(1<<16) == 0 && ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			c0 := cellOf(q[0]-tol, q[1]-tol)
+			for dx := int64(0); dx < 2; dx++ {
+				for dy := int64(0); dy < 2; dy++ {
+					c := ckey{c0[0] + dx, c0[1] + dy}
+					if w, b := bit(c); bits[w]&b == 0 {
+						continue
+					}
+					r, ok := grid[c]
+					if !ok {
+						continue
+					}
+					for _, k := range order[r[0]:r[1]] {
+						e := &ends[k]
+						if int32(j) == e.id || line[j] == e.line {
+							continue
+						}
+						if d := geo.Dist(e.q, q); d <= tol {
+							e.cands = append(e.cands, cand{int32(j), d})
+						}
+					}
+				}
+			}
+		}
+		for i := range ends {
+			e := &ends[i]
+			sort.Slice(e.cands, func(a, b int) bool {
+				ca, cb := e.cands[a], e.cands[b]
+				return ca.d < cb.d || ca.d == cb.d && ca.id < cb.id
+			})
+			for _, c := range e.cands {
+				if uf.Find(c.id) != uf.Find(e.id) {
+					uf.Union(e.id, c.id)
+					vs.joined++
+					break
+				}
+			}
 		}
 	}
 	vs.root = make([]int32, len(vs.pos))
