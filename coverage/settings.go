@@ -32,6 +32,7 @@ var scalars = map[string]func(p *response.Params) *float64{
 	"access_max_m":     func(p *response.Params) *float64 { return &p.AccessMaxM },
 	"access_speed_mps": func(p *response.Params) *float64 { return &p.AccessSpeedMps },
 	"station_snap_m":   func(p *response.Params) *float64 { return &p.StationSnapM },
+	"node_tolerance_m": func(p *response.Params) *float64 { return &p.NodeToleranceM },
 }
 
 // ParseSettings reads params over the defaults of DESIGN.md. Names in skip

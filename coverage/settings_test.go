@@ -14,12 +14,12 @@ func TestSettings(t *testing.T) {
 		check   func(t *testing.T, s Settings, c *Catalog)
 	}{
 		{name: "county numbers", params: `{"speed_kmh": {"primary": 45}, "turnout_s": {"volunteer": 240},
-			"truck_width_m": 3.5, "radius_m": 120, "separation_m": "8", "include_planned": true, "households_per_building": 3, "minutes": [10, 5, 20]}`,
+			"truck_width_m": 3.5, "node_tolerance_m": 1, "radius_m": 120, "separation_m": "8", "include_planned": true, "households_per_building": 3, "minutes": [10, 5, 20]}`,
 			check: func(t *testing.T, s Settings, c *Catalog) {
 				if s.Response.SpeedKmh["primary"] != 45 || s.Response.SpeedKmh["trunk"] != 50 {
 					t.Errorf("speeds %v", s.Response.SpeedKmh)
 				}
-				if s.Response.TurnoutS["volunteer"] != 240 || s.Response.TruckWidthM != 3.5 {
+				if s.Response.TurnoutS["volunteer"] != 240 || s.Response.TruckWidthM != 3.5 || s.Response.NodeToleranceM != 1 {
 					t.Errorf("turnout %v, truck %g", s.Response.TurnoutS, s.Response.TruckWidthM)
 				}
 				for _, name := range []string{"hydrant_gaps", "hydrant_proposals", "hydrant_stats"} {
