@@ -96,8 +96,7 @@ type writer struct {
 // parameters, and format's %I and %L quote the identifiers and the literal
 // as this server reads them (quotes doubled, and backslashes doubled in an
 // E-prefixed literal whatever standard_conforming_strings says), so the
-// comment, which holds
-// a user's file name, cannot end the literal.
+// comment, which holds a user's file name, cannot end the literal.
 const sqlComment = `SELECT format('COMMENT ON TABLE %I.%I IS %L', $1::text, $2::text, $3::text)`
 
 // writeLayer copies items into a temporary staging table (geometry as WKB)

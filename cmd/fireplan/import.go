@@ -164,10 +164,19 @@ func importOSM(ctx context.Context, pool *pgxpool.Pool, path, mapping, schema st
 	if err := data.WriteWith(ctx, pool, set, schema, data.WriteOptions{Tags: tags, Comment: osmAttribution(path)}); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s into schema %s (one transaction; source tags in each table's tags column):\n", filepath.Base(path), schema)
-	for _, l := range data.LayerNames() {
-		v, _ := snap.Layer(l)
-		fmt.Fprintf(stdout, "  %-10s %8d\n", l, v.Len())
+	fmt.Fprintf(stdout, "wrote %s into schema %s (one transaction; source tags in each table's tags column)\n", filepath.Base(path), schema)
+	// Read back as serve --db will: PostGIS judges validity (a
+	// self-intersecting area), which reading the extract does not.
+	_, rep, err := data.Load(ctx, pool, &data.Config{Schema: schema})
+	if err != nil {
+		return fmt.Errorf("reading back: %w", err)
+	}
+	fmt.Fprintln(stdout, "serve --db will load:")
+	rep.Print(stdout)
+	for _, lr := range rep.Layers {
+		for _, p := range lr.Problems {
+			fmt.Fprintf(stdout, "  %s\n", p)
+		}
 	}
 	fmt.Fprintln(stdout, "serve it with: fireplan serve --db URL (add a config with \"schema\" for a schema other than public)")
 	return nil
