@@ -220,11 +220,11 @@ func TestImportPointsReportsBadRowsByLine(t *testing.T) {
 	header := []string{"编号", "经度", "纬度", "类型", "状态", "流量"}
 	rows := [][]string{
 		{"H1", "111.5010", "27.2010", "市政", "完好", "15"},
-		{"H2", "东经111", "27.2020", "市政", "完好", ""},       // line 3: bad lon
+		{"H2", "东经111", "27.2020", "市政", "完好", ""},        // line 3: bad lon
 		{"H3", "111.5030", "", "消防水池", "损坏", ""},          // line 4: no lat
-		{"H4", "111.5040", "27.2040", "水鹤", "完好", "大"},     // line 5: unmapped kind; flow nulled
-		{"H5", "111.5050", "27.2050", "消防水池", "", "-3"},     // status defaulted; negative flow nulled
-		{"H1", "111.5060", "27.2060", "市政", "完好", ""},       // line 7: duplicate id
+		{"H4", "111.5040", "27.2040", "水鹤", "完好", "大"},    // line 5: unmapped kind; flow nulled
+		{"H5", "111.5050", "27.2050", "消防水池", "", "-3"},   // status defaulted; negative flow nulled
+		{"H1", "111.5060", "27.2060", "市政", "完好", ""},     // line 7: duplicate id
 		{"H7", "211.5070", "27.2070", "天然水源", "完好", "20"}, // line 8: lon out of range
 	}
 	cfg := `, "layers": {"hydrants": {"id": "编号",
