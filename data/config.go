@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"fireplan/geo/datum"
 )
 
 // Config maps fireplan's layers onto a county's tables. Every field is
@@ -34,6 +36,10 @@ type TableConfig struct {
 	ID     string `json:"id"`   // id column (any type; read as text)
 	Geom   string `json:"geom"` // geometry column; default: "geom", or the table's only one
 	SRID   int    `json:"srid"` // SRID assumed where a geometry says 0; default 4326
+	// Datum names the offset datum of lon/lat read from the table: "gcj02"
+	// or "bd09" (Chinese web maps) are converted to WGS84, point and vertex,
+	// after any SRID transformation; "" or "wgs84" are taken as they are.
+	Datum string `json:"datum"`
 	// Columns maps an attribute to a column, or to an SQL expression over
 	// the table's columns; null means the attribute is not read.
 	Columns map[string]*string `json:"columns"`
@@ -145,6 +151,13 @@ func Optional(layer string) bool {
 	return false
 }
 
+// Layer returns a layer's mapping with every default filled in (schema,
+// table, id column, SRID); nil for a layer set to null.
+func (c *Config) Layer(layer string) *TableConfig {
+	tc, _ := c.table(layer)
+	return tc
+}
+
 // table returns the resolved mapping of a layer; configured says the config
 // names the layer, and nil comes back for a layer set to null (absent).
 func (c *Config) table(layer string) (tc *TableConfig, configured bool) {
@@ -228,6 +241,9 @@ func (tc *TableConfig) compile(s Schema, params map[string]json.RawMessage) ([]a
 	}
 	if tc.SRID < 0 {
 		errs = append(errs, fmt.Errorf("config: layers.%s.srid: %d is not an SRID", s.Name, tc.SRID))
+	}
+	if _, err := datum.Parse(tc.Datum); err != nil {
+		errs = append(errs, fmt.Errorf("config: layers.%s.datum: %w", s.Name, err))
 	}
 	// check parses a config value as the attribute would be parsed.
 	check := func(f Field, v any) (*string, error) {

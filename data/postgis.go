@@ -12,6 +12,9 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
+	"github.com/paulmach/orb/project"
+
+	"fireplan/geo/datum"
 )
 
 // Connect opens a pool to url, names the application and bounds every
@@ -42,6 +45,9 @@ func Connect(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	return pool, nil
 }
 
+// sqlKnownSRID says whether PostGIS can transform from an SRID.
+const sqlKnownSRID = `SELECT EXISTS (SELECT 1 FROM spatial_ref_sys WHERE srid = $1)`
+
 const sqlPostGISVersion = `SELECT extversion FROM pg_extension WHERE extname = 'postgis'`
 
 // sqlColumns lists a table's columns and types; schema and table are values.
@@ -59,8 +65,9 @@ ORDER BY a.attnum`
 // fp_a0, ..."), %[4]s the quoted table, %[5]s the where clause, %[6]s the
 // attributes' output names and %[7]s their ordinals. Attributes and the
 // where clause are evaluated over the table as t, the way probeExpr checks
-// them. Geometry goes to lon/lat (EPSG:4490 is taken as is; SRID 0 means
-// $1), 2D, as WKB; validity is judged by PostGIS so a bad row names its
+// them. Geometry goes to lon/lat through ST_Transform (SRID 0 means $1;
+// CGCS2000, EPSG:4490, and its Gauss-Kruger zones 4513-4554 are in
+// PostGIS's spatial_ref_sys), 2D, as WKB; validity is judged by PostGIS so a bad row names its
 // fault. Rows come in id order, then by geometry and attributes: a table's
 // scan order shifts with parallel and synchronised scans, and the
 // snapshot's version hashes items in order, so unchanged data must load in
@@ -71,7 +78,7 @@ SELECT fp_id, ST_AsBinary(fp_g), fp_g IS NOT NULL AND ST_IsEmpty(fp_g),
 FROM (
   SELECT t.%[1]s::text AS fp_id,
          ST_Force2D(CASE WHEN t.%[2]s IS NULL THEN NULL
-                         WHEN ST_SRID(t.%[2]s) IN (4326, 4490) THEN t.%[2]s::geometry
+                         WHEN ST_SRID(t.%[2]s) = 4326 THEN t.%[2]s::geometry
                          WHEN ST_SRID(t.%[2]s) = 0 THEN ST_Transform(ST_SetSRID(t.%[2]s::geometry, $1::int), 4326)
                          ELSE ST_Transform(t.%[2]s::geometry, 4326) END) AS fp_g%[3]s
   FROM %[4]s t%[5]s
@@ -158,6 +165,16 @@ func loadLayer[T Feature](ctx context.Context, pool *pgxpool.Pool, cfg *Config, 
 	if err != nil {
 		fail("%v", err)
 	}
+	if tc.SRID != 4326 {
+		var known bool
+		if err := pool.QueryRow(ctx, sqlKnownSRID, tc.SRID).Scan(&known); err != nil || !known {
+			fail("srid %d is not in spatial_ref_sys (set layers.%s.srid to an EPSG code PostGIS knows)", tc.SRID, lr.Layer)
+		}
+	}
+	dat, _ := datum.Parse(tc.Datum) // Load reports cfg.Check's errors
+	if dat != datum.WGS84 {
+		lr.Note("datum %s: converted to WGS84", dat)
+	}
 	var where string
 	if w := strings.TrimSpace(tc.Where); w != "" {
 		if err := probe(ctx, pool, sqlProbeWhere, w, table); err != nil {
@@ -242,6 +259,9 @@ func loadLayer[T Feature](ctx context.Context, pool *pgxpool.Pool, cfg *Config, 
 			attrs[name] = vals[i]
 		}
 		g, gerr := decodeGeometry(raw, empty)
+		if g != nil && dat != datum.WGS84 {
+			g = project.Geometry(g, dat.ToWGS84) // g is fresh from WKB: converted in place
+		}
 		if gerr != nil {
 			rid := ""
 			if id != nil {

@@ -20,6 +20,7 @@ type Problem struct {
 	ID     string `json:"id"`
 	Reason string `json:"reason"`
 	Detail string `json:"detail"`
+	Line   int    `json:"line,omitempty"` // line in a spreadsheet (the header is line 1)
 }
 
 // LayerReport is what a load made of one layer.
@@ -55,10 +56,12 @@ func newLayerReport(layer, source string) *LayerReport {
 	return &LayerReport{Layer: layer, Source: source, Skipped: map[string]int{}}
 }
 
-func (r *LayerReport) skip(id string, err *RowError) {
+func (r *LayerReport) skip(id string, err *RowError) { r.skipAt(id, 0, err) }
+
+func (r *LayerReport) skipAt(id string, line int, err *RowError) {
 	r.Skipped[err.Reason]++
 	if len(r.Problems) < maxProblems {
-		r.Problems = append(r.Problems, Problem{Layer: r.Layer, ID: id, Reason: err.Reason, Detail: err.Detail})
+		r.Problems = append(r.Problems, Problem{Layer: r.Layer, ID: id, Reason: err.Reason, Detail: err.Detail, Line: line})
 	}
 	if r.Examples == nil {
 		r.Examples = map[string][]string{}

@@ -138,7 +138,10 @@ type collector[T Feature] struct {
 	seen   map[string]struct{}
 	items  []T
 	rep    *LayerReport
+	line   int // the row's line in a file, for its problems; 0 for a table
 }
+
+func (c *collector[T]) skip(id string, err *RowError) { c.rep.skipAt(id, c.line, err) }
 
 func newCollector[T Feature](s Schema, decode func(string, orb.Geometry, Values) T, rep *LayerReport) *collector[T] {
 	return &collector[T]{schema: s, decode: decode, seen: map[string]struct{}{}, rep: rep}
@@ -148,23 +151,23 @@ func newCollector[T Feature](s Schema, decode func(string, orb.Geometry, Values)
 // the geometry is not valid; raw holds attribute text by schema name.
 func (c *collector[T]) add(id *string, g orb.Geometry, invalid string, raw map[string]*string) {
 	if id == nil || *id == "" {
-		c.rep.skip("", rowErr(ReasonMissingID, "id is null or empty"))
+		c.skip("", rowErr(ReasonMissingID, "id is null or empty"))
 		return
 	}
 	if mp, ok := g.(orb.MultiPoint); ok && len(mp) == 1 {
 		g = mp[0] // shapefile imports often wrap points
 	}
 	if err := CheckGeometry(c.schema.Geom, g); err != nil {
-		c.rep.skip(*id, err)
+		c.skip(*id, err)
 		return
 	}
 	if invalid != "" {
-		c.rep.skip(*id, rowErr(ReasonInvalidGeometry, "%s", invalid))
+		c.skip(*id, rowErr(ReasonInvalidGeometry, "%s", invalid))
 		return
 	}
 	vals, err := c.values(raw)
 	if err != nil {
-		c.rep.skip(*id, err)
+		c.skip(*id, err)
 		return
 	}
 	c.keep(c.decode(*id, g, vals))
@@ -241,15 +244,15 @@ func (f Field) coded() bool {
 func (c *collector[T]) keep(f T) {
 	id := f.FeatureID()
 	if id == "" {
-		c.rep.skip("", rowErr(ReasonMissingID, "id is empty"))
+		c.skip("", rowErr(ReasonMissingID, "id is empty"))
 		return
 	}
 	if _, dup := c.seen[id]; dup {
-		c.rep.skip(id, rowErr(ReasonDuplicateID, "id %q appears more than once; the first row is kept", id))
+		c.skip(id, rowErr(ReasonDuplicateID, "id %q appears more than once; the first row is kept", id))
 		return
 	}
 	if err := CheckGeometry(c.schema.Geom, f.Geometry()); err != nil {
-		c.rep.skip(id, err)
+		c.skip(id, err)
 		return
 	}
 	c.seen[id] = struct{}{}
@@ -258,5 +261,8 @@ func (c *collector[T]) keep(f T) {
 }
 
 func (e Problem) String() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("line %d: %s id=%q: %s: %s", e.Line, e.Layer, e.ID, e.Reason, e.Detail)
+	}
 	return fmt.Sprintf("%s id=%q: %s: %s", e.Layer, e.ID, e.Reason, e.Detail)
 }

@@ -24,11 +24,28 @@ func checkCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.SetOutput(stderr)
 	db := fs.String("db", "", "PostGIS URL (default: $DATABASE_URL)")
 	config := fs.String("config", "", "JSON file mapping layers to tables and columns (docs/DATA.md)")
+	osmFile := fs.String("osm", "", "check an OpenStreetMap extract read in memory instead of a database")
+	mapping := fs.String("mapping", "", "JSON file overriding the OpenStreetMap mapping (with --osm)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if *osmFile != "" {
+		if *db != "" || *config != "" {
+			return errors.New("--osm reads no database: drop --db and --config")
+		}
+		snap, st, err := readOSM(ctx, *osmFile, *mapping, nil)
+		if err != nil {
+			return err
+		}
+		printStats(stdout, st)
+		fmt.Fprintln(stdout)
+		return verdict(stdout, snap.Report, nil, map[string]int{data.LayerRoads: snap.Roads.Len(), data.LayerStations: snap.Stations.Len()})
+	}
+	if *mapping != "" {
+		return errors.New("--mapping goes with --osm")
 	}
 	url := *db
 	if url == "" {
@@ -55,10 +72,16 @@ func checkCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	return verdict(stdout, rep, errors.Join(lerr, perr), counts(set))
+}
+
+// verdict prints every problem, then the load report, and says whether
+// serve would start.
+func verdict(stdout io.Writer, rep *data.Report, err error, n map[string]int) error {
 	if err := markWeakened(rep); err != nil {
 		return err
 	}
-	problems := lines(lerr, perr, servable(counts(set)))
+	problems := lines(err, servable(n))
 	if len(problems) > 0 {
 		fmt.Fprintf(stdout, "%d problems:\n", len(problems))
 		for _, p := range problems {
@@ -72,7 +95,7 @@ func checkCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "cannot serve: %d problems (listed first)\n", len(problems))
 		return errCannotServe
 	}
-	fmt.Fprintf(stdout, "ready to serve: %d roads, %d stations\n", len(set.Roads), len(set.Stations))
+	fmt.Fprintf(stdout, "ready to serve: %d roads, %d stations\n", n[data.LayerRoads], n[data.LayerStations])
 	return nil
 }
 

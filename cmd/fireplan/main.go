@@ -1,11 +1,14 @@
 // Command fireplan serves and exports fire-safety planning analyses of a
-// county: from its PostGIS tables, or from the built-in sample county.
+// county: from its PostGIS tables, an OpenStreetMap extract, or the
+// built-in sample county.
 //
-//	fireplan serve  [--addr :8080] [--db URL] [--config FILE] [--allow-empty] [--seed N] [--scale N]
+//	fireplan serve  [--addr :8080] [--db URL] [--config FILE] [--osm FILE [--mapping FILE]] [--allow-empty] [--seed N] [--scale N]
 //	fireplan export ANALYSIS [--PARAM VALUE ...] [--format csv|json|geojson|xlsx] [--db URL]
 //	fireplan coverage | clusters | hydrants gaps|proposals|stats   (shortcuts for export)
-//	fireplan check  [--db URL] [--config FILE]
-//	fireplan import --db URL --sample [--schema NAME] [--seed N] [--scale N]
+//	fireplan check  [--db URL] [--config FILE] | --osm FILE [--mapping FILE]
+//	fireplan import --db URL [--schema NAME] --sample [--seed N] [--scale N]
+//	fireplan import --db URL [--schema NAME] --osm FILE [--mapping FILE]
+//	fireplan import --db URL [--schema NAME] --points FILE.csv|xlsx --layer hydrants|stations [--datum gcj02|bd09|wgs84] [--srid N] [--config FILE]
 //	fireplan version
 package main
 
@@ -46,7 +49,8 @@ commands:
   hydrants  gaps | proposals | stats: shortcuts for export hydrant_gaps, hydrant_proposals, hydrant_stats
   check     read a county's tables as the config maps them, print every problem, serve nothing
             (exit status 0 when serve would start on this data)
-  import    write the sample county into PostGIS
+  import    write into PostGIS: the sample county (--sample), an OpenStreetMap extract (--osm FILE),
+            or a spreadsheet of hydrants or stations (--points FILE --layer hydrants|stations)
   version   print the version
 
 run "fireplan <command> -h" for a command's flags`

@@ -16,15 +16,19 @@ import (
 
 // sourceFlags choose where the county comes from.
 type sourceFlags struct {
-	db     string
-	config string
-	seed   int64
-	scale  int
+	db      string
+	config  string
+	osm     string
+	mapping string
+	seed    int64
+	scale   int
 }
 
 func (f *sourceFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.db, "db", "", "PostGIS URL (postgres://...); without it, the built-in sample county")
 	fs.StringVar(&f.config, "config", "", "JSON file mapping layers to tables and columns (docs/DATA.md)")
+	fs.StringVar(&f.osm, "osm", "", "OpenStreetMap extract (.osm.pbf, .osm, .osm.gz) read in memory, no database")
+	fs.StringVar(&f.mapping, "mapping", "", "JSON file overriding the OpenStreetMap mapping (with --osm)")
 	fs.Int64Var(&f.seed, "seed", sample.DefaultSeed, "sample county seed")
 	fs.IntVar(&f.scale, "scale", 1, "sample county scale: N counties side by side")
 }
@@ -33,8 +37,14 @@ func (f *sourceFlags) check() error {
 	if f.scale < 1 || f.scale > 400 {
 		return fmt.Errorf("--scale must be 1..400, got %d", f.scale)
 	}
-	if f.config != "" && f.db == "" {
-		return errors.New("--config needs --db")
+	if f.osm != "" && f.db != "" {
+		return errors.New("--osm and --db are two sources: give one")
+	}
+	if f.config != "" && f.db == "" && f.osm == "" {
+		return errors.New("--config needs --db (or --osm, for its params)")
+	}
+	if f.mapping != "" && f.osm == "" {
+		return errors.New("--mapping goes with --osm")
 	}
 	return nil
 }
@@ -101,10 +111,18 @@ func counts(set *data.Set) map[string]int {
 // load summary to w (the rows stay in the JSON report).
 func (f *sourceFlags) load(ctx context.Context, w io.Writer) (*data.Snapshot, error) {
 	var snap *data.Snapshot
-	if f.db == "" {
+	switch {
+	case f.osm != "":
+		s, st, err := readOSM(ctx, f.osm, f.mapping, nil)
+		if err != nil {
+			return nil, err
+		}
+		printStats(w, st)
+		snap = s
+	case f.db == "":
 		set := sample.Generate(sample.Options{Seed: f.seed, Scale: f.scale})
 		snap = data.NewSnapshot(set, fmt.Sprintf("sample seed=%d scale=%d", f.seed, f.scale), nil)
-	} else {
+	default:
 		cfg, err := f.readConfig()
 		if err != nil {
 			return nil, err
