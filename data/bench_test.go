@@ -45,7 +45,7 @@ func BenchmarkSnapshotDerived(b *testing.B) {
 }
 
 // BenchmarkDeriveBuiltup derives built-up areas from the buildings of one
-// sample county (44,499) and of twenty (about 890,000).
+// sample county (44,499) and of twenty (1,054,543).
 func BenchmarkDeriveBuiltup(b *testing.B) {
 	for _, scale := range []int{1, 20} {
 		b.Run(fmt.Sprintf("scale=%d", scale), func(b *testing.B) {
