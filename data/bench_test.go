@@ -2,6 +2,7 @@ package data_test
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"testing"
 
@@ -27,6 +28,36 @@ func BenchmarkSnapshotBuild(b *testing.B) {
 		set := sample.Generate(sample.Options{Seed: sample.DefaultSeed})
 		b.StartTimer()
 		data.NewSnapshot(set, "bench", nil)
+	}
+}
+
+// BenchmarkSnapshotDerived builds the sample county without its built-up
+// layer: the areas are derived from the buildings.
+func BenchmarkSnapshotDerived(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		set := sample.Generate(sample.Options{Seed: sample.DefaultSeed})
+		set.Builtup = nil
+		b.StartTimer()
+		data.NewSnapshot(set, "bench", nil)
+	}
+}
+
+// BenchmarkDeriveBuiltup derives built-up areas from the buildings of one
+// sample county (44,499) and of twenty (1,054,543).
+func BenchmarkDeriveBuiltup(b *testing.B) {
+	for _, scale := range []int{1, 20} {
+		b.Run(fmt.Sprintf("scale=%d", scale), func(b *testing.B) {
+			s := data.NewSnapshot(sample.Generate(sample.Options{Seed: sample.DefaultSeed, Scale: scale}), "bench", nil)
+			opt := data.DefaultOptions()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				data.DeriveBuiltup(s.Buildings, s.Proj, opt.BuiltupGapM, opt.BuiltupMinAreaM2)
+			}
+			b.ReportMetric(float64(s.Buildings.Len())*float64(b.N)/b.Elapsed().Seconds(), "buildings/s")
+		})
 	}
 }
 

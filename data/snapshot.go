@@ -120,11 +120,24 @@ func filter[T Feature](layer string, items []T, rep *Report, source string) []T 
 	return c.items
 }
 
-// NewSnapshot checks every item of set (ids unique and present, geometry of
-// the right type with finite lon/lat), adds what it skipped to rep (a new
-// report when nil), projects and indexes the rest. The version is a hash of
-// the items kept (see Snapshot.Version).
+// NewSnapshot is NewSnapshotWith under DefaultOptions.
 func NewSnapshot(set *Set, source string, rep *Report) *Snapshot {
+	s, _ := NewSnapshotWith(set, source, rep, DefaultOptions()) // the defaults pass Check
+	return s
+}
+
+// NewSnapshotWith checks every item of set (ids unique and present,
+// geometry of the right type with finite lon/lat), adds what it skipped to
+// rep (a new report when nil), projects and indexes the rest. The
+// projection's origin follows the bulk of the data (see Set.origin); a
+// feature with a vertex beyond opt.MaxDistanceM of it is skipped as
+// bad_coordinate. Without built-up areas, they are derived from the
+// buildings (see deriveBuiltup) and noted in the report. The version is a
+// hash of the items kept, derived areas included (see Snapshot.Version).
+func NewSnapshotWith(set *Set, source string, rep *Report, opt Options) (*Snapshot, error) {
+	if err := opt.Check(); err != nil {
+		return nil, err
+	}
 	if rep == nil {
 		rep = &Report{}
 	}
@@ -139,7 +152,18 @@ func NewSnapshot(set *Set, source string, rep *Report) *Snapshot {
 	set.Townships = filter(LayerTownships, set.Townships, rep, source)
 	set.Builtup = filter(LayerBuiltup, set.Builtup, rep, source)
 
-	s.Proj = geo.ProjectionFor(set.bound())
+	o, maxM := set.origin(), opt.MaxDistanceM
+	set.Hydrants = dropFar(set.Hydrants, o, maxM, rep.Layer(LayerHydrants))
+	set.Stations = dropFar(set.Stations, o, maxM, rep.Layer(LayerStations))
+	set.Roads = dropFar(set.Roads, o, maxM, rep.Layer(LayerRoads))
+	set.Buildings = dropFar(set.Buildings, o, maxM, rep.Layer(LayerBuildings))
+	set.Villages = dropFar(set.Villages, o, maxM, rep.Layer(LayerVillages))
+	set.Districts = dropFar(set.Districts, o, maxM, rep.Layer(LayerDistricts))
+	set.FireLanes = dropFar(set.FireLanes, o, maxM, rep.Layer(LayerFireLanes))
+	set.Townships = dropFar(set.Townships, o, maxM, rep.Layer(LayerTownships))
+	set.Builtup = dropFar(set.Builtup, o, maxM, rep.Layer(LayerBuiltup))
+
+	s.Proj = geo.NewProjection(o)
 	s.Hydrants = newLayer(schema(LayerHydrants), set.Hydrants, s.Proj)
 	s.Stations = newLayer(schema(LayerStations), set.Stations, s.Proj)
 	s.Roads = newLayer(schema(LayerRoads), set.Roads, s.Proj)
@@ -148,35 +172,17 @@ func NewSnapshot(set *Set, source string, rep *Report) *Snapshot {
 	s.Districts = newLayer(schema(LayerDistricts), set.Districts, s.Proj)
 	s.FireLanes = newLayer(schema(LayerFireLanes), set.FireLanes, s.Proj)
 	s.Townships = newLayer(schema(LayerTownships), set.Townships, s.Proj)
-	s.Builtup = newLayer(schema(LayerBuiltup), set.Builtup, s.Proj)
+	builtup := set.Builtup
+	if len(builtup) == 0 && opt.BuiltupGapM > 0 && len(set.Buildings) > 0 {
+		var n int
+		builtup, n = deriveBuiltup(s.Buildings, s.Proj, opt.BuiltupGapM, opt.BuiltupMinAreaM2)
+		rep.Layer(LayerBuiltup).Note("none loaded: derived %d built-up areas (ids derived-1..derived-%d, holding %d of %d buildings): "+
+			"buildings within %g m of each other grouped, each group's convex hull grown by %g m, kept from %g ha",
+			len(builtup), len(builtup), n, len(set.Buildings), opt.BuiltupGapM, opt.BuiltupGapM/2, opt.BuiltupMinAreaM2/10000)
+	}
+	s.Builtup = newLayer(schema(LayerBuiltup), builtup, s.Proj)
 	s.Version = contentVersion(s)
-	return s
-}
-
-// bound returns the lon/lat bound of every feature in the set.
-func (set *Set) bound() orb.Bound {
-	var b orb.Bound
-	first := true
-	add := func(g orb.Geometry) {
-		if first {
-			b, first = g.Bound(), false
-		} else {
-			b = b.Union(g.Bound())
-		}
-	}
-	each(set.Townships, add)
-	each(set.Roads, add)
-	each(set.Buildings, add)
-	each(set.Hydrants, add)
-	each(set.Stations, add)
-	each(set.Villages, add)
-	return b
-}
-
-func each[T Feature](items []T, fn func(orb.Geometry)) {
-	for _, it := range items {
-		fn(it.Geometry())
-	}
+	return s, nil
 }
 
 // Layer returns the named layer's view.

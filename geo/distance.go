@@ -166,7 +166,7 @@ func Distance(a, b orb.Geometry) float64 {
 		}
 		// Box test before the exact segment distance.
 		sb := orb.Bound{Min: p, Max: p}.Extend(q)
-		if boxGap(sb, bb) > best {
+		if BoxGap(sb, bb) > best {
 			return
 		}
 		segments(b, func(r, s orb.Point) {
@@ -183,8 +183,8 @@ func Distance(a, b orb.Geometry) float64 {
 	return best
 }
 
-// boxGap returns the distance between two bounds (zero when they overlap).
-func boxGap(a, b orb.Bound) float64 {
+// BoxGap returns the distance between two bounds (zero when they overlap).
+func BoxGap(a, b orb.Bound) float64 {
 	dx := math.Max(0, math.Max(a.Min[0]-b.Max[0], b.Min[0]-a.Max[0]))
 	dy := math.Max(0, math.Max(a.Min[1]-b.Max[1], b.Min[1]-a.Max[1]))
 	return math.Hypot(dx, dy)
@@ -217,12 +217,12 @@ func Within(a, b orb.Geometry, d float64) bool {
 		}
 	}
 	ab, bb := a.Bound(), b.Bound()
-	if boxGap(ab, bb) > d {
+	if BoxGap(ab, bb) > d {
 		return false
 	}
 	found := false
 	segments(a, func(p, q orb.Point) {
-		if found || boxGap(orb.Bound{Min: p, Max: p}.Extend(q), bb) > d {
+		if found || BoxGap(orb.Bound{Min: p, Max: p}.Extend(q), bb) > d {
 			return
 		}
 		segments(b, func(r, s orb.Point) {

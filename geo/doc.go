@@ -10,9 +10,9 @@
 // resolved in SQL, where ST_Transform brings every table to lon/lat), geo
 // measures orb geometries, analyses return orb geometry and tiles encode it
 // with orb's clip and mvt. twpayne/go-geom is used where it replaces code
-// fireplan would otherwise write and keep robust itself: the convex hull of
-// a rural cluster (go-geom's xy, a port of JTS's hull, sound on collinear and
-// repeated points), converted at that boundary back to orb. Its EWKB decoder
-// was weighed for the load path and left out: it would only add a
-// conversion, as no SRID reaches Go.
+// fireplan would otherwise write and keep robust itself: ConvexHull (go-geom's
+// xy, a port of JTS's hull, sound on collinear and repeated points), of a
+// rural cluster or a derived built-up area, converted at that boundary back
+// to orb. Its EWKB decoder was weighed for the load path and left out: it
+// would only add a conversion, as no SRID reaches Go.
 package geo

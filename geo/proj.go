@@ -43,11 +43,6 @@ func NewProjection(origin orb.Point) *Projection {
 	return &Projection{lon0: origin[0], lat0: origin[1], m0: meridianArc(origin[1] * math.Pi / 180)}
 }
 
-// ProjectionFor returns a projection centred on the middle of b (lon/lat).
-func ProjectionFor(b orb.Bound) *Projection {
-	return NewProjection(b.Center())
-}
-
 // Origin returns the projection's centre in lon/lat degrees.
 func (p *Projection) Origin() orb.Point { return orb.Point{p.lon0, p.lat0} }
 

@@ -15,8 +15,6 @@ import (
 	"fireplan/geo"
 
 	"github.com/paulmach/orb"
-	"github.com/twpayne/go-geom"
-	"github.com/twpayne/go-geom/xy"
 )
 
 // Params are the numbers of the rural cluster ledger.
@@ -391,26 +389,13 @@ func vertices(g orb.Geometry) []orb.Point {
 	return nil
 }
 
-// hull returns the convex hull of ps as a closed counter-clockwise ring;
-// fewer than three points not in a line get a 5 m box. go-geom's hull (a
-// port of JTS's, robust on collinear and repeated points) does the work.
+// hull returns the convex hull of ps (geo.ConvexHull); fewer than three
+// points not in a line get a 5 m box.
 func hull(ps []orb.Point) orb.Polygon {
-	flat := make([]float64, 0, 2*len(ps))
-	for _, p := range ps {
-		flat = append(flat, p[0], p[1])
-	}
-	poly, ok := xy.ConvexHullFlat(geom.XY, flat).(*geom.Polygon)
+	ring, ok := geo.ConvexHull(ps)
 	if !ok { // a point or a line
 		b := orb.MultiPoint(ps).Bound().Pad(5)
 		return orb.Polygon{{b.Min, {b.Max[0], b.Min[1]}, b.Max, {b.Min[0], b.Max[1]}, b.Min}}
-	}
-	c := poly.LinearRing(0).FlatCoords()
-	ring := make(orb.Ring, 0, len(c)/2)
-	for i := 0; i+1 < len(c); i += 2 {
-		ring = append(ring, orb.Point{c[i], c[i+1]})
-	}
-	if !xy.IsRingCounterClockwise(geom.XY, c) {
-		ring.Reverse()
 	}
 	return orb.Polygon{ring}
 }

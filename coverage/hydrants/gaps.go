@@ -20,7 +20,7 @@ type Hydrants struct {
 	P        Params
 	St       *Streets
 	Member   *areas.Membership
-	Problems []data.Problem // hydrants far from any street
+	Problems []data.Problem // hydrants far from any street; no built-up areas
 
 	Active    []int32        // hydrants that protect (working; planned too in what-if)
 	D         *network.Times // street distance from the nearest active hydrant, per node (street mode)
@@ -81,6 +81,13 @@ func (h *Hydrants) active(i int) bool {
 // New computes protection, gaps, spacing and one-sided wide streets.
 func New(ctx context.Context, s *data.Snapshot, p Params, st *Streets, m *areas.Membership) (*Hydrants, error) {
 	h := &Hydrants{Snap: s, P: p, St: st, Member: m, onEdge: map[int32][]seedAt{}}
+	if s.Builtup.Len() == 0 {
+		// Gaps are sought in built-up areas only: none loaded and none
+		// derived (no buildings, or groups too small) leaves nothing to
+		// check, not everything.
+		h.Problems = append(h.Problems, data.Problem{Layer: data.LayerBuiltup, Reason: "no_builtup",
+			Detail: "no built-up areas, loaded or derived: no street, spacing or building gaps are sought"})
+	}
 	g := st.G
 	for i := range s.Hydrants.Items {
 		if !h.active(i) {
