@@ -58,8 +58,46 @@ type TableConfig struct {
 // column is null.
 const ParamHouseholdsPerBuilding = "households_per_building"
 
+// The snapshot's params (see Options).
+const (
+	ParamMaxDistanceKm    = "max_distance_km"
+	ParamBuiltupGapM      = "builtup_gap_m"
+	ParamBuiltupMinAreaM2 = "builtup_min_area_m2"
+)
+
 // ParamNames lists the params data reads itself; the analyses skip them.
-var ParamNames = []string{ParamHouseholdsPerBuilding}
+var ParamNames = []string{ParamHouseholdsPerBuilding, ParamMaxDistanceKm, ParamBuiltupGapM, ParamBuiltupMinAreaM2}
+
+// Options returns the snapshot options the params set over DefaultOptions
+// (a nil config gives the defaults).
+func (c *Config) Options() (Options, error) {
+	o := DefaultOptions()
+	if c == nil {
+		return o, nil
+	}
+	var errs []error
+	for name, into := range map[string]struct {
+		f     *float64
+		scale float64
+	}{ParamMaxDistanceKm: {&o.MaxDistanceM, 1000}, ParamBuiltupGapM: {&o.BuiltupGapM, 1}, ParamBuiltupMinAreaM2: {&o.BuiltupMinAreaM2, 1}} {
+		raw, ok := c.Params[name]
+		if !ok {
+			continue
+		}
+		var v float64
+		if err := json.Unmarshal(raw, &v); err != nil {
+			errs = append(errs, fmt.Errorf("config: params.%s: want a number, got %s", name, raw))
+			continue
+		}
+		*into.f = v * into.scale
+	}
+	if len(errs) == 0 {
+		if err := o.Check(); err != nil {
+			errs = append(errs, fmt.Errorf("config: params: %w", err))
+		}
+	}
+	return o, errors.Join(errs...)
+}
 
 // LoadConfig reads a JSON config file and checks it. A config that decodes
 // comes back even with an error, so `fireplan check` can go on and report
@@ -104,6 +142,9 @@ func (c *Config) Check() error {
 		}
 	}
 	if _, err := householdsPerBuilding(c.Params); err != nil {
+		errs = append(errs, err)
+	}
+	if _, err := c.Options(); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)

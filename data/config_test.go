@@ -105,3 +105,36 @@ func TestConfigGoodMappingsPass(t *testing.T) {
 		t.Errorf("households_per_building is not the households default: %+v %v", attrs[0], errs)
 	}
 }
+
+func TestConfigSnapshotOptions(t *testing.T) {
+	for _, tc := range []struct {
+		params string
+		want   Options
+		err    string
+	}{
+		{`{}`, DefaultOptions(), ""},
+		{`{"max_distance_km": 80, "builtup_gap_m": 0}`, Options{MaxDistanceM: 80_000, BuiltupGapM: 0, BuiltupMinAreaM2: 200_000}, ""},
+		{`{"builtup_min_area_m2": 50000, "builtup_gap_m": 30}`, Options{MaxDistanceM: 200_000, BuiltupGapM: 30, BuiltupMinAreaM2: 50_000}, ""},
+		{`{"max_distance_km": "far"}`, Options{}, "params.max_distance_km: want a number"},
+		{`{"max_distance_km": 5000}`, Options{}, "max_distance_km 5000 outside"},
+	} {
+		c := &Config{}
+		if err := decodeConfig(strings.NewReader(`{"params": `+tc.params+`}`), c); err != nil {
+			t.Fatal(err)
+		}
+		got, err := c.Options()
+		switch {
+		case tc.err != "":
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%s: error %v, want %q", tc.params, err, tc.err)
+			}
+			if cerr := c.Check(); cerr == nil || !strings.Contains(cerr.Error(), tc.err) {
+				t.Errorf("%s: Check %v, want %q", tc.params, cerr, tc.err)
+			}
+		case err != nil:
+			t.Errorf("%s: %v", tc.params, err)
+		case got != tc.want:
+			t.Errorf("%s: %+v, want %+v", tc.params, got, tc.want)
+		}
+	}
+}

@@ -35,11 +35,11 @@ func DefaultOptions() Options {
 func (o Options) Check() error {
 	switch {
 	case !(o.MaxDistanceM >= 1000 && o.MaxDistanceM <= 1_000_000):
-		return fmt.Errorf("MaxDistanceM %g m outside 1000..1000000", o.MaxDistanceM)
+		return fmt.Errorf("max_distance_km %g outside 1..1000", o.MaxDistanceM/1000)
 	case !(o.BuiltupGapM >= 0 && o.BuiltupGapM <= 500):
-		return fmt.Errorf("BuiltupGapM %g m outside 0..500", o.BuiltupGapM)
+		return fmt.Errorf("builtup_gap_m %g outside 0..500", o.BuiltupGapM)
 	case !(o.BuiltupMinAreaM2 >= 0 && o.BuiltupMinAreaM2 <= 1e9):
-		return fmt.Errorf("BuiltupMinAreaM2 %g m2 outside 0..1e9", o.BuiltupMinAreaM2)
+		return fmt.Errorf("builtup_min_area_m2 %g outside 0..1e9", o.BuiltupMinAreaM2)
 	}
 	return nil
 }

@@ -19,11 +19,11 @@ func TestOptionsCheck(t *testing.T) {
 	}{
 		{"defaults", func(*data.Options) {}, ""},
 		{"no derivation", func(o *data.Options) { o.BuiltupGapM = 0 }, ""},
-		{"distance zero", func(o *data.Options) { o.MaxDistanceM = 0 }, "MaxDistanceM"},
-		{"distance too far", func(o *data.Options) { o.MaxDistanceM = 5e6 }, "MaxDistanceM"},
-		{"negative gap", func(o *data.Options) { o.BuiltupGapM = -1 }, "BuiltupGapM"},
-		{"gap NaN", func(o *data.Options) { o.BuiltupGapM = nan() }, "BuiltupGapM"},
-		{"negative area", func(o *data.Options) { o.BuiltupMinAreaM2 = -5 }, "BuiltupMinAreaM2"},
+		{"distance zero", func(o *data.Options) { o.MaxDistanceM = 0 }, "max_distance_km"},
+		{"distance too far", func(o *data.Options) { o.MaxDistanceM = 5e6 }, "max_distance_km"},
+		{"negative gap", func(o *data.Options) { o.BuiltupGapM = -1 }, "builtup_gap_m"},
+		{"gap NaN", func(o *data.Options) { o.BuiltupGapM = nan() }, "builtup_gap_m"},
+		{"negative area", func(o *data.Options) { o.BuiltupMinAreaM2 = -5 }, "builtup_min_area_m2"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o := data.DefaultOptions()

@@ -72,7 +72,18 @@ func checkCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return verdict(stdout, rep, errors.Join(lerr, perr), counts(set))
+	// Build the snapshot as serve would: stray coordinates and derived
+	// built-up areas show in the report too.
+	n := counts(set)
+	opts, oerr := cfg.Options()
+	if oerr == nil {
+		snap, err := data.NewSnapshotWith(set, "check", rep, opts)
+		if err != nil {
+			return err
+		}
+		n = map[string]int{data.LayerRoads: snap.Roads.Len(), data.LayerStations: snap.Stations.Len()}
+	}
+	return verdict(stdout, rep, errors.Join(lerr, perr), n)
 }
 
 // verdict prints every problem, then the load report, and says whether

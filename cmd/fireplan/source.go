@@ -121,7 +121,17 @@ func (f *sourceFlags) load(ctx context.Context, w io.Writer) (*data.Snapshot, er
 		snap = s
 	case f.db == "":
 		set := sample.Generate(sample.Options{Seed: f.seed, Scale: f.scale})
-		snap = data.NewSnapshot(set, fmt.Sprintf("sample seed=%d scale=%d", f.seed, f.scale), nil)
+		opts := data.DefaultOptions()
+		if f.scale > 1 {
+			// Counties side by side 64 km apart: scale 400 spans 1,300 km,
+			// more than one county's 200 km.
+			opts.MaxDistanceM = 1_000_000
+		}
+		s, err := data.NewSnapshotWith(set, fmt.Sprintf("sample seed=%d scale=%d", f.seed, f.scale), nil, opts)
+		if err != nil {
+			return nil, err
+		}
+		snap = s
 	default:
 		cfg, err := f.readConfig()
 		if err != nil {
@@ -137,8 +147,14 @@ func (f *sourceFlags) load(ctx context.Context, w io.Writer) (*data.Snapshot, er
 			rep.Print(w)
 			return nil, fmt.Errorf("%w\n(fireplan check --db URL --config FILE lists every problem)", err)
 		}
+		opts, err := cfg.Options()
+		if err != nil {
+			return nil, err
+		}
 		cc := pool.Config().ConnConfig
-		snap = data.NewSnapshot(set, fmt.Sprintf("postgis %s:%d/%s", cc.Host, cc.Port, cc.Database), rep)
+		if snap, err = data.NewSnapshotWith(set, fmt.Sprintf("postgis %s:%d/%s", cc.Host, cc.Port, cc.Database), rep, opts); err != nil {
+			return nil, err
+		}
 	}
 	if err := markWeakened(snap.Report); err != nil {
 		return nil, err

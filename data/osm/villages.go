@@ -45,15 +45,15 @@ func (m *mapper) villages() {
 // nearer it than any other place node and within VillageRadiusM, or a
 // circle of VillageCircleM.
 func (m *mapper) placeVillages(places []*osm.Node) {
-	var b orb.Bound
+	// The median place, not the box's centre: one stray node must not
+	// stretch every distance.
+	lons, lats := make([]float64, len(places)), make([]float64, len(places))
 	for i, n := range places {
-		p := orb.Point{n.Lon, n.Lat}
-		if i == 0 {
-			b = p.Bound()
-		}
-		b = b.Extend(p)
+		lons[i], lats[i] = n.Lon, n.Lat
 	}
-	proj := geo.ProjectionFor(b)
+	slices.Sort(lons)
+	slices.Sort(lats)
+	proj := geo.NewProjection(orb.Point{lons[len(lons)/2], lats[len(lats)/2]})
 	at := make([]orb.Point, len(places)) // metres
 	var idx geo.Index
 	for i, n := range places {
