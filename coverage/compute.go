@@ -15,6 +15,12 @@ import (
 // the parameters it depends on, through the one cache, and reused by every
 // entry that needs it (the truck graph by response times, clusters, fire
 // lanes and station siting; the street graph by every hydrant parameter set).
+// The graphs and area memberships are keyed by the layers they read, so a
+// scenario that moves stations or hydrants reuses them; the rest by the
+// whole snapshot's version.
+
+// areaLayers are what areas.New reads.
+var areaLayers = []string{data.LayerBuildings, data.LayerTownships, data.LayerVillages, data.LayerDistricts, data.LayerBuiltup}
 
 func get[T any](ctx context.Context, c *Catalog, kind, key string, f func(ctx context.Context) (T, int64, error)) (T, error) {
 	v, err := c.Cache.Get(ctx, kind, kind+"|"+key, func(ctx context.Context) (any, int64, error) { return f(ctx) })
@@ -26,7 +32,7 @@ func get[T any](ctx context.Context, c *Catalog, kind, key string, f func(ctx co
 }
 
 func (c *Catalog) areas(ctx context.Context, s *data.Snapshot) (*areas.Membership, error) {
-	return get(ctx, c, "areas", s.VersionHex(), func(ctx context.Context) (*areas.Membership, int64, error) {
+	return get(ctx, c, "areas", s.Key(areaLayers...), func(ctx context.Context) (*areas.Membership, int64, error) {
 		return areas.New(s), int64(s.Buildings.Len())*32 + 64, nil
 	})
 }
@@ -54,7 +60,7 @@ func (c *Catalog) params(v Values) response.Params {
 }
 
 func (c *Catalog) truck(ctx context.Context, s *data.Snapshot, v Values) (truck, error) {
-	return get(ctx, c, "truck_graph", s.VersionHex()+"|"+v.keyOf(graphParams), func(ctx context.Context) (truck, int64, error) {
+	return get(ctx, c, "truck_graph", s.Key(data.LayerRoads)+"|"+v.keyOf(graphParams), func(ctx context.Context) (truck, int64, error) {
 		g, err := network.Truck(ctx, s, c.params(v).Profile)
 		if err != nil {
 			return truck{}, 0, err
@@ -84,7 +90,7 @@ func (c *Catalog) response(ctx context.Context, s *data.Snapshot, v Values) (*re
 var hydrantParams = []string{"mode", "radius_m", "spacing_m", "include_planned"}
 
 func (c *Catalog) streets(ctx context.Context, s *data.Snapshot) (*hydrants.Streets, error) {
-	return get(ctx, c, "street_graph", s.VersionHex(), func(ctx context.Context) (*hydrants.Streets, int64, error) {
+	return get(ctx, c, "street_graph", s.Key(data.LayerRoads, data.LayerBuiltup), func(ctx context.Context) (*hydrants.Streets, int64, error) {
 		st, err := hydrants.NewStreets(ctx, s, c.base.NodeToleranceM)
 		if err != nil {
 			return nil, 0, err

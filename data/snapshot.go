@@ -34,6 +34,8 @@ type Layer[T Feature] struct {
 	bound  orb.Bound      // lon/lat
 	index  geo.Index      // lon/lat bounds
 	MIndex geo.Index      // metric bounds
+	// Version hashes the layer's content (see contentVersion).
+	Version uint64
 }
 
 // View is the layer-independent face of a Layer, for serving and tiling.
@@ -44,7 +46,12 @@ type View interface {
 	Feature(i int) Feature
 	// Search calls fn for every item whose lon/lat box meets b.
 	Search(b orb.Bound, fn func(i int32) bool)
+	// ContentVersion hashes the layer's content.
+	ContentVersion() uint64
 }
+
+// ContentVersion returns the layer's Version.
+func (l *Layer[T]) ContentVersion() uint64 { return l.Version }
 
 // Schema returns the layer's schema.
 func (l *Layer[T]) Schema() Schema { return l.schema }
@@ -61,8 +68,9 @@ func (l *Layer[T]) Feature(i int) Feature { return l.Items[i] }
 // Search calls fn for every item whose lon/lat box meets b until fn returns false.
 func (l *Layer[T]) Search(b orb.Bound, fn func(i int32) bool) { l.index.Search(b, fn) }
 
-func newLayer[T Feature](s Schema, items []T, proj *geo.Projection) *Layer[T] {
+func newLayer[T hashedFeature](s Schema, items []T, proj *geo.Projection) *Layer[T] {
 	l := &Layer[T]{schema: s, Items: items, Metric: make([]orb.Geometry, len(items)), MBound: make([]orb.Bound, len(items))}
+	l.Version = layerVersion(l)
 	for i, it := range items {
 		g := it.Geometry()
 		b := g.Bound()
@@ -87,6 +95,7 @@ type Snapshot struct {
 	Source   string    // "sample seed=... scale=..." or the database; not part of Version
 	LoadedAt time.Time // not part of Version
 	Proj     *geo.Projection
+	Options  Options // what it was built with; a derived snapshot keeps them
 	Report   *Report
 
 	Hydrants  *Layer[Hydrant]
@@ -141,7 +150,7 @@ func NewSnapshotWith(set *Set, source string, rep *Report, opt Options) (*Snapsh
 	if rep == nil {
 		rep = &Report{}
 	}
-	s := &Snapshot{Source: source, LoadedAt: time.Now(), Report: rep}
+	s := &Snapshot{Source: source, LoadedAt: time.Now(), Report: rep, Options: opt}
 	set.Hydrants = filter(LayerHydrants, set.Hydrants, rep, source)
 	set.Stations = filter(LayerStations, set.Stations, rep, source)
 	set.Roads = filter(LayerRoads, set.Roads, rep, source)

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"fmt"
 	"crypto/sha256"
 	"encoding/binary"
 	"hash"
@@ -19,16 +20,40 @@ import (
 // speed, and the sample county encodes to several megabytes.
 func contentVersion(s *Snapshot) uint64 {
 	h := newContentHasher()
-	hashLayer(h, s.Hydrants)
-	hashLayer(h, s.Stations)
-	hashLayer(h, s.Roads)
-	hashLayer(h, s.Buildings)
-	hashLayer(h, s.Villages)
-	hashLayer(h, s.Districts)
-	hashLayer(h, s.FireLanes)
-	hashLayer(h, s.Townships)
-	hashLayer(h, s.Builtup)
+	for _, name := range LayerNames() {
+		l, _ := s.Layer(name)
+		h.str(name)
+		h.u64(l.ContentVersion())
+	}
 	return h.sum()
+}
+
+// layerVersion hashes one layer as contentVersion describes: a snapshot's
+// version is a hash of its layers' versions, so a derived snapshot that
+// replaces one layer hashes that layer alone.
+func layerVersion[T hashedFeature](l *Layer[T]) uint64 {
+	h := newContentHasher()
+	hashLayer(h, l)
+	return h.sum()
+}
+
+// Key returns a cache key for what is computed from the named layers alone:
+// their versions and the projection's origin (every metre depends on it).
+// A scenario that changes stations keeps the key of the road graph.
+func (s *Snapshot) Key(layers ...string) string {
+	h := newContentHasher()
+	o := s.Proj.Origin()
+	h.float(o[0])
+	h.float(o[1])
+	for _, name := range layers {
+		l, ok := s.Layer(name)
+		if !ok {
+			panic("data: Key of unknown layer " + name)
+		}
+		h.str(name)
+		h.u64(l.ContentVersion())
+	}
+	return fmt.Sprintf("%016x", h.sum())
 }
 
 // hashedFeature is a Feature that writes itself to a content hash: its id,
