@@ -1,9 +1,9 @@
 package data
 
 import (
-	"fmt"
 	"crypto/sha256"
 	"encoding/binary"
+	"fmt"
 	"hash"
 	"math"
 	"slices"
