@@ -17,7 +17,7 @@ type Edit struct {
 // returned, and s is not touched.
 func (s *Snapshot) Derive(source string, e Edit) (*Snapshot, *Report) {
 	d := *s
-	d.Source, d.LoadedAt = source, time.Now()
+	d.Source, d.LoadedAt, d.Base = source, time.Now(), s
 	rep := &Report{}
 	o, maxM := s.Proj.Origin(), s.Options.MaxDistanceM
 	if e.Stations != nil {

@@ -44,7 +44,7 @@ func TestDeriveSharesWhatItDoesNotChange(t *testing.T) {
 			if (d.Key(data.LayerStations) != base.Key(data.LayerStations)) != tc.changed {
 				t.Errorf("stations key changed = %v", !tc.changed)
 			}
-			if d.Roads != base.Roads || d.Proj != base.Proj {
+			if d.Roads != base.Roads || d.Proj != base.Proj || d.Base != base {
 				t.Error("roads or projection not shared")
 			}
 			if got := rep.Layer(data.LayerStations).Skipped[tc.skipped]; tc.skipped != "" && got != 1 {

@@ -95,7 +95,8 @@ type Snapshot struct {
 	Source   string    // "sample seed=... scale=..." or the database; not part of Version
 	LoadedAt time.Time // not part of Version
 	Proj     *geo.Projection
-	Options  Options // what it was built with; a derived snapshot keeps them
+	Options  Options   // what it was built with; a derived snapshot keeps them
+	Base     *Snapshot // the snapshot it was derived from (see Derive); nil for a load
 	Report   *Report
 
 	Hydrants  *Layer[Hydrant]
