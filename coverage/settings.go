@@ -2,6 +2,7 @@ package coverage
 
 import (
 	"encoding/json"
+	"fireplan/data"
 	"fmt"
 	"slices"
 	"sort"
@@ -35,7 +36,8 @@ var scalars = map[string]func(p *response.Params) *float64{
 	"node_tolerance_m": func(p *response.Params) *float64 { return &p.NodeToleranceM },
 }
 
-// ParseSettings reads params over the defaults of DESIGN.md. Names in skip
+// ParseSettings reads params over the defaults of DESIGN.md; with an error,
+// what could be read. Names in skip
 // belong to someone else (the loader's own params) and are left alone; any
 // other name must be a response-time number or a query parameter of some
 // analysis. Every problem is reported at once, each naming its param.
@@ -88,10 +90,14 @@ func ParseSettings(params map[string]json.RawMessage, skip []string) (Settings, 
 		}
 	}
 	if err := s.Response.Check(); err != nil {
-		errs = append(errs, "params: "+err.Error())
+		for _, l := range strings.Split(err.Error(), "\n") {
+			errs = append(errs, "params."+l)
+		}
 	}
 	if len(errs) > 0 {
-		return Settings{}, fmt.Errorf("%s", strings.Join(errs, "\n"))
+		// The settings come back too, so the query defaults can still be
+		// checked and every problem told in one run.
+		return s, fmt.Errorf("%s", strings.Join(errs, "\n"))
 	}
 	return s, nil
 }
@@ -173,6 +179,9 @@ func (c *Catalog) paramNames() []string {
 		set[k] = true
 	}
 	for k := range scalars {
+		set[k] = true
+	}
+	for _, k := range data.ParamNames {
 		set[k] = true
 	}
 	return sortedKeys(set)

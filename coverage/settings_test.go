@@ -2,6 +2,8 @@ package coverage
 
 import (
 	"encoding/json"
+	"errors"
+	"fireplan/coverage/response"
 	"strings"
 	"testing"
 )
@@ -44,9 +46,10 @@ func TestSettings(t *testing.T) {
 				}
 			}},
 		{name: "every problem at once", params: `{"speed_kmh": {"highway": 50}, "truck_width_m": "wide", "radius_m": 5, "colour": "red", "turnout_s": {"micro": -1}}`,
-			wantErr: []string{"params.speed_kmh: unknown class \"highway\"", "params.truck_width_m: want a number", "turnout for station class micro"}},
-		{name: "query default out of range", params: `{"radius_m": 5, "colour": "red"}`,
-			wantErr: []string{"params.radius_m (hydrant_gaps)", "params.colour: no analysis has this parameter"}},
+			wantErr: []string{"params.speed_kmh: unknown class \"highway\"", "params.truck_width_m: want a number", "params.turnout_s.micro must be >= 0 s",
+				"params.radius_m (hydrant_gaps)", "params.colour: no analysis has this parameter", "max_distance_km"}},
+		{name: "ranges named by key", params: `{"truck_width_m": 26, "access_max_m": -1, "mode": "curvy"}`,
+			wantErr: []string{"params.truck_width_m 26 outside [0, 20]", "params.access_max_m -1 outside [0, 5000]", "params.mode (hydrant_gaps)"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -55,13 +58,15 @@ func TestSettings(t *testing.T) {
 				t.Fatal(err)
 			}
 			s, err := ParseSettings(raw, []string{"households_per_building"})
-			var c *Catalog
-			if err == nil {
-				if c, err = New(s.Response, 1<<20); err != nil {
-					t.Fatal(err)
-				}
-				err = c.SetDefaults(s.Query)
+			base := s.Response
+			if err != nil {
+				base = response.DefaultParams() // as cmd does: every problem in one run
 			}
+			c, cerr := New(base, 1<<20)
+			if cerr != nil {
+				t.Fatal(cerr)
+			}
+			err = errors.Join(err, c.SetDefaults(s.Query))
 			if len(tc.wantErr) == 0 {
 				if err != nil {
 					t.Fatal(err)

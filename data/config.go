@@ -91,9 +91,9 @@ func (c *Config) Options() (Options, error) {
 		}
 		*into.f = v * into.scale
 	}
-	if len(errs) == 0 {
-		if err := o.Check(); err != nil {
-			errs = append(errs, fmt.Errorf("config: params: %w", err))
+	if err := o.Check(); err != nil {
+		for _, l := range strings.Split(err.Error(), "\n") {
+			errs = append(errs, fmt.Errorf("config: params.%s", l))
 		}
 	}
 	return o, errors.Join(errs...)
@@ -108,17 +108,25 @@ func LoadConfig(path string) (*Config, error) {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	var c Config
-	if err := decodeConfig(bytes.NewReader(b), &c); err != nil {
+	keys, err := decodeConfig(bytes.NewReader(b), &c)
+	if err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
-	return &c, c.Check()
+	return &c, errors.Join(keys, c.Check())
 }
 
-// decodeConfig reads JSON, refusing keys fireplan does not know.
-func decodeConfig(r io.Reader, c *Config) error {
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	return dec.Decode(c)
+// decodeConfig reads JSON into c. Keys fireplan does not know and keys
+// given twice are all reported in keys, and c is filled from the rest; a
+// syntax or type error stops it (err).
+func decodeConfig(r io.Reader, c *Config) (keys, err error) {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(b, c); err != nil {
+		return nil, err
+	}
+	return errors.Join(keyProblems(b)...), nil
 }
 
 // Check reports every problem it can find without a database, each naming

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -37,7 +38,10 @@ func TestConfigCheckNamesEveryProblem(t *testing.T) {
 		want []string // each must appear in the one error
 	}{
 		{"unknown layer", `{"layers": {"roadz": {}}}`, []string{`unknown layer "roadz"`}},
-		{"unknown key", `{"layerz": {}}`, []string{`unknown field "layerz"`}},
+		{"unknown keys, all at once", `{"layerz": {}, "paramz": {}, "layers": {"hydrants": {"colums": {}, "tabel": "h"}}}`,
+			[]string{"unknown key layerz", "unknown key paramz", "unknown key layers.hydrants.colums", "unknown key layers.hydrants.tabel (known here: schema, table"}},
+		{"a key given twice", `{"layers": {"roads": {"values": {"class": {"Minor": "residential"}}, "values": {"class": {"Alley": "service"}}}}}`,
+			[]string{"layers.roads.values is given twice"}},
 		{"unknown attributes everywhere", `{"layers": {"roads": {
 			"columns": {"colour": "c"}, "const": {"lanes": 2}, "defaults": {"surface": "x"}, "values": {"kind": {"a": "b"}}}}}`,
 			[]string{"layers.roads.columns.colour", "layers.roads.const.lanes", "layers.roads.defaults.surface", `layers.roads.values.kind: layer roads has no attribute "kind"`}},
@@ -61,9 +65,9 @@ func TestConfigCheckNamesEveryProblem(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := &Config{}
-			err := decodeConfig(strings.NewReader(tc.json), c)
+			keys, err := decodeConfig(strings.NewReader(tc.json), c)
 			if err == nil {
-				err = c.Check()
+				err = errors.Join(keys, c.Check())
 			}
 			if err == nil {
 				t.Fatalf("no error, want %q", tc.want)
@@ -85,8 +89,8 @@ func TestConfigGoodMappingsPass(t *testing.T) {
 		"villages": null},
 		"params": {"households_per_building": 3, "speed_kmh": {"primary": 50}}}`
 	c := &Config{}
-	if err := decodeConfig(strings.NewReader(good), c); err != nil {
-		t.Fatal(err)
+	if keys, err := decodeConfig(strings.NewReader(good), c); err != nil || keys != nil {
+		t.Fatal(err, keys)
 	}
 	if err := c.Check(); err != nil {
 		t.Fatal(err)
@@ -119,7 +123,7 @@ func TestConfigSnapshotOptions(t *testing.T) {
 		{`{"max_distance_km": 5000}`, Options{}, "max_distance_km 5000 outside"},
 	} {
 		c := &Config{}
-		if err := decodeConfig(strings.NewReader(`{"params": `+tc.params+`}`), c); err != nil {
+		if _, err := decodeConfig(strings.NewReader(`{"params": `+tc.params+`}`), c); err != nil {
 			t.Fatal(err)
 		}
 		got, err := c.Options()

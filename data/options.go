@@ -1,6 +1,9 @@
 package data
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // Options are the snapshot's own numbers: how far from the bulk of the data
 // a coordinate may lie, and how built-up areas are drawn when none are given.
@@ -31,15 +34,17 @@ func DefaultOptions() Options {
 	return Options{MaxDistanceM: 200_000, BuiltupGapM: 50, BuiltupMinAreaM2: 200_000}
 }
 
-// Check reports an option that cannot be used.
+// Check reports every option that cannot be used, by its params name.
 func (o Options) Check() error {
-	switch {
-	case !(o.MaxDistanceM >= 1000 && o.MaxDistanceM <= 1_000_000):
-		return fmt.Errorf("max_distance_km %g outside 1..1000", o.MaxDistanceM/1000)
-	case !(o.BuiltupGapM >= 0 && o.BuiltupGapM <= 500):
-		return fmt.Errorf("builtup_gap_m %g outside 0..500", o.BuiltupGapM)
-	case !(o.BuiltupMinAreaM2 >= 0 && o.BuiltupMinAreaM2 <= 1e9):
-		return fmt.Errorf("builtup_min_area_m2 %g outside 0..1e9", o.BuiltupMinAreaM2)
+	var errs []error
+	if !(o.MaxDistanceM >= 1000 && o.MaxDistanceM <= 1_000_000) {
+		errs = append(errs, fmt.Errorf("max_distance_km %g outside 1..1000", o.MaxDistanceM/1000))
 	}
-	return nil
+	if !(o.BuiltupGapM >= 0 && o.BuiltupGapM <= 500) {
+		errs = append(errs, fmt.Errorf("builtup_gap_m %g outside 0..500", o.BuiltupGapM))
+	}
+	if !(o.BuiltupMinAreaM2 >= 0 && o.BuiltupMinAreaM2 <= 1e9) {
+		errs = append(errs, fmt.Errorf("builtup_min_area_m2 %g outside 0..1e9", o.BuiltupMinAreaM2))
+	}
+	return errors.Join(errs...)
 }

@@ -64,15 +64,16 @@ func settings(cfg *data.Config) (coverage.Settings, error) {
 	if cfg != nil {
 		params = cfg.Params
 	}
-	s, err := coverage.ParseSettings(params, data.ParamNames)
+	s, perr := coverage.ParseSettings(params, data.ParamNames)
+	base := s.Response
+	if perr != nil {
+		base = response.DefaultParams() // the query defaults are still checked
+	}
+	cat, err := coverage.New(base, 1)
 	if err != nil {
 		return s, err
 	}
-	cat, err := coverage.New(s.Response, 1)
-	if err != nil {
-		return s, fmt.Errorf("params: %w", err)
-	}
-	return s, cat.SetDefaults(s.Query)
+	return s, errors.Join(perr, cat.SetDefaults(s.Query))
 }
 
 // markWeakened names, on each absent or empty layer of rep, the analyses

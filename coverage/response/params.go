@@ -1,6 +1,7 @@
 package response
 
 import (
+	"errors"
 	"fireplan/coverage/network"
 	"fmt"
 	"slices"
@@ -30,37 +31,48 @@ func DefaultParams() Params {
 	}
 }
 
-// Check reports a parameter that cannot be used.
+// Check reports every parameter that cannot be used, each by the name a
+// config's params give it.
 func (p Params) Check() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	for _, c := range data.RoadClasses {
 		if v, ok := p.SpeedKmh[c]; !ok || !(v > 0) {
-			return fmt.Errorf("speed for road class %s must be > 0 km/h", c)
+			bad("speed_kmh.%s must be > 0 km/h", c)
 		}
 		if v, ok := p.WidthM[c]; !ok || !(v > 0) {
-			return fmt.Errorf("default width for road class %s must be > 0 m", c)
+			bad("road_width_m.%s must be > 0 m", c)
 		}
 	}
 	for c := range p.SpeedKmh {
 		if !slices.Contains(data.RoadClasses, c) {
-			return fmt.Errorf("unknown road class %q in speeds", c)
+			bad("speed_kmh: unknown road class %q", c)
 		}
 	}
 	for _, c := range data.StationClasses {
-		if v, ok := p.TurnoutS[c]; !ok || v < 0 {
-			return fmt.Errorf("turnout for station class %s must be >= 0 s", c)
+		if v, ok := p.TurnoutS[c]; !ok || !(v >= 0) {
+			bad("turnout_s.%s must be >= 0 s", c)
 		}
 	}
-	switch {
-	case !(p.TruckWidthM >= 0 && p.TruckWidthM <= 20):
-		return fmt.Errorf("truck width %g m outside 0..20", p.TruckWidthM)
-	case !(p.NodeToleranceM >= 0 && p.NodeToleranceM <= 10):
-		return fmt.Errorf("node tolerance %g m outside 0..10", p.NodeToleranceM)
-	case !(p.AccessSpeedMps > 0 && p.AccessSpeedMps <= 10):
-		return fmt.Errorf("access speed %g m/s outside (0, 10]", p.AccessSpeedMps)
-	case !(p.AccessMaxM >= 0 && p.AccessMaxM <= 5000):
-		return fmt.Errorf("access limit %g m outside 0..5000", p.AccessMaxM)
-	case !(p.StationSnapM >= 0 && p.StationSnapM <= 20000):
-		return fmt.Errorf("station snap limit %g m outside 0..20000", p.StationSnapM)
+	for _, r := range []struct {
+		name    string
+		v       float64
+		lo, hi  float64
+		openLow bool
+	}{
+		{"truck_width_m", p.TruckWidthM, 0, 20, false},
+		{"node_tolerance_m", p.NodeToleranceM, 0, 10, false},
+		{"access_speed_mps", p.AccessSpeedMps, 0, 10, true},
+		{"access_max_m", p.AccessMaxM, 0, 5000, false},
+		{"station_snap_m", p.StationSnapM, 0, 20000, false},
+	} {
+		if !(r.v >= r.lo && r.v <= r.hi) || r.openLow && r.v == r.lo {
+			lo := "["
+			if r.openLow {
+				lo = "("
+			}
+			bad("%s %g outside %s%g, %g]", r.name, r.v, lo, r.lo, r.hi)
+		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
