@@ -17,7 +17,7 @@ build: check-go ## build bin/fireplan
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/fireplan ./cmd/fireplan
 
 run: build ## serve the built-in sample county at http://localhost:8080
-	./bin/fireplan serve --addr $(ADDR)
+	DATABASE_URL= ./bin/fireplan serve --addr $(ADDR)
 
 test: check-go ## run all tests against a throwaway PostGIS (CI=true: a missing database fails)
 	@scripts/test

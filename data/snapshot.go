@@ -186,9 +186,18 @@ func NewSnapshotWith(set *Set, source string, rep *Report, opt Options) (*Snapsh
 	if len(builtup) == 0 && opt.BuiltupGapM > 0 && len(set.Buildings) > 0 {
 		var n int
 		builtup, n = deriveBuiltup(s.Buildings, s.Proj, opt.BuiltupGapM, opt.BuiltupMinAreaM2)
-		rep.Layer(LayerBuiltup).Note("none loaded: derived %d built-up areas (ids derived-1..derived-%d, holding %d of %d buildings): "+
-			"buildings within %g m of each other grouped, each group's convex hull grown by %g m, kept from %g ha",
-			len(builtup), len(builtup), n, len(set.Buildings), opt.BuiltupGapM, opt.BuiltupGapM/2, opt.BuiltupMinAreaM2/10000)
+		lr := rep.Layer(LayerBuiltup)
+		rule := fmt.Sprintf("buildings within %g m of each other grouped, each group's convex hull grown by %g m, kept from %g ha",
+			opt.BuiltupGapM, opt.BuiltupGapM/2, opt.BuiltupMinAreaM2/10000)
+		switch len(builtup) {
+		case 0:
+			lr.Note("none loaded, and none derived from the buildings: no group reaches the size (%s)", rule)
+		default:
+			lr.Note("none loaded: derived %d from the buildings (ids derived-1..derived-%d, holding %d of %d buildings): %s",
+				len(builtup), len(builtup), n, len(set.Buildings), rule)
+			// The layer is in use now: not absent, and it weakens nothing.
+			lr.Absent, lr.Loaded, lr.Source = false, len(builtup), "derived from the buildings"
+		}
 	}
 	s.Builtup = newLayer(schema(LayerBuiltup), builtup, s.Proj)
 	s.Version = contentVersion(s)

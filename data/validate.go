@@ -1,6 +1,7 @@
 package data
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"strings"
@@ -177,11 +178,13 @@ func (c *collector[T]) add(id *string, g orb.Geometry, invalid string, raw map[s
 // through the value map, then the default where it is null, then the
 // attribute's type. A bad optional value becomes null and is counted; a
 // bad or missing required one skips the row. Source values no map or type
-// accepts are counted for the report.
+// accepts are counted for the report, in skipped rows too, so one run lists
+// every value to map.
 func (c *collector[T]) values(raw map[string]*string) (Values, *RowError) {
 	out := make(Values, len(c.attrs))
 	var nulled []string
 	var defaulted []string
+	var skip *RowError
 	for i := range c.attrs {
 		a := &c.attrs[i]
 		if a.hasConst {
@@ -204,7 +207,7 @@ func (c *collector[T]) values(raw map[string]*string) (Values, *RowError) {
 		if cur == nil || strings.TrimSpace(*cur) == "" {
 			if a.def == nil {
 				if a.Required {
-					return nil, rowErr(ReasonMissingAttribute, "%s is required", a.Name)
+					skip = cmp.Or(skip, rowErr(ReasonMissingAttribute, "%s is required", a.Name))
 				}
 				out[a.Name] = nil
 				continue
@@ -218,12 +221,16 @@ func (c *collector[T]) values(raw map[string]*string) (Values, *RowError) {
 				c.rep.unmapped(a.Name, *src)
 			}
 			if a.Required {
-				return nil, err.(*RowError)
+				skip = cmp.Or(skip, err.(*RowError))
+				continue
 			}
 			nulled = append(nulled, a.Name)
 			v = nil
 		}
 		out[a.Name] = v
+	}
+	if skip != nil {
+		return nil, skip
 	}
 	for _, n := range nulled {
 		c.rep.warn(ReasonBadAttribute, n)

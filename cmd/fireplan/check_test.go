@@ -58,7 +58,7 @@ func TestCheckListsEveryProblemInOneRun(t *testing.T) {
 			"default class                         1 rows",
 			`const   status = "working"`,
 			`class: "Alley" 1`,
-			`"values": {"class": {"Alley": "?"}, "oneway": {"9": "?"}}`,
+			`"values": {"class": {"Alley": "?"}, "oneway": {"7": "?", "9": "?"}}`,
 			"villages   absent: loaded empty",
 			"weakens: coverage_summary, coverage_gaps",
 			`no table ` + schema + `.builtup: loaded empty`,

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
 	"fireplan/coverage"
 	"fireplan/coverage/response"
@@ -25,7 +26,7 @@ type sourceFlags struct {
 }
 
 func (f *sourceFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.db, "db", "", "PostGIS URL (postgres://...); without it, the built-in sample county")
+	fs.StringVar(&f.db, "db", "", "PostGIS URL (postgres://...); default $DATABASE_URL; without either, the built-in sample county")
 	fs.StringVar(&f.config, "config", "", "JSON file mapping layers to tables and columns (docs/DATA.md)")
 	fs.StringVar(&f.osm, "osm", "", "OpenStreetMap extract (.osm.pbf, .osm, .osm.gz) read in memory, no database")
 	fs.StringVar(&f.mapping, "mapping", "", "JSON file overriding the OpenStreetMap mapping (with --osm)")
@@ -40,8 +41,12 @@ func (f *sourceFlags) check() error {
 	if f.osm != "" && f.db != "" {
 		return errors.New("--osm and --db are two sources: give one")
 	}
+	if f.db == "" && f.osm == "" {
+		// From the environment, the password stays out of process lists.
+		f.db = os.Getenv("DATABASE_URL")
+	}
 	if f.config != "" && f.db == "" && f.osm == "" {
-		return errors.New("--config needs --db (or --osm, for its params)")
+		return errors.New("--config needs --db or $DATABASE_URL (or --osm, for its params)")
 	}
 	if f.mapping != "" && f.osm == "" {
 		return errors.New("--mapping goes with --osm")

@@ -66,7 +66,7 @@ func TestDerivedBuiltup(t *testing.T) {
 			t.Fatalf("derived area %d: lon/lat %v projects to %v, metric %v", i, it.Geom.Bound(), m, mb)
 		}
 	}
-	if notes := strings.Join(s.Report.Layer(data.LayerBuiltup).Notes, "\n"); !strings.Contains(notes, fmt.Sprintf("derived %d built-up areas", bu.Len())) {
+	if notes := strings.Join(s.Report.Layer(data.LayerBuiltup).Notes, "\n"); !strings.Contains(notes, fmt.Sprintf("derived %d from the buildings", bu.Len())) {
 		t.Errorf("builtup report notes %q do not say the areas were derived", notes)
 	}
 

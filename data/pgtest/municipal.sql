@@ -9,7 +9,7 @@ INSERT INTO %[1]s.road_centerline (road_id, fullname, class, oneway, width, stat
  (103, 'Oak St',    'Minor',    2, NULL,  'ACTIVE',  'SRID=32617;MULTILINESTRING((500000 4428000, 500000 4429000))'),
  (104, NULL,        NULL,       0, '6',   'ACTIVE',  'SRID=32617;MULTILINESTRING((500000 4429000, 501000 4429000))'),
  (105, 'Pine Ct',   'Minor',    9, '5',   'ACTIVE',  'SRID=32617;MULTILINESTRING((500500 4428000, 500500 4428500))'),
- (106, 'Back Aly',  'Alley',    0, '4',   'ACTIVE',  'SRID=32617;MULTILINESTRING((500500 4428500, 500500 4429000))'),
+ (106, 'Back Aly',  'Alley',    7, '4',   'ACTIVE',  'SRID=32617;MULTILINESTRING((500500 4428500, 500500 4429000))'),
  (107, 'Old Rd',    'Arterial', 0, '10',  'RETIRED', 'SRID=32617;MULTILINESTRING((501000 4429000, 502000 4429000))'),
  (108, 'Cedar Ave', 'Major',    1, NULL,  'ACTIVE',  'SRID=32617;MULTILINESTRING((501000 4428500, 501500 4428500),(501500 4428500, 502000 4428500))');
 CREATE TABLE %[1]s.hydrant (facilityid text, hyd_type text, flow_gpm numeric, shape geometry(Point, 32617));
