@@ -45,7 +45,8 @@ func (s *Server) layers(w http.ResponseWriter, r *http.Request) error {
 		}
 		out = append(out, li)
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"version": snap.Version, "source": snap.Source, "layers": out})
+	return writeJSON(w, http.StatusOK, map[string]any{"version": snap.Version, "source": snap.Source, "layers": out,
+		"attribution": snap.Report.Attribution()})
 }
 
 func (s *Server) report(w http.ResponseWriter, r *http.Request) error {

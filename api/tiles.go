@@ -184,7 +184,7 @@ func (s *Server) tileJSON(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("ETag", etag(snap, name, vals.Key()))
 	return writeJSON(w, http.StatusOK, map[string]any{
 		"tilejson": "3.0.0", "name": name, "description": e.Description.En, "scheme": "xyz",
-		"tiles": []string{u}, "minzoom": e.MinZoom, "maxzoom": e.MaxZoom,
+		"tiles": []string{u}, "minzoom": e.MinZoom, "maxzoom": e.MaxZoom, "attribution": snap.Report.Attribution(),
 		"bounds": []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}, "center": []float64{c[0], c[1], float64(e.MinZoom + 2)},
 		"vector_layers": []map[string]any{{"id": name, "description": e.Description.En, "minzoom": e.MinZoom, "maxzoom": e.MaxZoom,
 			"geometry": e.Geometry, "fields": fields}},

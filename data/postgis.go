@@ -153,6 +153,13 @@ func loadLayer[T Feature](ctx context.Context, pool *pgxpool.Pool, cfg *Config, 
 		lr.Failed = true
 		return fmt.Errorf("layer %s: table %s does not exist (map the layer to a table in the config)", lr.Layer, qualified)
 	}
+	// An OpenStreetMap import says so in its table comment; the map must
+	// then credit OpenStreetMap.
+	var comment *string
+	if err := pool.QueryRow(ctx, `SELECT obj_description(to_regclass($1), 'pg_class')`, table).Scan(&comment); err == nil &&
+		comment != nil && strings.Contains(*comment, "OpenStreetMap") {
+		lr.Attribution = OSMAttribution
+	}
 	var errs []error
 	fail := func(format string, args ...any) {
 		errs = append(errs, fmt.Errorf("layer %s: table %s: %s", lr.Layer, qualified, fmt.Sprintf(format, args...)))

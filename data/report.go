@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -43,6 +44,9 @@ type LayerReport struct {
 	Weakens   []string                `json:"weakens,omitempty"`   // analyses this absent or empty layer leaves short
 	Problems  []Problem               `json:"problems,omitempty"`
 	Notes     []string                `json:"notes,omitempty"`
+	// Attribution is what the source asks a map of it to show (OpenStreetMap's
+	// ODbL: "© OpenStreetMap contributors"), from its table comment.
+	Attribution string `json:"attribution,omitempty"`
 }
 
 // ValueCounts counts distinct source values of one attribute: at most
@@ -118,6 +122,21 @@ func (r *LayerReport) SkippedTotal() int {
 // Report is the load report of every layer.
 type Report struct {
 	Layers []*LayerReport `json:"layers"`
+}
+
+// OSMAttribution is the credit OpenStreetMap's licence (ODbL) asks a map
+// of its data to show.
+const OSMAttribution = "© OpenStreetMap contributors"
+
+// Attribution returns the layers' attributions, each once, for a map to show.
+func (r *Report) Attribution() string {
+	var out []string
+	for _, l := range r.Layers {
+		if l.Attribution != "" && !slices.Contains(out, l.Attribution) {
+			out = append(out, l.Attribution)
+		}
+	}
+	return strings.Join(out, "; ")
 }
 
 // Layer returns the report of the named layer, or nil.

@@ -164,15 +164,18 @@ async function main() {
   // hash; with hash: true it writes one as soon as the map exists, so the
   // county cannot be fitted after construction.
   const tw = info.layers.find((l) => l.name === "townships" && l.bbox) || info.layers.find((l) => l.bbox);
+  const style = { version: 8, sources: sources(index, minutes), layers: layers(minutes) };
+  // OpenStreetMap's licence asks every map of its data to credit it.
+  if (info.attribution && style.sources.roads) style.sources.roads.attribution = info.attribution;
   const map = new maplibregl.Map({
     container: "map",
-    style: { version: 8, sources: sources(index, minutes), layers: layers(minutes) },
+    style,
     hash: true,
     ...(tw ? { bounds: [[tw.bbox[0], tw.bbox[1]], [tw.bbox[2], tw.bbox[3]]], fitBoundsOptions: { padding: 20 } } : {}),
     maxZoom: 19,
     // ?print keeps the drawing buffer, so screenshots (and tests) see the map.
     canvasContextAttributes: { preserveDrawingBuffer: new URLSearchParams(location.search).has("print") },
-    attributionControl: false,
+    attributionControl: info.attribution ? { compact: false } : false,
   });
   window.fireplanMap = map;
   map.addControl(new maplibregl.NavigationControl(), "top-right");

@@ -126,7 +126,11 @@ func readOSM(ctx context.Context, path, mapping string, tags map[string]map[stri
 	if err != nil {
 		return nil, nil, err
 	}
-	return data.NewSnapshot(set, "osm "+filepath.Base(path), nil), st, nil
+	snap := data.NewSnapshot(set, "osm "+filepath.Base(path), nil)
+	for _, lr := range snap.Report.Layers {
+		lr.Attribution = data.OSMAttribution
+	}
+	return snap, st, nil
 }
 
 // printStats prints what the OSM mapping kept, skipped and assumed.

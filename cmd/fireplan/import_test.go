@@ -83,6 +83,9 @@ func TestImportOSMMatchesServeOSM(t *testing.T) {
 				t.Fatal(err)
 			}
 			db := data.NewSnapshot(set, "postgis", rep)
+			if a, b := mem.Report.Attribution(), db.Report.Attribution(); a != data.OSMAttribution || b != data.OSMAttribution {
+				t.Errorf("attribution in memory %q, from the tables %q, want %q on the map", a, b, data.OSMAttribution)
+			}
 			// PostGIS judges validity, serve --osm does not: an area PostGIS
 			// finds invalid is the only difference, and import names it.
 			invalid := 0
