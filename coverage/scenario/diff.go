@@ -26,7 +26,8 @@ type DiffReport struct {
 // CoverageDiff compares coverage_summary and coverage_gaps.
 type CoverageDiff struct {
 	Townships []TownshipDiff `json:"townships"`
-	// HouseholdsGained is the county's gain per target ("8": households).
+	// HouseholdsGained is the county's gain per target ("8": households),
+	// from coverage_summary's county row.
 	HouseholdsGained map[string]int `json:"households_gained"`
 	// GapsClosed and GapsOpened count coverage_gaps rows (villages, old
 	// districts, buildings) gone and new, summed over the targets.
@@ -138,7 +139,6 @@ func diffCoverage(ctx context.Context, cat *coverage.Catalog, base, scen *data.S
 	for _, m := range v.Floats("minutes") {
 		key := strconv.FormatFloat(m, 'f', -1, 64)
 		kb, ka := column(before, "covered_"+key+"min"), column(after, "covered_"+key+"min")
-		d.HouseholdsGained[key] = 0
 		for i, id := range before.IDs {
 			td := TownshipDiff{TownshipID: id, TargetMin: m, Before: before.Rows[i][kb].(int)}
 			td.Name, _ = before.Rows[i][name].(string)
@@ -146,7 +146,10 @@ func diffCoverage(ctx context.Context, cat *coverage.Catalog, base, scen *data.S
 				td.After = after.Rows[j][ka].(int)
 			}
 			td.Gained = td.After - td.Before
-			d.HouseholdsGained[key] += td.Gained
+			if id == "county" { // the last row: the whole county
+				d.HouseholdsGained[key] = td.Gained
+				continue
+			}
 			d.Townships = append(d.Townships, td)
 		}
 	}
