@@ -15,7 +15,7 @@ import (
 )
 
 // listParams are what every analysis route takes beside its own.
-var listParams = []string{"format", "bbox", "limit", "offset"}
+var listParams = []string{"format", "bbox", "limit", "offset", "scenario"}
 
 // analysis serves one catalogue entry's rows: parameters checked against
 // its declaration, the table from the cache, filtered by bbox and paged,
@@ -34,7 +34,7 @@ func (s *Server) analysis(e *coverage.Entry) handlerFunc {
 		if !slices.Contains(export.Formats, format) || format == "geojson" && e.Geometry == "" {
 			return errorf(http.StatusBadRequest, "format must be one of %v for %s", formatsOf(e), e.Name)
 		}
-		snap, err := s.snapshot()
+		snap, err := s.snapshotFor(r)
 		if err != nil {
 			return err
 		}

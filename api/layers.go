@@ -109,7 +109,7 @@ func checkParams(q url.Values, known ...string) error {
 }
 
 func (s *Server) items(w http.ResponseWriter, r *http.Request) error {
-	snap, err := s.snapshot()
+	snap, err := s.snapshotFor(r)
 	if err != nil {
 		return err
 	}
@@ -119,7 +119,7 @@ func (s *Server) items(w http.ResponseWriter, r *http.Request) error {
 		return errorf(http.StatusNotFound, "no layer %q (layers: %s)", name, strings.Join(data.LayerNames(), ", "))
 	}
 	q := r.URL.Query()
-	if err := checkParams(q, "bbox", "limit", "offset"); err != nil {
+	if err := checkParams(q, "bbox", "limit", "offset", "scenario"); err != nil {
 		return err
 	}
 	hits, matched, err := s.page(q, v)

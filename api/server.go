@@ -12,6 +12,7 @@ import (
 
 	"fireplan/coverage"
 	"fireplan/coverage/response"
+	"fireplan/coverage/scenario"
 	"fireplan/data"
 
 	"github.com/gorilla/mux"
@@ -25,10 +26,13 @@ type Options struct {
 	CacheBytes     int64             // what computed results and tiles may hold
 	Params         response.Params   // response-time defaults; zero value: response.DefaultParams
 	Defaults       map[string]string // the county's query-parameter defaults (coverage.Settings.Query)
+	ScenariosMax   int               // scenarios kept in memory, the oldest evicted first
+	ScenariosTTL   time.Duration     // how long a scenario is kept
 }
 
 // DefaultOptions are the limits used when a field is zero.
-var DefaultOptions = Options{MaxItems: 10000, DefaultItems: 1000, RequestTimeout: 60 * time.Second, CacheBytes: 1 << 30}
+var DefaultOptions = Options{MaxItems: 10000, DefaultItems: 1000, RequestTimeout: 60 * time.Second, CacheBytes: 1 << 30,
+	ScenariosMax: 64, ScenariosTTL: 24 * time.Hour}
 
 // Server answers HTTP requests from the store's current snapshot.
 type Server struct {
@@ -37,6 +41,7 @@ type Server struct {
 	log   *slog.Logger
 	mux   *mux.Router
 	cat   *coverage.Catalog
+	scen  *scenario.Store
 }
 
 // New returns a server reading snapshots from store.
@@ -53,6 +58,12 @@ func New(store *data.Store, opts Options, log *slog.Logger) (*Server, error) {
 	if opts.CacheBytes <= 0 {
 		opts.CacheBytes = DefaultOptions.CacheBytes
 	}
+	if opts.ScenariosMax <= 0 {
+		opts.ScenariosMax = DefaultOptions.ScenariosMax
+	}
+	if opts.ScenariosTTL <= 0 {
+		opts.ScenariosTTL = DefaultOptions.ScenariosTTL
+	}
 	if opts.Params.SpeedKmh == nil {
 		opts.Params = response.DefaultParams()
 	}
@@ -63,7 +74,7 @@ func New(store *data.Store, opts Options, log *slog.Logger) (*Server, error) {
 	if err := cat.SetDefaults(opts.Defaults); err != nil {
 		return nil, err
 	}
-	s := &Server{store: store, opts: opts, log: log, mux: mux.NewRouter(), cat: cat}
+	s := &Server{store: store, opts: opts, log: log, mux: mux.NewRouter(), cat: cat, scen: scenario.NewStore(opts.ScenariosMax, opts.ScenariosTTL)}
 	s.routes()
 	return s, nil
 }
@@ -83,6 +94,7 @@ func (s *Server) routes() {
 			r.Handle(e.Path, s.handle(s.analysis(e))).Methods(http.MethodGet, http.MethodHead)
 		}
 	}
+	s.scenarioRoutes(r)
 	r.Handle("/tiles", s.handle(s.tileIndex)).Methods(http.MethodGet, http.MethodHead)
 	r.Handle("/tiles/{layer}.json", s.handle(s.tileJSON)).Methods(http.MethodGet, http.MethodHead)
 	r.Handle("/tiles/{layer}/{z}/{x}/{y}.mvt", s.handle(s.tile)).Methods(http.MethodGet, http.MethodHead)
@@ -138,7 +150,15 @@ func (s *Server) handle(h handlerFunc) http.Handler {
 		}
 		var e *Error
 		var pe *coverage.ParamError
+		var ce *scenario.ChangeError
 		switch {
+		case errors.As(err, &ce):
+			body := map[string]any{"error": ce.Error(), "status": http.StatusBadRequest, "field": ce.Field}
+			if ce.Index >= 0 {
+				body["change"] = ce.Index
+			}
+			writeJSON(w, http.StatusBadRequest, body)
+			return
 		case errors.As(err, &e):
 		case errors.As(err, &pe):
 			e = &Error{Status: http.StatusBadRequest, Msg: pe.Msg}
@@ -169,6 +189,24 @@ func (s *Server) snapshot() (*data.Snapshot, error) {
 		return nil, errorf(http.StatusServiceUnavailable, "data is still loading")
 	}
 	return snap, nil
+}
+
+// snapshotFor returns the snapshot a request reads: the current one, or
+// the scenario its scenario parameter names applied to it.
+func (s *Server) snapshotFor(r *http.Request) (*data.Snapshot, error) {
+	snap, err := s.snapshot()
+	if err != nil {
+		return nil, err
+	}
+	id := r.URL.Query().Get("scenario")
+	if id == "" {
+		return snap, nil
+	}
+	scen, _, err := s.scen.Snapshot(id, snap)
+	if errors.Is(err, scenario.ErrNotFound) {
+		return nil, errorf(http.StatusNotFound, "no scenario %q (it may have expired)", id)
+	}
+	return scen, err
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {

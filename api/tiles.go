@@ -95,11 +95,11 @@ func (s *Server) tile(w http.ResponseWriter, r *http.Request) error {
 	if errZ != nil || errX != nil || errY != nil || z < 0 || z > maxTileZoom || x >= 1<<uint(z) || y >= 1<<uint(z) {
 		return errorf(http.StatusBadRequest, "tile %s/%s/%s out of range: z 0..%d, x and y below 2^z", v["z"], v["x"], v["y"], maxTileZoom)
 	}
-	vals, err := e.Parse(r.URL.Query())
+	vals, err := e.Parse(r.URL.Query(), "scenario")
 	if err != nil {
 		return err
 	}
-	snap, err := s.snapshot()
+	snap, err := s.snapshotFor(r)
 	if err != nil {
 		return err
 	}
@@ -163,11 +163,11 @@ func (s *Server) tileJSON(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	vals, err := e.Parse(q)
+	vals, err := e.Parse(q, "scenario")
 	if err != nil {
 		return err
 	}
-	snap, err := s.snapshot()
+	snap, err := s.snapshotFor(r)
 	if err != nil {
 		return err
 	}

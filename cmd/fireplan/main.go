@@ -5,6 +5,7 @@
 //	fireplan serve  [--addr :8080] [--db URL] [--config FILE] [--osm FILE [--mapping FILE]] [--allow-empty] [--seed N] [--scale N]
 //	fireplan export ANALYSIS [--PARAM VALUE ...] [--format csv|json|geojson|xlsx] [--db URL]
 //	fireplan coverage | clusters | hydrants gaps|proposals|stats   (shortcuts for export)
+//	fireplan scenario apply FILE.json [--report coverage|hydrants|all] [--json] [--db URL --config FILE]
 //	fireplan check  [--db URL] [--config FILE] | --osm FILE [--mapping FILE]
 //	fireplan import --db URL [--schema NAME] --sample [--seed N] [--scale N]
 //	fireplan import --db URL [--schema NAME] --osm FILE [--mapping FILE]
@@ -47,6 +48,8 @@ commands:
   coverage  shortcut: export coverage_gaps
   clusters  shortcut: export clusters
   hydrants  gaps | proposals | stats: shortcuts for export hydrant_gaps, hydrant_proposals, hydrant_stats
+  scenario  apply FILE.json: what a scenario's changes (stations, hydrants, closed roads) do to
+            coverage and hydrant gaps: fireplan scenario apply plan.json --report coverage
   check     read a county's tables as the config maps them, print every problem, serve nothing
             (exit status 0 when serve would start on this data)
   import    write into PostGIS: the sample county (--sample), an OpenStreetMap extract (--osm FILE),
@@ -79,6 +82,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return errors.New("usage: fireplan hydrants gaps|proposals|stats [flags]")
 		}
 		return exportCmd(ctx, shortcuts["hydrants "+args[1]], args[2:], stdout, stderr)
+	case "scenario":
+		return scenarioCmd(ctx, args[1:], stdout, stderr)
 	case "check":
 		return checkCmd(ctx, args[1:], stdout, stderr)
 	case "import":

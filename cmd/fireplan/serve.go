@@ -26,12 +26,17 @@ func serve(ctx context.Context, args []string, stderr io.Writer, log *slog.Logge
 	addr := fs.String("addr", ":8080", "listen address")
 	timeout := fs.Duration("timeout", 60*time.Second, "per-request time limit")
 	cacheMB := fs.Int64("cache-mb", 1024, "memory for computed analyses and tiles (MiB)")
+	scenariosMax := fs.Int("scenarios-max", api.DefaultOptions.ScenariosMax, "what-if scenarios kept in memory (the oldest goes first)")
+	scenariosTTL := fs.Duration("scenarios-ttl", api.DefaultOptions.ScenariosTTL, "how long a what-if scenario is kept")
 	allowEmpty := fs.Bool("allow-empty", false, "serve even with no roads or no stations (every share is then 0%)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if err := src.check(); err != nil {
 		return err
+	}
+	if *scenariosMax < 1 || *scenariosTTL <= 0 {
+		return errors.New("--scenarios-max must be at least 1 and --scenarios-ttl positive")
 	}
 	cfg, err := src.readConfig()
 	if err != nil {
@@ -64,7 +69,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, log *slog.Logge
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	handler, err := api.New(&store, api.Options{RequestTimeout: *timeout, CacheBytes: *cacheMB << 20,
-		Params: set.Response, Defaults: set.Query}, log)
+		Params: set.Response, Defaults: set.Query, ScenariosMax: *scenariosMax, ScenariosTTL: *scenariosTTL}, log)
 	if err != nil {
 		return err
 	}
