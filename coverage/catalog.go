@@ -66,7 +66,11 @@ func (p *Param) canonical(raw string) (string, error) {
 	case Float, Int:
 		f, err := strconv.ParseFloat(raw, 64)
 		if err != nil || !(f >= p.Min && f <= p.Max) || p.Kind == Int && f != math.Trunc(f) {
-			return "", bad("a %s from %g to %g", p.Kind, p.Min, p.Max)
+			article := "a"
+			if p.Kind == Int {
+				article = "an"
+			}
+			return "", bad("%s %s from %g to %g", article, p.Kind, p.Min, p.Max)
 		}
 		return strconv.FormatFloat(f, 'f', -1, 64), nil
 	case Bool:

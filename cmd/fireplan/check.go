@@ -94,7 +94,7 @@ func verdict(stdout io.Writer, rep *data.Report, err error, n map[string]int) er
 	}
 	problems := lines(err, servable(n))
 	if len(problems) > 0 {
-		fmt.Fprintf(stdout, "%d problems:\n", len(problems))
+		fmt.Fprintf(stdout, "%s:\n", plural(len(problems), "problem"))
 		for _, p := range problems {
 			fmt.Fprintf(stdout, "  - %s\n", p)
 		}
@@ -103,7 +103,7 @@ func verdict(stdout io.Writer, rep *data.Report, err error, n map[string]int) er
 	rep.Print(stdout)
 	fmt.Fprintln(stdout)
 	if len(problems) > 0 {
-		fmt.Fprintf(stdout, "cannot serve: %d problems (listed first)\n", len(problems))
+		fmt.Fprintf(stdout, "cannot serve: %s (listed first)\n", plural(len(problems), "problem"))
 		return errCannotServe
 	}
 	fmt.Fprintf(stdout, "ready to serve: %d roads, %d stations\n", n[data.LayerRoads], n[data.LayerStations])
@@ -124,4 +124,12 @@ func lines(errs ...error) []string {
 		}
 	}
 	return out
+}
+
+// plural says "1 problem", "2 problems".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
