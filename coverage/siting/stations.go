@@ -252,7 +252,7 @@ func Stations(ctx context.Context, r *response.Response, o Options) (*StationSit
 	reqSel := make([]int, nreq)
 	for i := range reqSel {
 		reqSel[i] = i
-		p.taken[i] = true // never a candidate
+		p.add(i) // taken: never a candidate
 	}
 	reqGains := p.rank(reqSel)
 	for _, g := range reqGains {
