@@ -75,7 +75,7 @@ func TownshipBrigades(ctx context.Context, r *response.Response, minutes, target
 		nodes := byTownship[int32(t)]
 		step := max(1, (len(nodes)+perTownship-1)/perTownship)
 		for i := 0; i < len(nodes); i += step {
-			if len(sites)%256 == 0 && ctx.Err() != nil {
+			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
 			site := Site{Point: g.Nodes[nodes[i]], Node: nodes[i], Class: BrigadeClass}

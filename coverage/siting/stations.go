@@ -241,8 +241,8 @@ func Stations(ctx context.Context, r *response.Response, o Options) (*StationSit
 		req, sets = append(req, site), append(sets, set)
 	}
 	nreq := len(sets)
-	for i, site := range cands {
-		if i%256 == 0 && ctx.Err() != nil {
+	for _, site := range cands {
+		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		set, _ := in.covers(site) // a site no road joins covers nothing
