@@ -175,4 +175,3 @@ func TestSitingReproducedByAFreshAnalysis(t *testing.T) {
 		}
 	}
 }
-
