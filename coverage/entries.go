@@ -6,7 +6,10 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
+	"time"
 
+	"fireplan/coverage/areas"
 	"fireplan/coverage/clusters"
 	"fireplan/coverage/hydrants"
 	"fireplan/coverage/lanes"
@@ -62,7 +65,9 @@ var uses = map[string][]string{
 	"coverage_isochrones": {data.LayerRoads, data.LayerStations},
 	"coverage_buildings":  {data.LayerRoads, data.LayerStations, data.LayerBuildings, data.LayerTownships},
 	"fire_lane_districts": {data.LayerDistricts, data.LayerFireLanes, data.LayerBuildings, data.LayerRoads, data.LayerStations},
-	"station_siting":      {data.LayerRoads, data.LayerStations, data.LayerBuildings, data.LayerTownships},
+	"station_siting":      {data.LayerRoads, data.LayerStations, data.LayerBuildings, data.LayerTownships, data.LayerBuiltup},
+	"township_brigades":   {data.LayerRoads, data.LayerStations, data.LayerBuildings, data.LayerTownships},
+	"village_brigades":    {data.LayerVillages, data.LayerTownships, data.LayerRoads, data.LayerStations, data.LayerBuildings},
 	"hydrant_gaps":        {data.LayerRoads, data.LayerHydrants, data.LayerBuiltup, data.LayerBuildings, data.LayerTownships},
 	"hydrant_proposals":   {data.LayerRoads, data.LayerHydrants, data.LayerBuiltup, data.LayerBuildings, data.LayerTownships},
 	"hydrant_stats":       {data.LayerRoads, data.LayerHydrants, data.LayerBuiltup, data.LayerBuildings, data.LayerTownships},
@@ -135,6 +140,9 @@ var zhTitles = map[string]string{
 	"retrofit_share_100plus": "百户以上改造比例", "retrofit_target": "改造目标",
 	"clusters_30plus_without_brigade": "30户以上无志愿队", "clusters_30plus_without_water": "30户以上无水源",
 	"covered": "覆盖户数", "share": "覆盖率", "clusters": "连片数",
+	"lon": "经度", "lat": "纬度", "required": "必选", "new_in_township": "其中本乡镇户数", "brigades_after": "建成后有专职队乡镇数",
+	"share_after": "建成后比例", "to_target": "达标所需", "villages": "行政村数", "with_brigade": "有志愿队村数",
+	"without_brigade": "无志愿队村数", "target": "目标", "gap": "差额(村)", "first_villages": "优先补建村", "first_households": "优先补建村户数",
 }
 
 // Parameters shared by several entries.
@@ -252,16 +260,51 @@ func (c *Catalog) analyses() []*Entry {
 		},
 		{
 			Name: "station_siting", Path: "/api/stations/siting", Geometry: "Point", MinZoom: 8, MaxZoom: 16, Tiled: true,
-			Title:       Title{"新建消防站选址", "new station sites"},
-			Description: Title{"新增k个消防站使目标时间内覆盖户数最多的位置", "where k new stations reach the most households within the target"},
+			Title: Title{"新建消防站选址", "new station sites"},
+			Description: Title{"新增k个消防站使目标时间内覆盖户数最多的位置(贪心加交换改进);share=0.9:达到该覆盖率的最少站数;planned=required:规划站必选",
+				"where k new stations reach the most households within the target (greedy, improved by swaps); share=0.9: the fewest reaching that share; planned=required: planned stations always in"},
 			Params: params([]Param{
 				{Name: "k", Kind: Int, Default: "3", Min: 1, Max: 20, Title: Title{"新建数量", "stations to add"}},
 				minutesParam("8", 1),
-				{Name: "class", Kind: Enum, Default: "township_fulltime", Enum: data.StationClasses, Title: Title{"消防站类型", "station class"}}}, rp),
+				{Name: "class", Kind: Enum, Default: "township_fulltime", Enum: data.StationClasses, Title: Title{"消防站类型", "station class"}},
+				{Name: "planned", Kind: Enum, Default: "ignore", Enum: []string{"ignore", "required"}, Title: Title{"规划消防站", "planned stations: ignore, or required in the answer"}},
+				{Name: "candidates", Kind: Enum, Default: "nodes", Enum: []string{"nodes", "seats", "planned"},
+					Title: Title{"候选位置", "candidates: road nodes, township seats (built-up areas), planned stations"}},
+				{Name: "share", Kind: Float, Default: "0", Min: 0, Max: 1, Title: Title{"目标覆盖率(0为不用)", "share to reach with the fewest sites (0: k sites)"}},
+				{Name: "k_max", Kind: Int, Default: "20", Min: 1, Max: 100, Title: Title{"最多新建数量", "most sites for share"}}}, rp),
 			Columns: []Column{col("rank", "integer", "rank"), col("township_id", "string", "township"),
 				col("new_households", "integer", "households it adds"), col("covered_after", "integer", "covered once built"),
-				col("class", "string", "class"), col("minutes", "number", "target (minutes)")},
+				col("class", "string", "class"), col("minutes", "number", "target (minutes)"), col("lon", "number", "longitude"),
+				col("lat", "number", "latitude"), col("required", "boolean", "required"), col("station_id", "string", "planned station")},
 			build: buildSiting,
+		},
+		{
+			Name: "township_brigades", Path: "/api/townships/brigades", Geometry: "Point",
+			Title: Title{"乡镇专职消防队规划", "township full-time brigade plan"},
+			Description: Title{"无专职消防队的乡镇按新建一支(乡镇内最佳位置)新增覆盖户数排序,对照70%目标",
+				"townships without a full-time brigade ranked by the households one (at the best site inside) newly brings within the target, against the 70% target"},
+			Params: params([]Param{minutesParam("15", 1),
+				{Name: "target", Kind: Float, Default: "0.7", Min: 0, Max: 1, Title: Title{"目标比例", "target share of townships"}}}, rp),
+			Columns: []Column{col("rank", "integer", "rank"), col("id", "string", "township"), col("name", "string", "name"),
+				col("new_households", "integer", "households it adds (county)"), col("new_in_township", "integer", "of them in the township"),
+				col("covered_after", "integer", "covered once built"), col("brigades_after", "integer", "townships with a brigade after"),
+				col("share_after", "number", "share of townships after"), col("to_target", "boolean", "needed for the target"),
+				col("lon", "number", "longitude"), col("lat", "number", "latitude"), col("minutes", "number", "target (minutes)")},
+			build: buildTownshipBrigades,
+		},
+		{
+			Name: "village_brigades", Path: "/api/villages/brigades",
+			Title: Title{"行政村志愿消防队台账", "village volunteer-brigade ledger"},
+			Description: Title{"各乡镇有无志愿消防队的行政村数、比例、距70%目标的差额和优先补建的村(order=households按户数,arrival按首车到场时间)",
+				"per township, villages with and without a volunteer brigade, the share, the gap to 70% and the villages to add first (order=households or arrival of the first crew)"},
+			Params: params([]Param{
+				{Name: "target", Kind: Float, Default: "0.7", Min: 0, Max: 1, Title: Title{"目标比例", "target share of villages"}},
+				{Name: "order", Kind: Enum, Default: "households", Enum: []string{siting.ByHouseholds, siting.ByArrival}, Title: Title{"优先顺序", "add first by"}}}, rp),
+			Columns: []Column{col("id", "string", "township"), col("name", "string", "name"), col("villages", "integer", "villages"),
+				col("with_brigade", "integer", "with a brigade"), col("without_brigade", "integer", "without one"), col("share", "number", "share"),
+				col("target", "number", "target"), col("meets_target", "boolean", "meets the target"), col("gap", "integer", "villages to add"),
+				col("first_villages", "string", "to add first"), col("first_households", "integer", "their households")},
+			build: buildVillageBrigades,
 		},
 		{
 			Name: "hydrant_gaps", Path: "/api/hydrants/gaps", Geometry: "LineString", MinZoom: 12, MaxZoom: 16, Tiled: true,
@@ -434,20 +477,133 @@ func buildLanes(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v V
 	return t, nil
 }
 
+// sitingBudget bounds the swaps and the search for fewer sites of one request.
+const sitingBudget = 2 * time.Second
+
 func buildSiting(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v Values) (*Table, error) {
 	r, err := c.response(ctx, s, v)
 	if err != nil {
 		return nil, err
 	}
-	plan, err := siting.Stations(ctx, r, v.Int("k"), v.Float("minutes"), v.Get("class"))
+	o := siting.Options{K: v.Int("k"), Minutes: v.Float("minutes"), Class: v.Get("class"), Share: v.Float("share"), KMax: v.Int("k_max"),
+		Budget: sitingBudget}
+	var planned []siting.Site
+	for i, st := range s.Stations.Items {
+		if st.Status == "planned" {
+			planned = append(planned, siting.Site{Point: s.Stations.Metric[i].(orb.Point), Node: -1, Class: st.Class, TurnoutS: st.TurnoutS, StationID: st.ID})
+		}
+	}
+	if v.Get("planned") == "required" {
+		o.Required = planned
+	}
+	switch v.Get("candidates") {
+	case "planned":
+		if o.Required != nil {
+			return nil, &ParamError{"candidates=planned needs planned=ignore: required planned stations are no candidates"}
+		}
+		o.Candidates = planned
+		if o.Candidates == nil {
+			o.Candidates = []siting.Site{}
+		}
+	case "seats":
+		o.Candidates = []siting.Site{}
+		for i, b := range s.Builtup.Items {
+			if b.Kind == "township_seat" {
+				o.Candidates = append(o.Candidates, siting.Site{Point: areas.Centroid(s.Builtup.Metric[i]), Node: -1, Class: o.Class})
+			}
+		}
+	}
+	plan, err := siting.Stations(ctx, r, o)
 	if err != nil {
 		return nil, err
 	}
 	t := &Table{Columns: e.Columns}
 	for _, st := range plan.Sites {
-		t.add(strconv.Itoa(st.Rank), st.Point, st.Rank, st.TownshipID, st.NewHouseholds, st.CoveredAfter, plan.Class, plan.Minutes)
+		ll := s.Proj.Inverse(st.Point)
+		id := strconv.Itoa(st.Rank)
+		if st.Required {
+			id = "required:" + st.Site.StationID
+		}
+		t.add(id, st.Point, st.Rank, st.TownshipID, st.NewHouseholds, st.CoveredAfter, st.Site.Class, plan.Minutes,
+			round7(ll[0]), round7(ll[1]), st.Required, st.Site.StationID)
 	}
-	t.Meta = map[string]any{"households": plan.Households, "covered_before": plan.Covered, "candidates": plan.Candidates}
+	mode := "max_cover"
+	if plan.Share > 0 {
+		mode = "set_cover"
+	}
+	t.Meta = map[string]any{"households": plan.Households, "covered_before": plan.Covered, "candidates": plan.Candidates,
+		"mode": mode, "gain": plan.Gain, "required_gain": plan.RequiredGain, "covered_after": plan.Covered + plan.Gain,
+		"share_after": areas.Share(float64(plan.Covered+plan.Gain), float64(plan.Households)), "budget_exhausted": plan.Stopped}
+	if mode == "max_cover" {
+		t.Meta["greedy_gain"], t.Meta["swaps"] = plan.GreedyGain, plan.Swaps
+	} else {
+		t.Meta["share_target"], t.Meta["share_reached"], t.Meta["fewest_proved"], t.Meta["k_max"] = plan.Share, plan.Reached, plan.Proved, o.KMax
+	}
+	if plan.LeftOut != nil {
+		t.Meta["left_out"] = plan.LeftOut
+	}
+	return t, nil
+}
+
+// round7 rounds degrees to 7 places (about a centimetre).
+func round7(f float64) float64 { return math.Round(f*1e7) / 1e7 }
+
+// brigadeNodes bounds the road nodes tried as a brigade's site per township.
+const brigadeNodes = 400
+
+func buildTownshipBrigades(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v Values) (*Table, error) {
+	r, err := c.response(ctx, s, v)
+	if err != nil {
+		return nil, err
+	}
+	m := v.Float("minutes")
+	pl, err := siting.TownshipBrigades(ctx, r, m, v.Float("target"), brigadeNodes)
+	if err != nil {
+		return nil, err
+	}
+	t := &Table{Columns: e.Columns}
+	for _, o := range pl.Options {
+		tw := s.Townships.Items[o.Township]
+		var g orb.Geometry
+		var lon, lat any
+		if o.Site != nil {
+			ll := s.Proj.Inverse(o.Site.Point)
+			g, lon, lat = o.Site.Point, round7(ll[0]), round7(ll[1])
+		} else {
+			g = areas.Centroid(s.Townships.Metric[o.Township]) // a row on the map even so
+		}
+		t.add(tw.ID, g, o.Rank, tw.ID, tw.Name, o.NewHouseholds, o.InTownship, o.CoveredAfter, o.BrigadesAfter,
+			areas.Share(float64(o.BrigadesAfter), float64(pl.Townships)), o.ToTarget, lon, lat, m)
+	}
+	t.Meta = map[string]any{"townships": pl.Townships, "with_brigade": pl.WithBrigade, "target": pl.Target, "needed": pl.Needed,
+		"share_before": areas.Share(float64(pl.WithBrigade), float64(pl.Townships)), "households": pl.Households,
+		"covered_before": pl.Covered, "candidates": pl.Candidates, "candidates_per_township": pl.CandidatesPerTownship,
+		"townships_without_roads": pl.LeftOutRoad}
+	return t, nil
+}
+
+func buildVillageBrigades(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v Values) (*Table, error) {
+	r, err := c.response(ctx, s, v)
+	if err != nil {
+		return nil, err
+	}
+	target := v.Float("target")
+	rows, total := siting.VillageBrigades(r, target, v.Get("order"))
+	t := &Table{Columns: e.Columns}
+	for _, l := range rows {
+		id, name := "", ""
+		if l.Township >= 0 {
+			id, name = s.Townships.Items[l.Township].ID, s.Townships.Items[l.Township].Name
+		}
+		first := make([]string, len(l.First))
+		for i, vi := range l.First {
+			first[i] = s.Villages.Items[vi].ID
+		}
+		t.add(id, nil, id, name, l.Villages, l.WithBrigade, l.Villages-l.WithBrigade, l.Share, target, l.Gap == 0, l.Gap,
+			strings.Join(first, ","), l.FirstHouseholds)
+	}
+	t.Meta = map[string]any{"villages": total.Villages, "with_brigade": total.WithBrigade, "share": total.Share, "target": target,
+		"gap": total.Gap, "meets_target": total.Gap == 0, "order": v.Get("order")}
 	return t, nil
 }
 

@@ -35,7 +35,7 @@ func TestStationSitingPicksTheUnservedVillage(t *testing.T) {
 		house(fmt.Sprintf("small%d", k), 4000+float64(k)*20, 4)
 	}
 	res := n.Response(t, response.DefaultParams())
-	plan, err := Stations(context.Background(), res, 2, 5, "township_fulltime")
+	plan, err := Stations(context.Background(), res, Options{K: 2, Minutes: 5, Class: "township_fulltime"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestStationSitingPicksTheUnservedVillage(t *testing.T) {
 	if second.NewHouseholds != 40 || second.CoveredAfter != 140 {
 		t.Fatalf("second site %+v, want the 40 households at 4 km", second)
 	}
-	if _, err := Stations(context.Background(), res, 1, 5, "castle"); err == nil {
+	if _, err := Stations(context.Background(), res, Options{K: 1, Minutes: 5, Class: "castle"}); err == nil {
 		t.Fatal("unknown class accepted")
 	}
 }
