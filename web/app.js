@@ -15,7 +15,7 @@ const T = {
     hydrantTool: "增删消火栓（点空白处新增，点消火栓撤除）", stationClass: "站型", save: "保存为链接", reset: "恢复现状",
     computing: "计算中…", scenario: "情景", changes: "项变更", linkSaved: "链接已复制", change: "第{n}项变更",
     households: "目标内到场户数", before: "现状", after: "情景", gained: "增减", byTownship: "各乡镇增减户数",
-    township: "乡镇", noChange: "覆盖户数无变化", gapsClosed: "消除覆盖缺口", gapsOpened: "新增覆盖缺口",
+    noChange: "覆盖户数无变化", gapsClosed: "消除覆盖缺口", gapsOpened: "新增覆盖缺口",
     hydrants: "消火栓", hgapsClosed: "消除保护盲区(米)", hgapsOpened: "新增保护盲区(米)",
     newlyProtected: "新受保护建筑", intactRate: "完好率", problems: "问题", notFound: "情景不存在或已过期",
     special: "特勤站", urban1: "一级站", urban2: "二级站", small: "小型站", township_fulltime: "乡镇专职队",
@@ -34,7 +34,7 @@ const T = {
     hydrantTool: "Hydrants (click to add, click one to remove)", stationClass: "Class", save: "Save as link", reset: "Reset to baseline",
     computing: "Computing…", scenario: "Scenario", changes: "changes", linkSaved: "Link copied", change: "change {n}",
     households: "Households reached within target", before: "Baseline", after: "Scenario", gained: "Change", byTownship: "Change per township",
-    township: "Township", noChange: "No change in households reached", gapsClosed: "Coverage gaps closed", gapsOpened: "Coverage gaps opened",
+    noChange: "No change in households reached", gapsClosed: "Coverage gaps closed", gapsOpened: "Coverage gaps opened",
     hydrants: "Hydrants", hgapsClosed: "Hydrant gaps closed (m)", hgapsOpened: "Hydrant gaps opened (m)",
     newlyProtected: "Buildings newly protected", intactRate: "Intact rate", problems: "Problems", notFound: "No such scenario (or it expired)",
     special: "Special", urban1: "Urban level 1", urban2: "Urban level 2", small: "Small", township_fulltime: "Township full-time",
@@ -353,6 +353,7 @@ class Scenario {
     if (!ok) {
       this.changes = before;
       this.renderMarkers();
+      this.render();
     }
   }
 
@@ -508,20 +509,20 @@ function diffHTML(id, n, d, problems) {
     s.after += r.households_after;
     totals.set(r.target_min, s);
   }
-  h += `<table id="diff-totals"><tr><th>${t("households")}</th><th>${t("before")}</th><th>${t("after")}</th><th>${t("gained")}</th></tr>` +
+  h += `<h3>${t("households")}</h3><table id="diff-totals"><tr><th>${t("target")}</th><th>${t("before")}</th><th>${t("after")}</th><th>${t("gained")}</th></tr>` +
     [...totals].sort((a, b) => a[0] - b[0]).map(([m, s]) =>
       `<tr data-target="${m}"><td>${m} ${t("min")}</td><td>${num(s.before)}</td><td class="after">${num(s.after)}</td><td>${signed(s.after - s.before)}</td></tr>`).join("") +
     "</table>";
   const changed = rows.filter((r) => r.gained);
   h += changed.length
-    ? `<table><tr><th>${t("byTownship")}</th><th>${t("target")}</th><th>${t("gained")}</th></tr>` +
+    ? `<h3>${t("byTownship")}</h3><table><tr><th>${t("township")}</th><th>${t("target")}</th><th>${t("gained")}</th></tr>` +
       changed.map((r) => `<tr><td>${esc(r.name || r.township_id)}</td><td>${r.target_min}</td><td>${signed(r.gained)}</td></tr>`).join("") + "</table>"
     : `<p class="muted">${t("noChange")}</p>`;
   h += `<table><tr><td>${t("gapsClosed")}</td><td>${signed(cov.gaps_closed || 0)}</td></tr>` +
     `<tr><td>${t("gapsOpened")}</td><td>${num(cov.gaps_opened || 0)}</td></tr></table>`;
   const hy = d.hydrants;
   if (hy) {
-    h += `<table><tr><th>${t("hydrants")}</th><th></th></tr>` +
+    h += `<h3>${t("hydrants")}</h3><table>` +
       `<tr><td>${t("hgapsClosed")}</td><td>${num(hy.gaps_closed_m)}</td></tr>` +
       `<tr><td>${t("hgapsOpened")}</td><td>${num(hy.gaps_opened_m)}</td></tr>` +
       `<tr><td>${t("newlyProtected")}</td><td>${num(hy.buildings_newly_protected)}</td></tr>` +
