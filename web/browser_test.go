@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -21,7 +22,10 @@ import (
 	"fireplan/data/sample"
 	"fireplan/web"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
 )
 
 // chromium finds Debian's chromium; locally its absence skips the test,
@@ -42,32 +46,35 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// TestMapRendersOurTiles opens the map in headless chromium at an old
-// district of the sample, waits until MapLibre is idle, and checks that our
-// tiles were fetched and every base layer drew features.
-func TestMapRendersOurTiles(t *testing.T) {
+// page is the map in headless chromium, served from the sample county.
+type page struct {
+	ctx      context.Context
+	url      string // the server's
+	snap     *data.Snapshot
+	tileHits atomic.Int64 // tile requests, counted where they arrive
+}
+
+// openMap serves the sample county with the map, starts chromium and
+// returns the page before it navigates.
+func openMap(t *testing.T) *page {
 	exe := chromium(t)
-	snap := data.NewSnapshot(sample.Generate(sample.Options{Seed: sample.DefaultSeed}), "sample", nil)
+	p := &page{snap: data.NewSnapshot(sample.Generate(sample.Options{Seed: sample.DefaultSeed}), "sample", nil)}
 	var store data.Store
-	store.Swap(snap)
+	store.Swap(p.snap)
 	srv, err := api.New(&store, api.Options{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv.Mount(web.Handler())
-	// Tiles are fetched by MapLibre's workers, out of the page's sight:
-	// count them where they arrive.
-	var tileHits atomic.Int64
+	// Tiles are fetched by MapLibre's workers, out of the page's sight.
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/tiles/") && strings.HasSuffix(r.URL.Path, ".mvt") {
-			tileHits.Add(1)
+			p.tileHits.Add(1)
 		}
 		srv.ServeHTTP(w, r)
 	}))
-	defer ts.Close()
-
-	at := snap.Districts.Items[0].Geom.Bound().Center()
-	url := fmt.Sprintf("%s/?print#15/%.6f/%.6f", ts.URL, at[1], at[0])
+	t.Cleanup(ts.Close)
+	p.url = ts.URL
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe),
@@ -83,42 +90,71 @@ func TestMapRendersOurTiles(t *testing.T) {
 		chromedp.WindowSize(1280, 900),
 	)
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
+	t.Cleanup(cancel)
 	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	// The first Run starts the browser: no timeout on it, or the timeout
-	// stops the browser; the waits below carry their own.
-	if _, err := chromedp.Run(ctx, chromedp.Navigate(url)); err != nil {
+	t.Cleanup(cancel)
+	p.ctx = ctx
+	return p
+}
+
+// navigate opens the page at path (with its hash) and waits until the map
+// is idle. The first Run starts the browser: no timeout on it, or the
+// timeout stops the browser; the waits carry their own.
+func (p *page) navigate(t *testing.T, path string) {
+	if _, err := chromedp.Run(p.ctx, chromedp.Navigate(p.url+path)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!!(window.fireplanError || (window.fireplanIdle === true && window.fireplanMap.loaded()))`,
+	p.wait(t, "the map to be idle", `window.fireplanIdle === true && window.fireplanMap.loaded()`)
+}
+
+// wait polls cond until it holds, failing on a page error.
+func (p *page) wait(t *testing.T, what, cond string) {
+	t.Helper()
+	if _, err := chromedp.Run(p.ctx, chromedp.Poll[bool](`!!(window.fireplanError || (`+cond+`))`,
 		chromedp.WithPollingTimeout(2*time.Minute), chromedp.WithPollingInterval(200*time.Millisecond))); err != nil {
-		t.Fatalf("waiting for the map to be idle: %v", err)
+		t.Fatalf("waiting for %s: %v", what, err)
 	}
-	if jsErr, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`window.fireplanError || ""`)); jsErr != "" {
+	if jsErr, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](`window.fireplanError || ""`)); jsErr != "" {
 		t.Fatalf("the page failed: %s", jsErr)
 	}
+}
+
+// screenshot saves the page as name in $SCREENSHOT_DIR (the temp dir
+// without one).
+func (p *page) screenshot(t *testing.T, name string) string {
+	shot, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := os.Getenv("SCREENSHOT_DIR")
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	out := filepath.Join(dir, name)
+	if err := os.WriteFile(out, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestMapRendersOurTiles opens the map in headless chromium at an old
+// district of the sample, waits until MapLibre is idle, and checks that our
+// tiles were fetched and every base layer drew features.
+func TestMapRendersOurTiles(t *testing.T) {
+	p := openMap(t)
+	at := p.snap.Districts.Items[0].Geom.Bound().Center()
+	p.navigate(t, fmt.Sprintf("/?print#15/%.6f/%.6f", at[1], at[0]))
 	const countJS = `(() => {
   const m = window.fireplanMap, out = {};
   for (const l of ["townships-fill", "builtup", "districts", "roads", "buildings"]) out[l] = m.queryRenderedFeatures({layers: [l]}).length;
   return out;
 })()`
-	counts, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]int](countJS))
+	counts, err := chromedp.Run(p.ctx, chromedp.Evaluate[map[string]int](countJS))
 	if err != nil {
 		t.Fatal(err)
 	}
-	fetched := tileHits.Load()
-	shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(os.TempDir(), "fireplan-map.png")
-	if dir := os.Getenv("SCREENSHOT_DIR"); dir != "" {
-		out = filepath.Join(dir, "fireplan-map.png")
-	}
-	if err := os.WriteFile(out, shot, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	fetched := p.tileHits.Load()
+	out := p.screenshot(t, "fireplan-map.png")
 	b, _ := json.Marshal(counts)
 	t.Logf("screenshot %s; %d tile requests; rendered features %s", out, fetched, b)
 	if fetched == 0 {
@@ -128,5 +164,174 @@ func TestMapRendersOurTiles(t *testing.T) {
 		if n == 0 {
 			t.Errorf("base layer %s drew no features", layer)
 		}
+	}
+}
+
+// dragTarget picks, for the sample's first urban station, a vertex of a
+// primary or secondary road about 3 km away: a station moved there stays
+// on the truck network, and its 5-minute area moves with it.
+func dragTarget(t *testing.T, snap *data.Snapshot) (data.Station, orb.Point) {
+	var st data.Station
+	for _, s := range snap.Stations.Items {
+		if s.Class == "urban1" && s.Status != "planned" {
+			st = s
+			break
+		}
+	}
+	if st.ID == "" {
+		t.Fatal("the sample has no urban1 station")
+	}
+	best, bestErr := orb.Point{}, math.Inf(1)
+	for _, r := range snap.Roads.Items {
+		ls, ok := r.Geom.(orb.LineString)
+		if !ok || (r.Class != "primary" && r.Class != "secondary") {
+			continue
+		}
+		for _, v := range ls {
+			if e := math.Abs(geo.Distance(st.Geom, v) - 3000); e < bestErr {
+				best, bestErr = v, e
+			}
+		}
+	}
+	if bestErr > 500 {
+		t.Fatalf("no primary or secondary road vertex about 3 km from %s", st.ID)
+	}
+	return st, best
+}
+
+// isoSignature describes what the isochrone layer drew (sorted, so the
+// order of tiles does not matter).
+const isoSignature = `(() => {
+  const fs = window.fireplanMap.queryRenderedFeatures({layers: ["iso-fill"]});
+  return fs.map((f) => JSON.stringify(f.geometry.coordinates)).sort().join("|");
+})()`
+
+// TestWhatIfDragStation drags a station with the mouse in the what-if mode
+// and checks that the map posted a scenario moving it, that the coverage
+// tiles now come from that scenario and draw something else, and that the
+// panel shows the scenario's diff. It runs against the scenario routes of
+// the API (POST /api/scenarios, GET /api/scenarios/{id}/diff, scenario=ID
+// on the tiles).
+func TestWhatIfDragStation(t *testing.T) {
+	p := openMap(t)
+	st, to := dragTarget(t, p.snap)
+	mid := orb.Point{(st.Geom[0] + to[0]) / 2, (st.Geom[1] + to[1]) / 2}
+	p.navigate(t, fmt.Sprintf("/?print#13/%.6f/%.6f", mid[1], mid[0]))
+	before, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](isoSignature))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before == "" {
+		t.Fatal("the isochrone layer drew nothing before the drag")
+	}
+	marker := fmt.Sprintf(`.station-marker[data-station=%q]`, st.ID)
+	if err := chromedp.Do(p.ctx, chromedp.Click(`input[name=tool][value=moveStation]`), chromedp.WaitVisible(marker)); err != nil {
+		t.Fatal(err)
+	}
+	from, err := chromedp.Run(p.ctx, chromedp.Evaluate[[2]float64](fmt.Sprintf(
+		`(() => { const r = document.querySelector(%q).getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()`, marker)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dest, err := chromedp.Run(p.ctx, chromedp.Evaluate[[2]float64](fmt.Sprintf(
+		`(() => { const p = window.fireplanMap.project([%f, %f]); return [p.x, p.y]; })()`, to[0], to[1])))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A real drag: press on the marker, move in steps with the button held,
+	// release at the road.
+	held := func(p *input.DispatchMouseEventParams) { p.Button, p.Buttons = input.MouseButtonLeft, 1 }
+	steps := []chromedp.Action[chromedp.Void]{chromedp.MouseEvent(input.DispatchMouseEventTypeMousePressed, from[0], from[1], held, chromedp.ClickCount(1))}
+	for i := 1; i <= 10; i++ {
+		f := float64(i) / 10
+		steps = append(steps, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, from[0]+f*(dest[0]-from[0]), from[1]+f*(dest[1]-from[1]), held))
+	}
+	steps = append(steps, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseReleased, dest[0], dest[1], held, chromedp.ClickCount(1)))
+	if err := chromedp.Do(p.ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+
+	p.wait(t, "the scenario and its tiles", `(() => {
+  const s = window.fireplanScenario;
+  if (s.error) return true;
+  const tiles = window.fireplanMap.getSource("coverage_isochrones").tiles[0];
+  return s.id && !s.pending && s.diff && tiles.includes("scenario=" + s.id) && window.fireplanIdle === true && window.fireplanMap.loaded();
+})()`)
+	var state struct {
+		ID      string `json:"id"`
+		Error   string `json:"error"`
+		Changes []struct {
+			Layer, Op, ID string
+			Lon, Lat      float64
+		} `json:"changes"`
+		Diff struct {
+			Coverage struct {
+				Townships []struct {
+					Gained float64 `json:"gained"`
+				} `json:"townships"`
+			} `json:"coverage"`
+		} `json:"diff"`
+	}
+	if err := chromedp.Do(p.ctx, chromedp.Evaluate[chromedp.Void](`window.fireplanMap.triggerRepaint()`)); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]byte](`window.fireplanScenario`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &state); err != nil {
+		t.Fatal(err)
+	}
+	if state.Error != "" {
+		t.Fatalf("the scenario was refused: %s", state.Error)
+	}
+	out := p.screenshot(t, "fireplan-whatif.png")
+	t.Logf("screenshot %s; scenario %s; changes %+v", out, state.ID, state.Changes)
+	if len(state.Changes) != 1 || state.Changes[0].Op != "set" || state.Changes[0].ID != st.ID {
+		t.Fatalf("changes = %+v, want one set of %s", state.Changes, st.ID)
+	}
+	// The drop lands within a few pixels (at z13, about 20 m each) of the road.
+	if d := geo.Distance(orb.Point{state.Changes[0].Lon, state.Changes[0].Lat}, to); d > 100 {
+		t.Errorf("the station was dropped %.0f m from where the mouse let go", d)
+	}
+	for _, src := range []string{"coverage_isochrones", "coverage_gaps", "stations", "hydrant_gaps"} {
+		u, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](fmt.Sprintf(`window.fireplanMap.getSource(%q).tiles[0]`, src)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(u, "scenario="+state.ID) {
+			t.Errorf("source %s reads %s, not the scenario", src, u)
+		}
+	}
+	after, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](isoSignature))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after == "" || after == before {
+		t.Errorf("the isochrone layer did not change (drew %d bytes before, %d after)", len(before), len(after))
+	}
+	changed := 0
+	for _, tw := range state.Diff.Coverage.Townships {
+		if tw.Gained != 0 {
+			changed++
+		}
+	}
+	if changed == 0 {
+		t.Error("the diff shows no township gaining or losing households")
+	}
+	// The panel shows the county's households before and after per target.
+	cells, err := chromedp.Run(p.ctx, chromedp.Evaluate[[][]string](
+		`[...document.querySelectorAll("#diff-totals tr[data-target]")].map((tr) => [...tr.cells].map((c) => c.textContent))`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := false
+	for _, row := range cells {
+		if len(row) == 4 && row[1] != row[2] {
+			moved = true
+		}
+	}
+	if len(cells) != 3 || !moved {
+		t.Errorf("panel totals = %q, want three targets and a change", cells)
 	}
 }
