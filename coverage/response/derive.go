@@ -22,7 +22,7 @@ var ErrNotDerivable = errors.New("response: the snapshot differs in more than it
 
 // Edge states while deriving.
 const (
-	edgeDirty   uint8 = 1 << iota // an end's time or source changed, or a station on it did
+	edgeDirty   uint8 = 1 << iota // an end's time or source changed, or a new station stands on it
 	edgeFlipped                   // reached in one response and not the other
 )
 
