@@ -69,21 +69,35 @@ func (c *Catalog) truck(ctx context.Context, s *data.Snapshot, v Values) (truck,
 	})
 }
 
+// response computes response times; for a scenario that changes stations
+// only (in what a response reads), it derives them from its base
+// snapshot's response (cached, or computed once for every scenario of that
+// base), redoing only what the changed stations can change.
 func (c *Catalog) response(ctx context.Context, s *data.Snapshot, v Values) (*response.Response, error) {
 	return get(ctx, c, "response", s.VersionHex()+"|"+v.keyOf(responseParams), func(ctx context.Context) (*response.Response, int64, error) {
-		t, err := c.truck(ctx, s, v)
-		if err != nil {
-			return nil, 0, err
-		}
 		m, err := c.areas(ctx, s)
 		if err != nil {
 			return nil, 0, err
 		}
-		r, err := response.New(ctx, s, c.params(v), t.g, t.sn, m)
-		if err != nil {
-			return nil, 0, err
+		var r *response.Response
+		if s.Base != nil && s.Key(response.Layers...) == s.Base.Key(response.Layers...) {
+			base, err := c.response(ctx, s.Base, v)
+			if err != nil {
+				return nil, 0, err
+			}
+			if r, err = base.Derive(ctx, s, m); err != nil {
+				return nil, 0, err
+			}
+		} else {
+			t, err := c.truck(ctx, s, v)
+			if err != nil {
+				return nil, 0, err
+			}
+			if r, err = response.New(ctx, s, c.params(v), t.g, t.sn, m); err != nil {
+				return nil, 0, err
+			}
 		}
-		return r, int64(len(r.Buildings)+len(r.Villages)+len(r.Districts))*48 + int64(len(t.g.Nodes))*12, nil
+		return r, int64(len(r.Buildings)+len(r.Villages)+len(r.Districts))*48 + int64(len(r.Graph.Nodes))*12, nil
 	})
 }
 

@@ -41,60 +41,73 @@ func (g *Graph) RunInto(t *Times, seeds []Seed, limit float64) {
 		t.Src[i] = -1
 	}
 	h := t.h[:0]
-	better := func(tt float64, src, n int32) bool {
-		return tt < t.T[n] || tt == t.T[n] && src < t.Src[n]
-	}
-	c := &g.ch
 	for _, s := range seeds {
-		if !better(s.T, s.Src, s.Node) {
-			continue
-		}
-		t.T[s.Node], t.Src[s.Node] = s.T, s.Src
-		k := c.of[s.Node]
-		if k < 0 {
-			h.push(item{s.T, s.Node})
-			continue
-		}
-		// A seed inside a chain reaches the core at the chain's two ends.
-		f, b := c.segs(k)
-		p := c.pos[s.Node]
-		toB, toA := s.T, s.T
-		for _, x := range f[p:] {
-			toB += x
-		}
-		for _, x := range b[:p] {
-			toA += x
-		}
-		for _, end := range []struct {
-			t float64
-			n int32
-		}{{toB, c.b[k]}, {toA, c.a[k]}} {
-			if !math.IsInf(end.t, 1) && better(end.t, s.Src, end.n) {
-				t.T[end.n], t.Src[end.n] = end.t, s.Src
-				h.push(item{end.t, end.n})
-			}
-		}
+		g.seed(t, s, &h)
 	}
-	for len(h) > 0 {
-		it := h.pop()
-		if it.t > t.T[it.n] || it.t > limit {
-			continue // stale entry, or beyond the limit
-		}
-		src := t.Src[it.n]
-		for _, a := range g.arcs[g.off[it.n]:g.off[it.n+1]] {
-			nt := it.t + a.cost
-			if nt < t.T[a.to] || nt == t.T[a.to] && src < t.Src[a.to] {
-				t.T[a.to], t.Src[a.to] = nt, src
-				h.push(item{nt, a.to})
-			}
-		}
-	}
+	g.settle(t, &h, limit)
 	t.h = h
 	g.fillChains(t)
 	if !math.IsInf(limit, 1) {
 		for i, v := range t.T {
 			if v > limit {
 				t.T[i], t.Src[i] = inf, -1
+			}
+		}
+	}
+}
+
+// better reports whether (tt, src) beats node n's label: earlier, or as
+// early from a lower source.
+func (t *Times) better(tt float64, src, n int32) bool {
+	return tt < t.T[n] || tt == t.T[n] && src < t.Src[n]
+}
+
+// seed applies s to t where it beats what t holds, queueing the core nodes
+// it reaches on h. A seed inside a chain labels its own node (for
+// fillChains) and queues the chain's two ends.
+func (g *Graph) seed(t *Times, s Seed, h *heap) {
+	if !t.better(s.T, s.Src, s.Node) {
+		return
+	}
+	t.T[s.Node], t.Src[s.Node] = s.T, s.Src
+	c := &g.ch
+	k := c.of[s.Node]
+	if k < 0 {
+		h.push(item{s.T, s.Node})
+		return
+	}
+	f, b := c.segs(k)
+	p := c.pos[s.Node]
+	toB, toA := s.T, s.T
+	for _, x := range f[p:] {
+		toB += x
+	}
+	for _, x := range b[:p] {
+		toA += x
+	}
+	for _, end := range []struct {
+		t float64
+		n int32
+	}{{toB, c.b[k]}, {toA, c.a[k]}} {
+		if !math.IsInf(end.t, 1) && t.better(end.t, s.Src, end.n) {
+			t.T[end.n], t.Src[end.n] = end.t, s.Src
+			h.push(item{end.t, end.n})
+		}
+	}
+}
+
+// settle runs Dijkstra over the core from the queued nodes up to limit.
+func (g *Graph) settle(t *Times, h *heap, limit float64) {
+	for len(*h) > 0 {
+		it := h.pop()
+		if it.t > t.T[it.n] || it.t > limit {
+			continue // stale entry, or beyond the limit
+		}
+		src := t.Src[it.n]
+		for _, a := range g.arcs[g.off[it.n]:g.off[it.n+1]] {
+			if nt := it.t + a.cost; t.better(nt, src, a.to) {
+				t.T[a.to], t.Src[a.to] = nt, src
+				h.push(item{nt, a.to})
 			}
 		}
 	}

@@ -4,7 +4,8 @@
 // graph (roads at least as wide as the truck, timed by class speeds, one-way
 // respected, tunnels in) and the street graph hoses are laid along (both
 // ways, in metres, tunnels out), both in compressed sparse rows with
-// chains of degree-two nodes contracted; multi-source Dijkstra, snapping of
+// chains of degree-two nodes contracted; multi-source Dijkstra (and its
+// rerun after a few sources change, for what-if scenarios), snapping of
 // points to the nearest passable segment, and small local searches.
 // A graph is built once per snapshot and profile and shared read-only.
 package network

@@ -30,6 +30,10 @@ type Graph struct {
 	Edges []Edge
 	off   []int32 // CSR over core nodes; other nodes have no arcs
 	arcs  []arc
+	// the arcs entering node n, for searches that restart from a boundary
+	// (Rerun): rarcs[roff[n]:roff[n+1]], each naming its tail in to
+	roff  []int32
+	rarcs []arc
 	ch    chains
 	// incidence: the edges at node n are inc[incOff[n]:incOff[n+1]]
 	incOff, inc []int32
@@ -630,6 +634,20 @@ func (g *Graph) buildCSR(ctx context.Context) error {
 			g.arcs[fill[b]], fill[b] = arc{to: a, cost: sums[k][1]}, fill[b]+1
 		}
 	}
+	g.roff = make([]int32, n+1)
+	for _, a := range g.arcs {
+		g.roff[a.to+1]++
+	}
+	for i := 0; i < n; i++ {
+		g.roff[i+1] += g.roff[i]
+	}
+	g.rarcs = make([]arc, len(g.arcs))
+	fill = append(fill[:0], g.roff[:n]...)
+	for u := int32(0); u < int32(n); u++ {
+		for _, a := range g.arcs[g.off[u]:g.off[u+1]] {
+			g.rarcs[fill[a.to]], fill[a.to] = arc{to: u, cost: a.cost}, fill[a.to]+1
+		}
+	}
 	g.Report.Nodes, g.Report.Edges = n, len(g.Edges)
 	return nil
 }
@@ -724,8 +742,8 @@ func (g *Graph) Incident(n int32) []int32 { return g.inc[g.incOff[n]:g.incOff[n+
 // Bytes estimates the memory the graph holds, for cache budgets.
 func (g *Graph) Bytes() int64 {
 	c := &g.ch
-	n := int64(len(g.Nodes))*16 + int64(len(g.Edges))*int64(unsafe.Sizeof(Edge{})) + int64(len(g.arcs))*int64(unsafe.Sizeof(arc{}))
-	n += int64(len(g.off)+len(g.inc)+len(g.incOff)) * 4
+	n := int64(len(g.Nodes))*16 + int64(len(g.Edges))*int64(unsafe.Sizeof(Edge{})) + int64(len(g.arcs)+len(g.rarcs))*int64(unsafe.Sizeof(arc{}))
+	n += int64(len(g.off)+len(g.roff)+len(g.inc)+len(g.incOff)) * 4
 	n += int64(len(c.of)+len(c.pos)+len(c.a)+len(c.b)+len(c.inner)+len(c.innerOff))*4 + int64(len(c.segF)+len(c.segB))*8
 	return n + 1024
 }

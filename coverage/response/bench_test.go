@@ -32,3 +32,33 @@ func BenchmarkResponse(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkScenarioOneStation is a what-if scenario adding one
+// township_fulltime station at the building crews reach last (far from
+// every station): its response derived from the base's ("derive") beside
+// computed afresh on the same graph ("new").
+func BenchmarkScenarioOneStation(b *testing.B) {
+	ctx := context.Background()
+	for _, c := range fixture.BenchCounties() {
+		base := fixture.Respond(b, c.Snap(b), response.DefaultParams())
+		s := scenario(b, base.Snap, addAt(base, "new-1", "township_fulltime", farthest(base)))
+		for _, m := range []struct {
+			name string
+			run  func() (*response.Response, error)
+		}{
+			{"derive", func() (*response.Response, error) { return base.Derive(ctx, s, base.Member) }},
+			{"new", func() (*response.Response, error) {
+				return response.New(ctx, s, base.Params, base.Graph, base.Snapper, base.Member)
+			}},
+		} {
+			b.Run(c.Name+"/mode="+m.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for i := 0; i < b.N; i++ {
+					if _, err := m.run(); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}

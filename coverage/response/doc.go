@@ -4,5 +4,7 @@
 // truck reaches, plus the walk from it (along that road too, one-way or not,
 // when the truck cannot drive in); households covered per township and village
 // at each target, the gaps, and isochrones traced from a raster of arrival
-// times. Geometry is in metres of the snapshot's projection.
+// times. A what-if scenario that changes stations derives its response from
+// its base's (Derive), redoing only what the change can reach. Geometry is
+// in metres of the snapshot's projection.
 package response

@@ -82,7 +82,30 @@ type Response struct {
 // node, building, village and district. g and m may be shared between
 // parameter sets with the same graph key and snapshot.
 func New(ctx context.Context, s *data.Snapshot, p Params, g *network.Graph, sn *network.Snapper, m *areas.Membership) (*Response, error) {
-	r := &Response{Snap: s, Params: p, Graph: g, Snapper: sn, Member: m, onEdge: map[int32][]int{}}
+	r := &Response{Snap: s, Params: p, Graph: g, Snapper: sn, Member: m}
+	r.place()
+	r.Times = g.Run(r.Seeds, math.Inf(1))
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	r.unreachedRoads()
+	r.Buildings = make([]Arrival, s.Buildings.Len())
+	for i, g := range s.Buildings.Metric {
+		if i%4096 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		r.Buildings[i] = r.Arrive(g)
+	}
+	r.Villages = r.arriveAll(s.Villages.Metric)
+	r.Districts = r.arriveAll(s.Districts.Metric)
+	return r, nil
+}
+
+// place puts s's active stations on the graph: Starts, Seeds, onEdge, and
+// a problem for each station too far from every road.
+func (r *Response) place() {
+	s, p, g, sn := r.Snap, r.Params, r.Graph, r.Snapper
+	r.onEdge = map[int32][]int{}
 	for i := range s.Stations.Items {
 		st := &s.Stations.Items[i]
 		if st.Status != "active" {
@@ -107,21 +130,6 @@ func New(ctx context.Context, s *data.Snapshot, p Params, g *network.Graph, sn *
 		r.onEdge[sp.Edge] = append(r.onEdge[sp.Edge], k)
 		r.Seeds = append(r.Seeds, network.EdgeSeeds(e, sp.S, t0, int32(i))...)
 	}
-	r.Times = g.Run(r.Seeds, math.Inf(1))
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	r.unreachedRoads()
-	r.Buildings = make([]Arrival, s.Buildings.Len())
-	for i, g := range s.Buildings.Metric {
-		if i%4096 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		r.Buildings[i] = r.Arrive(g)
-	}
-	r.Villages = r.arriveAll(s.Villages.Metric)
-	r.Districts = r.arriveAll(s.Districts.Metric)
-	return r, nil
 }
 
 func (r *Response) arriveAll(gs []orb.Geometry) []Arrival {
