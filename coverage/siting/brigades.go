@@ -49,7 +49,10 @@ type BrigadePlan struct {
 // at the best of at most perTownship road nodes inside each would add.
 func TownshipBrigades(ctx context.Context, r *response.Response, minutes, target float64, perTownship int) (*BrigadePlan, error) {
 	s, g := r.Snap, r.Graph
-	in, households, covered := newInstance(r, minutes)
+	in, households, covered, err := newInstance(ctx, r, minutes)
+	if err != nil {
+		return nil, err
+	}
 	pl := &BrigadePlan{Minutes: minutes, Target: target, Townships: s.Townships.Len(), Households: households, Covered: covered,
 		CandidatesPerTownship: perTownship}
 	without := map[int32]bool{}

@@ -112,7 +112,7 @@ type instance struct {
 	serial  int32
 }
 
-func newInstance(r *response.Response, minutes float64) (*instance, int, int) {
+func newInstance(ctx context.Context, r *response.Response, minutes float64) (*instance, int, int, error) {
 	in := &instance{r: r, limit: minutes * 60, ls: network.NewLocal(r.Graph)}
 	g, s := r.Graph, r.Snap
 	households, covered := 0, 0
@@ -122,6 +122,11 @@ func newInstance(r *response.Response, minutes float64) (*instance, int, int) {
 		return a.T > in.limit && a.Edge >= 0 && s.Buildings.Items[i].Households > 0
 	}
 	for i, a := range r.Buildings {
+		// A county of a million buildings takes a while: a request that
+		// went away must not wait for it.
+		if i%4096 == 0 && ctx.Err() != nil {
+			return nil, 0, 0, ctx.Err()
+		}
 		households += s.Buildings.Items[i].Households
 		if a.T <= in.limit {
 			covered += s.Buildings.Items[i].Households
@@ -145,7 +150,7 @@ func newInstance(r *response.Response, minutes float64) (*instance, int, int) {
 	for i := range in.elem {
 		in.elem[i], in.seen[i] = -1, -1
 	}
-	return in, households, covered
+	return in, households, covered, ctx.Err()
 }
 
 // covers returns the waiting buildings (as elements) a station at site
@@ -223,7 +228,10 @@ func Stations(ctx context.Context, r *response.Response, o Options) (*StationSit
 	if o.Budget <= 0 {
 		o.Budget = DefaultBudget
 	}
-	in, households, covered := newInstance(r, o.Minutes)
+	in, households, covered, err := newInstance(ctx, r, o.Minutes)
+	if err != nil {
+		return nil, err
+	}
 	out := &StationSiting{Minutes: o.Minutes, Class: o.Class, Households: households, Covered: covered, Share: o.Share}
 	cands := o.Candidates
 	if cands == nil {
