@@ -4,9 +4,13 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"slices"
 	"testing"
 
 	"fireplan/coverage/internal/fixture"
+	"fireplan/data"
+
+	"github.com/paulmach/orb"
 )
 
 // TestSitingEntriesOnTheSample reads the siting, township brigade and
@@ -100,5 +104,38 @@ func TestSitingEntriesOnTheSample(t *testing.T) {
 	}
 	if villages != s.Villages.Len() || tb.Meta["villages"] != villages || tb.Meta["with_brigade"] != with {
 		t.Fatalf("village ledger: %d villages (%d in the layer), meta %v", villages, s.Villages.Len(), tb.Meta)
+	}
+}
+
+// A full-time station a scenario adds gives its township a brigade: the
+// plan counts it and no longer ranks that township.
+func TestTownshipBrigadesCountStationsInside(t *testing.T) {
+	c := testCatalog(t)
+	base := fixture.Sample(t)
+	e, _ := c.Entry("township_brigades")
+	v, err := e.Parse(url.Values{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := c.Table(context.Background(), e, base, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := before.Record(0)
+	tw := first["id"].(string)
+	at := before.LonLat(0).(orb.Point)
+	stations := append(slices.Clone(base.Stations.Items), data.Station{ID: "new-seat", Geom: at, Class: "township_fulltime", Status: "active"})
+	scen, _ := base.Derive("scenario", data.Edit{Stations: &stations})
+	after, err := c.Table(context.Background(), e, scen, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := after.Meta["with_brigade"], before.Meta["with_brigade"].(int)+1; got != want {
+		t.Errorf("with a station in %s: %v townships with a brigade, want %d", tw, got, want)
+	}
+	for i := range after.Rows {
+		if after.Record(i)["id"] == tw {
+			t.Errorf("%s still ranked though a full-time station stands in it", tw)
+		}
 	}
 }

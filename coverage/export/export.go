@@ -146,14 +146,16 @@ func JSON(w io.Writer, t *coverage.Table, rows []int, extra map[string]any) erro
 	return bw.Flush()
 }
 
-// header returns the column names, with lon and lat for point tables (a
-// spreadsheet's map tools read them).
+// header returns the column names, with lon and lat for point tables that
+// lack them (a spreadsheet's map tools read them).
 func header(t *coverage.Table) ([]string, bool) {
 	names := make([]string, 0, len(t.Columns)+2)
+	own := false // the table carries lon and lat as columns already
 	for _, c := range t.Columns {
 		names = append(names, c.Name)
+		own = own || c.Name == "lon"
 	}
-	points := len(t.Geoms) > 0
+	points := len(t.Geoms) > 0 && !own
 	for _, g := range t.Geoms {
 		if _, ok := g.(orb.Point); !ok {
 			points = false

@@ -18,6 +18,8 @@ func TestParseRejectsBadBodiesNamingChangeAndField(t *testing.T) {
 		field      string
 	}{
 		{"malformed JSON", `{"changes": [`, -1, ""},
+		{"a bare list of changes", `[{"layer": "stations", "op": "remove", "id": "s"}]`, -1, ""},
+		{"changes an object", `{"changes": {"layer": "stations"}}`, -1, "changes"},
 		{"not an object", `[1]`, -1, ""},
 		{"trailing value", `{"changes":[{"layer":"hydrants","op":"remove","id":"h"}]} {}`, -1, ""},
 		{"unknown top field", `{"nme":"x","changes":[]}`, -1, "nme"},

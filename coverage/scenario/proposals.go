@@ -11,13 +11,13 @@ import (
 
 // Gain is what the proposing analysis reported its sites would add.
 type Gain struct {
-	Analysis   string  `json:"analysis"`            // stations or hydrants
-	Households int     `json:"households"`          // newly covered within Minutes, or newly protected
-	Minutes    float64 `json:"minutes,omitempty"`   // stations: the target
-	Buildings  int     `json:"buildings,omitempty"` // hydrants: buildings newly protected
-	StreetM    float64 `json:"street_m,omitempty"`  // hydrants: street newly protected (m)
-	CoveredNow int     `json:"covered_before"`      // stations: households within the target today
-	Sites      int     `json:"sites"`               // changes made
+	Analysis   string  `json:"analysis"`                 // stations or hydrants
+	Households int     `json:"households"`               // newly covered within Minutes, or newly protected
+	Minutes    float64 `json:"minutes,omitempty"`        // stations: the target
+	Buildings  int     `json:"buildings,omitempty"`      // hydrants: buildings newly protected
+	StreetM    float64 `json:"street_m,omitempty"`       // hydrants: street newly protected (m)
+	CoveredNow int     `json:"covered_before,omitempty"` // stations: households within the target today
+	Sites      int     `json:"sites"`                    // changes made
 }
 
 // proposers name the analysis each proposal kind reads.
@@ -33,6 +33,17 @@ func FromProposals(ctx context.Context, cat *coverage.Catalog, base *data.Snapsh
 	name, ok := proposers[kind]
 	if !ok {
 		return nil, nil, &coverage.ParamError{Msg: fmt.Sprintf("analysis must be stations or hydrants, not %q", kind)}
+	}
+	if kind == "hydrants" {
+		// The year's batch, not the whole plan (count=0 lists every site,
+		// thousands of changes in a county).
+		q = cloneValues(q)
+		switch c := q.Get("count"); c {
+		case "":
+			q.Set("count", "20")
+		case "0":
+			return nil, nil, &coverage.ParamError{Msg: fmt.Sprintf("count: a scenario takes 1 to %d proposed hydrants, not the whole plan (0)", MaxChanges)}
+		}
 	}
 	e, _ := cat.Entry(name)
 	v, err := e.Parse(q, "analysis")
@@ -65,9 +76,20 @@ func FromProposals(ctx context.Context, cat *coverage.Catalog, base *data.Snapsh
 		g.Minutes = v.Float("minutes")
 		g.CoveredNow, _ = t.Meta["covered_before"].(int)
 	}
+	if len(sc.Changes) > MaxChanges {
+		return nil, nil, &coverage.ParamError{Msg: fmt.Sprintf("%d proposals: a scenario takes at most %d changes (lower count or k)", len(sc.Changes), MaxChanges)}
+	}
 	if len(sc.Changes) == 0 {
 		return nil, nil, &ChangeError{Index: -1, Field: "analysis", Msg: kind + ": nothing proposed"}
 	}
 	sc.setID()
 	return sc, g, nil
+}
+
+func cloneValues(q url.Values) url.Values {
+	out := make(url.Values, len(q))
+	for k, v := range q {
+		out[k] = append([]string(nil), v...)
+	}
+	return out
 }

@@ -15,6 +15,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -127,6 +128,14 @@ func Parse(r io.Reader) (*Scenario, error) {
 	if err := dec.Decode(&raw); err != nil {
 		if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 			return nil, bad(-1, strings.Trim(f, `"`), "unknown field %s (known: name, changes)", f)
+		}
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			where := "the body"
+			if te.Field != "" {
+				where = te.Field
+			}
+			return nil, bad(-1, te.Field, `%s is a JSON %s; want {"name": "...", "changes": [{"layer": ..., "op": ..., "id": ...}, ...]}`, where, te.Value)
 		}
 		return nil, bad(-1, "", "malformed JSON: %v", err)
 	}

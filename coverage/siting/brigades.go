@@ -9,6 +9,8 @@ import (
 
 	"fireplan/coverage/areas"
 	"fireplan/coverage/response"
+
+	"github.com/paulmach/orb"
 )
 
 // BrigadeTarget is the county plans' target: full-time brigades in 70% of
@@ -44,9 +46,13 @@ type BrigadePlan struct {
 	Candidates, LeftOutRoad int
 }
 
+// fulltime are the station classes staffed full time (not volunteer or micro).
+var fulltime = map[string]bool{"special": true, "urban1": true, "urban2": true, "small": true, "township_fulltime": true}
+
 // TownshipBrigades ranks the townships without a full-time brigade (the
-// townships layer's fulltime_brigade) by what a township_fulltime station
-// at the best of at most perTownship road nodes inside each would add.
+// townships layer's fulltime_brigade, or an active full-time station inside)
+// by what a township_fulltime station at the best of at most perTownship
+// road nodes inside each would add.
 func TownshipBrigades(ctx context.Context, r *response.Response, minutes, target float64, perTownship int) (*BrigadePlan, error) {
 	s, g := r.Snap, r.Graph
 	in, households, covered, err := newInstance(ctx, r, minutes)
@@ -55,9 +61,22 @@ func TownshipBrigades(ctx context.Context, r *response.Response, minutes, target
 	}
 	pl := &BrigadePlan{Minutes: minutes, Target: target, Townships: s.Townships.Len(), Households: households, Covered: covered,
 		CandidatesPerTownship: perTownship}
-	without := map[int32]bool{}
+	// A township has a full-time brigade by its attribute, or by an active
+	// full-time station inside it (one a scenario adds, too).
+	has := make([]bool, s.Townships.Len())
 	for i, t := range s.Townships.Items {
-		if t.FulltimeBrigade {
+		has[i] = t.FulltimeBrigade
+	}
+	for i, st := range s.Stations.Items {
+		if st.Status == "active" && fulltime[st.Class] {
+			if t := areas.Containing(&s.Townships.MIndex, s.Townships.Metric, s.Stations.Metric[i].(orb.Point)); t >= 0 {
+				has[t] = true
+			}
+		}
+	}
+	without := map[int32]bool{}
+	for i := range s.Townships.Items {
+		if has[i] {
 			pl.WithBrigade++
 		} else {
 			without[int32(i)] = true
