@@ -17,7 +17,11 @@ const T = {
     households: "目标内到场户数", before: "现状", after: "情景", gained: "增减", byTownship: "各乡镇增减户数",
     noChange: "覆盖户数无变化", gapsClosed: "消除覆盖缺口", gapsOpened: "新增覆盖缺口",
     hydrants: "消火栓", hgapsClosed: "消除保护盲区(米)", hgapsOpened: "新增保护盲区(米)",
-    newlyProtected: "新受保护建筑", intactRate: "完好率", problems: "问题", notFound: "情景不存在或已过期",
+    newlyProtected: "新受保护建筑", newlyUnprotected: "新失去保护建筑", intactRate: "完好率", pp: "个百分点", problems: "问题",
+    notFound: "该链接的情景已过期或不存在（服务器只临时保存情景）。请重新编辑并保存新链接，新链接会带上变更内容，不再过期。",
+    badLink: "链接中的变更无法读取（链接可能不完整）", addedStation: "新增消防站", movedStation: "移动消防站", removedStation: "撤除消防站",
+    changedStation: "修改消防站", addedHydrant: "新增消火栓", removedHydrant: "撤除消火栓", changedHydrant: "修改消火栓",
+    changedRoad: "修改道路", removedRoad: "撤除道路",
     special: "特勤站", urban1: "一级站", urban2: "二级站", small: "小型站", township_fulltime: "乡镇专职队",
     volunteer: "志愿消防队", micro: "微型消防站",
   },
@@ -36,7 +40,12 @@ const T = {
     households: "Households reached within target", before: "Baseline", after: "Scenario", gained: "Change", byTownship: "Change per township",
     noChange: "No change in households reached", gapsClosed: "Coverage gaps closed", gapsOpened: "Coverage gaps opened",
     hydrants: "Hydrants", hgapsClosed: "Hydrant gaps closed (m)", hgapsOpened: "Hydrant gaps opened (m)",
-    newlyProtected: "Buildings newly protected", intactRate: "Intact rate", problems: "Problems", notFound: "No such scenario (or it expired)",
+    newlyProtected: "Buildings newly protected", newlyUnprotected: "Buildings newly unprotected", intactRate: "Intact rate", pp: " pp",
+    problems: "Problems",
+    notFound: "This link's scenario has expired or does not exist (the server keeps scenarios only for a while). Make the changes again and save a new link: new links carry their changes and do not expire.",
+    badLink: "The changes in this link cannot be read (the link may be cut short)", addedStation: "added station", movedStation: "moved station",
+    removedStation: "removed station", changedStation: "changed station", addedHydrant: "added hydrant", removedHydrant: "removed hydrant",
+    changedHydrant: "changed hydrant", changedRoad: "changed road", removedRoad: "removed road",
     special: "Special", urban1: "Urban level 1", urban2: "Urban level 2", small: "Small", township_fulltime: "Township full-time",
     volunteer: "Volunteer", micro: "Micro station",
   },
@@ -48,6 +57,63 @@ const t = (k) => T[lang][k] || k;
 // change reads it, and so do the download links.
 let scenarioID = null;
 const withScenario = (url) => scenarioID ? `${url}${url.includes("?") ? "&" : "?"}scenario=${scenarioID}` : url;
+
+// A saved link carries the changes themselves (changes=, base64url of their
+// JSON), besides the id: the server forgets scenarios, but posting the same
+// changes again gives the same id back.
+function encodeChanges(changes) {
+  const bytes = new TextEncoder().encode(JSON.stringify(changes));
+  let bin = "";
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function decodeChanges(s) {
+  const bin = atob(s.replace(/-/g, "+").replace(/_/g, "/"));
+  const changes = JSON.parse(new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0))));
+  if (!Array.isArray(changes) || !changes.length) throw new Error("no changes");
+  return changes;
+}
+
+// resolveLink turns the page's ?scenario=ID[&changes=...] into the
+// scenario the server knows ({sc}), or what went wrong ({error}), before
+// the map exists, so its first tiles already read the scenario.
+async function resolveLink(params) {
+  const id = params.get("scenario"), packed = params.get("changes");
+  if (!id && !packed) return {};
+  const answer = async (r) => {
+    const body = await r.json().catch(() => ({ error: `HTTP ${r.status}` }));
+    return r.ok ? { sc: body } : { error: r.status === 404 ? { error: t("notFound") } : body };
+  };
+  if (packed) {
+    let changes;
+    try {
+      changes = decodeChanges(packed);
+    } catch {
+      if (!id) return { error: { error: t("badLink") } };
+    }
+    if (changes) {
+      const r = await fetch("/api/scenarios", { method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ name: "map", changes }) });
+      const out = await answer(r);
+      if (out.error) out.changes = changes;
+      return out;
+    }
+  }
+  return answer(await fetch(`/api/scenarios/${encodeURIComponent(id)}`));
+}
+
+// linkURL is the page's address for the scenario (or for the baseline).
+function linkURL(id, changes) {
+  const u = new URL(location.href);
+  u.searchParams.delete("scenario");
+  u.searchParams.delete("changes");
+  if (id) {
+    u.searchParams.set("scenario", id);
+    u.searchParams.set("changes", encodeChanges(changes));
+  }
+  return u;
+}
 
 const analyses = [
   { id: "coverage_isochrones", label: "isochrones", on: true, layers: ["iso-fill"],
@@ -364,13 +430,14 @@ class Scenario {
       this.show(null, null, []);
       return true;
     }
+    const changes = [...this.changes.values()];
     try {
       const r = await fetch("/api/scenarios", { method: "POST", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ name: "map", changes: [...this.changes.values()] }) });
+        body: JSON.stringify({ name: "map", changes }) });
       const body = await r.json().catch(() => ({ error: `HTTP ${r.status}` }));
       if (mine !== this.seq) return true;
       if (!r.ok) {
-        this.fail(body);
+        this.fail(body, changes);
         return false;
       }
       await this.open(body, mine);
@@ -394,16 +461,18 @@ class Scenario {
     this.show(sc.id, diff, sc.problems || []);
   }
 
-  // openLink reopens a saved scenario (?scenario=ID).
-  async openLink(id) {
-    const mine = ++this.seq;
-    this.setPending(true);
-    const r = await fetch(`/api/scenarios/${encodeURIComponent(id)}`);
-    if (!r.ok) {
-      this.fail(r.status === 404 ? { error: t("notFound") } : await r.json().catch(() => ({ error: `HTTP ${r.status}` })));
+  // openLink shows a saved link's scenario, resolved (by resolveLink)
+  // before the map was made; link.error says why it could not be.
+  async openLink(link) {
+    if (link.error) {
+      this.fail(link.error, link.changes);
       return;
     }
-    await this.open(await r.json(), mine);
+    const mine = ++this.seq;
+    this.setPending(true);
+    await this.open(link.sc, mine);
+    // A link with the id only becomes one that carries its changes.
+    if (mine === this.seq && scenarioID === link.sc.id) history.replaceState(null, "", linkURL(scenarioID, [...this.changes.values()]));
   }
 
   show(id, diff, problems) {
@@ -416,10 +485,27 @@ class Scenario {
     this.render();
   }
 
-  fail(body) {
+  // fail shows the server's message once: what the user did (for the
+  // change at fault in changes, as posted), the field, the message without
+  // the server's own "change N: " (counted from 0) and without the internal
+  // ids the map gives added features.
+  fail(body, changes = [...this.changes.values()]) {
     this.pending = false;
-    const where = body.change !== undefined && body.change !== null ? t("change").replace("{n}", body.change + 1) : "";
-    this.error = [where, body.field].filter(Boolean).join(" · ") + (where || body.field ? ": " : "") + (body.error || "");
+    let msg = String(body.error || "");
+    let what = "";
+    const i = body.change;
+    if (Number.isInteger(i) && i >= 0) {
+      msg = msg.replace(/^change \d+:\s*/, "");
+      const c = changes[i];
+      if (c) {
+        what = describeChange(c, this.stations);
+        if (c.op === "add") msg = msg.split(` "${c.id}"`).join("").split(`"${c.id}" `).join("");
+      } else {
+        what = t("change").replace("{n}", i + 1);
+      }
+    }
+    const head = [what, body.field].filter(Boolean).join(" · ");
+    this.error = head ? `${head}: ${msg}` : msg;
     this.render();
   }
 
@@ -438,8 +524,7 @@ class Scenario {
   // copies it where the browser allows.
   saveLink() {
     if (!scenarioID) return;
-    const u = new URL(location.href);
-    u.searchParams.set("scenario", scenarioID);
+    const u = linkURL(scenarioID, [...this.changes.values()]);
     history.replaceState(null, "", u);
     const box = document.getElementById("link");
     box.value = u.href;
@@ -484,11 +569,30 @@ class Scenario {
   }
 }
 
+// describeChange names a change by what the user did on the map (the ids
+// of added features are the map's own, so they are left out).
+function describeChange(c, stations = []) {
+  const kind = { stations: "Station", hydrants: "Hydrant", roads: "Road" }[c.layer];
+  if (!kind) return `${c.op} ${c.layer} ${c.id}`;
+  let verb = { add: "added", remove: "removed" }[c.op] || "changed";
+  if (c.op === "set" && c.layer === "stations" && c.lon !== undefined && Object.keys(pick(c)).every((k) => k === "lon" || k === "lat")) verb = "moved";
+  const label = t(verb + kind);
+  if (c.op === "add") return label;
+  const f = c.layer === "stations" && stations.find((s) => s.properties.id === c.id);
+  return `${label} ${f?.properties.name || c.id}`;
+}
+
 const round = (v) => Math.round(v * 1e6) / 1e6;
 const pick = (c) => Object.fromEntries(["lon", "lat", "class", "name"].filter((k) => c[k] !== undefined).map((k) => [k, c[k]]));
 const num = (v) => (v === null || v === undefined ? "–" : Number(v).toLocaleString(lang === "zh" ? "zh-CN" : "en", { maximumFractionDigits: 1 }));
 const signed = (v) => `<span class="${v > 0 ? "gain" : v < 0 ? "loss" : ""}">${v > 0 ? "+" : ""}${num(v)}</span>`;
-const pct = (v) => (v === null || v === undefined ? "–" : `${(v * 100).toFixed(1)}%`);
+const pct = (v) => (v === null || v === undefined ? "–" : `${(v * 100).toFixed(2)}%`);
+// pp is the change of a rate in percentage points, to two decimals.
+const pp = (before, after) => {
+  if (before === null || before === undefined || after === null || after === undefined) return "";
+  const d = Math.round((after - before) * 10000) / 100;
+  return `<span class="${d > 0 ? "gain" : d < 0 ? "loss" : ""}">${d > 0 ? "+" : d < 0 ? "−" : "±"}${Math.abs(d).toFixed(2)}${t("pp")}</span>`;
+};
 
 // diffHTML renders GET /api/scenarios/{id}/diff: households reached per
 // target (the county's totals, then the townships that changed), coverage
@@ -525,17 +629,50 @@ function diffHTML(id, n, d, problems) {
     h += `<h3>${t("hydrants")}</h3><table>` +
       `<tr><td>${t("hgapsClosed")}</td><td>${num(hy.gaps_closed_m)}</td></tr>` +
       `<tr><td>${t("hgapsOpened")}</td><td>${num(hy.gaps_opened_m)}</td></tr>` +
-      `<tr><td>${t("newlyProtected")}</td><td>${num(hy.buildings_newly_protected)}</td></tr>` +
-      `<tr><td>${t("intactRate")}</td><td>${pct(hy.intact_rate_before)} → ${pct(hy.intact_rate_after)}</td></tr></table>`;
+      `<tr id="diff-protected"><td>${t("newlyProtected")}</td><td>${num(hy.buildings_newly_protected)}</td></tr>` +
+      `<tr id="diff-unprotected"><td>${t("newlyUnprotected")}</td><td>${num(hy.buildings_newly_unprotected)}</td></tr>` +
+      `<tr id="diff-intact"><td>${t("intactRate")}</td><td>${pct(hy.intact_rate_before)} → ${pct(hy.intact_rate_after)} ` +
+      `(${pp(hy.intact_rate_before, hy.intact_rate_after)})</td></tr></table>`;
   }
   return h;
+}
+
+// setTiles points a vector source at new tiles and drops every tile it
+// holds, in view and cached, at every zoom: MapLibre's setTiles alone
+// reloads the tiles it holds in place (sending their ETags, keeping the
+// old data while they load), and a user found the old scenario's stations
+// left on the map at the county overview after a switch. Without MapLibre's tile manager the source
+// is removed and added again with its layers.
+function setTiles(map, name, url) {
+  const src = map.getSource(name);
+  if (!src) return;
+  src.setTiles([url]);
+  const tm = map.style?.tileManagers?.[name] || map.style?.sourceCaches?.[name];
+  if (tm && typeof tm.clearTiles === "function") {
+    tm.clearTiles();
+    map.triggerRepaint();
+    return;
+  }
+  const style = map.getStyle();
+  const all = style.layers, mine = all.filter((l) => l.source === name);
+  for (const l of mine) map.removeLayer(l.id);
+  map.removeSource(name);
+  map.addSource(name, { ...style.sources[name], tiles: [url] });
+  for (const l of mine) {
+    const next = all.slice(all.indexOf(l) + 1).find((n) => n.source !== name);
+    map.addLayer(l, next?.id);
+  }
 }
 
 async function main() {
   const status = document.getElementById("status");
   status.textContent = t("loading");
-  const [index, info, catalog] = await Promise.all([fetch("/tiles").then((r) => r.json()), fetch("/api/layers").then((r) => r.json()),
-    fetch("/api/catalog").then((r) => r.json())]);
+  // A saved link's scenario is resolved first: the map's first tiles
+  // already read it, so no baseline tile is ever drawn (or cached) for it.
+  const [index, info, catalog, link] = await Promise.all([fetch("/tiles").then((r) => r.json()), fetch("/api/layers").then((r) => r.json()),
+    fetch("/api/catalog").then((r) => r.json()), resolveLink(new URLSearchParams(location.search))
+      .catch((e) => ({ error: { error: String(e) } }))]);
+  if (link.sc) scenarioID = link.sc.id;
   let minutes = 5;
   // Open on the county. MapLibre uses bounds only when the URL has no map
   // hash; with hash: true it writes one as soon as the map exists, so the
@@ -566,7 +703,7 @@ async function main() {
   const retile = () => {
     window.fireplanIdle = false;
     for (const l of index) {
-      if (scenarioSources.has(l.name)) map.getSource(l.name)?.setTiles([tileURL(l.name, minutes)]);
+      if (scenarioSources.has(l.name)) setTiles(map, l.name, tileURL(l.name, minutes));
     }
     loadBuildings();
   };
@@ -575,11 +712,8 @@ async function main() {
   const scenario = new Scenario(map, classParam?.enum || [], classParam?.default, (id) => {
     if (id === scenarioID) return;
     scenarioID = id;
-    if (!id) {
-      const u = new URL(location.href);
-      u.searchParams.delete("scenario");
-      history.replaceState(null, "", u);
-    }
+    // The address keeps a saved link only while it is the one shown.
+    if (new URLSearchParams(location.search).get("scenario") !== id) history.replaceState(null, "", linkURL(null));
     retile();
     downloads(minutes);
   });
@@ -590,11 +724,10 @@ async function main() {
   map.on("idle", () => { window.fireplanIdle = true; showStatus(); });
   map.on("movestart", () => { window.fireplanIdle = false; });
   map.on("moveend", loadBuildings);
-  const link = new URLSearchParams(location.search).get("scenario");
   map.on("load", () => {
     for (const a of analyses) for (const id of a.layers) map.setLayoutProperty(id, "visibility", a.on ? "visible" : "none");
     loadBuildings();
-    scenario.load().then(() => (link ? scenario.openLink(link) : null))
+    scenario.load().then(() => (link.sc || link.error ? scenario.openLink(link) : null))
       .catch((e) => { scenario.fail({ error: String(e) }); });
   });
   document.getElementById("minutes").onchange = (e) => {
@@ -602,7 +735,7 @@ async function main() {
     window.fireplanIdle = false;
     map.setFilter("iso-fill", ["==", ["get", "minutes"], minutes]);
     map.setPaintProperty("bcov", "circle-color", arrivalColor(minutes));
-    map.getSource("coverage_gaps").setTiles([tileURL("coverage_gaps", minutes)]);
+    setTiles(map, "coverage_gaps", tileURL("coverage_gaps", minutes));
     legend(minutes); downloads(minutes);
   };
   document.getElementById("save").onclick = () => scenario.saveLink();

@@ -12,7 +12,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -52,6 +54,17 @@ type page struct {
 	url      string // the server's
 	snap     *data.Snapshot
 	tileHits atomic.Int64 // tile requests, counted where they arrive
+	mu       sync.Mutex
+	tileURLs []string // tile requests' paths and queries, where they arrive
+}
+
+// tiles returns the tile requests since the last call.
+func (p *page) tiles() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := p.tileURLs
+	p.tileURLs = nil
+	return out
 }
 
 // openMap serves the sample county with the map, starts chromium and
@@ -70,6 +83,9 @@ func openMap(t *testing.T) *page {
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/tiles/") && strings.HasSuffix(r.URL.Path, ".mvt") {
 			p.tileHits.Add(1)
+			p.mu.Lock()
+			p.tileURLs = append(p.tileURLs, r.URL.RequestURI())
+			p.mu.Unlock()
 		}
 		srv.ServeHTTP(w, r)
 	}))
@@ -334,4 +350,195 @@ func TestWhatIfDragStation(t *testing.T) {
 	if len(cells) != 3 || !moved {
 		t.Errorf("panel totals = %q, want three targets and a change", cells)
 	}
+}
+
+// state reads the page's what-if state.
+type whatIfState struct {
+	ID      *string `json:"id"`
+	Pending bool    `json:"pending"`
+	Error   string  `json:"error"`
+	Changes []struct {
+		Layer, Op, ID string
+	} `json:"changes"`
+}
+
+func (p *page) state(t *testing.T) whatIfState {
+	t.Helper()
+	raw, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]byte](`window.fireplanScenario`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s whatIfState
+	if err := json.Unmarshal(raw, &s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// clickAt clicks the map at a place (lon, lat) shifted by dx, dy pixels.
+func (p *page) clickAt(t *testing.T, at orb.Point, dx, dy float64) {
+	t.Helper()
+	xy, err := chromedp.Run(p.ctx, chromedp.Evaluate[[2]float64](fmt.Sprintf(
+		`(() => { const p = window.fireplanMap.project([%f, %f]); return [p.x, p.y]; })()`, at[0], at[1])))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(p.ctx, chromedp.MouseClickXY(xy[0]+dx, xy[1]+dy)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// renderedStations lists the ids of the stations the map draws.
+const renderedStations = `window.fireplanMap.queryRenderedFeatures({layers: ["stations"]}).map((f) => String(f.properties.id))`
+
+// TestWhatIfSavedLink adds a station and a hydrant on the map, saves the
+// link, makes the server forget the scenario and opens the link at the
+// county overview: the scenario comes back (posted again from the link's
+// changes), every tile of the scenario's sources is fetched for it (none
+// for the baseline) and the added station is drawn. Back at the baseline
+// it is gone at the same zoom; a link with the id only says it expired.
+func TestWhatIfSavedLink(t *testing.T) {
+	p := openMap(t)
+	_, to := dragTarget(t, p.snap)
+	p.navigate(t, fmt.Sprintf("/?print#13/%.6f/%.6f", to[1], to[0]))
+	settled := func(n int) string {
+		return fmt.Sprintf(`(() => { const s = window.fireplanScenario;
+  return !!s.error || (s.id && !s.pending && s.diff && s.changes.length === %d && window.fireplanIdle === true && window.fireplanMap.loaded()); })()`, n)
+	}
+	if err := chromedp.Do(p.ctx, chromedp.Click(`input[name=tool][value=addStation]`)); err != nil {
+		t.Fatal(err)
+	}
+	p.clickAt(t, to, 0, 0)
+	p.wait(t, "the added station's scenario", settled(1))
+	if err := chromedp.Do(p.ctx, chromedp.Click(`input[name=tool][value=hydrants]`)); err != nil {
+		t.Fatal(err)
+	}
+	p.clickAt(t, to, 90, 60)
+	p.wait(t, "the hydrant's scenario", settled(2))
+	st := p.state(t)
+	if st.Error != "" || st.ID == nil {
+		t.Fatalf("the scenario was refused: %+v", st)
+	}
+	id := *st.ID
+	var added string
+	for _, c := range st.Changes {
+		if c.Layer == "stations" && c.Op == "add" {
+			added = c.ID
+		}
+	}
+	if added == "" {
+		t.Fatalf("changes %+v add no station", st.Changes)
+	}
+	// The hydrants' diff: both counts, the intact rate to two decimals with its change.
+	rows, err := chromedp.Run(p.ctx, chromedp.Evaluate[map[string]string](`Object.fromEntries(["diff-protected", "diff-unprotected", "diff-intact"]
+  .map((r) => [r, document.getElementById(r)?.cells[1].textContent ?? ""]))`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("hydrant diff rows %q", rows)
+	if rows["diff-protected"] == "" || rows["diff-unprotected"] == "" {
+		t.Errorf("the panel lacks the protected or the unprotected buildings: %q", rows)
+	}
+	if !regexp.MustCompile(`^\d+\.\d\d% → \d+\.\d\d% \([+−±]\d+\.\d\d`).MatchString(rows["diff-intact"]) {
+		t.Errorf("intact rate %q, want two decimals before, after and the change", rows["diff-intact"])
+	}
+
+	if err := chromedp.Do(p.ctx, chromedp.Click(`#save`)); err != nil {
+		t.Fatal(err)
+	}
+	link, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`document.getElementById("link").value`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(link, "scenario="+id) || !strings.Contains(link, "changes=") {
+		t.Fatalf("saved link %s lacks the scenario or its changes", link)
+	}
+	forget := func() {
+		req, _ := http.NewRequest(http.MethodDelete, p.url+"/api/scenarios/"+id, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode/100 != 2 {
+			t.Fatalf("DELETE scenario %s: %s", id, resp.Status)
+		}
+	}
+	forget()
+
+	// Open the link without its map position: the map fits the county.
+	link, _, _ = strings.Cut(link, "#")
+	p.tiles()
+	p.navigate(t, strings.TrimPrefix(link, p.url))
+	p.wait(t, "the link's scenario", settled(2))
+	st = p.state(t)
+	if st.Error != "" || st.ID == nil || *st.ID != id {
+		t.Fatalf("the saved link opened %+v, want scenario %s back", st, id)
+	}
+	zoom, err := chromedp.Run(p.ctx, chromedp.Evaluate[float64](`window.fireplanMap.getZoom()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	scenarioLayers := []string{"stations", "hydrants", "coverage_isochrones", "coverage_gaps", "station_siting", "hydrant_gaps", "hydrant_proposals"}
+	for _, u := range p.tiles() {
+		for _, l := range scenarioLayers {
+			if strings.HasPrefix(u, "/tiles/"+l+"/") && !strings.Contains(u, "scenario="+id) {
+				t.Errorf("the link fetched %s without its scenario", u)
+			}
+		}
+	}
+	drawn, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]string](renderedStations))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("the link opened at z%.2f drawing stations %q", zoom, drawn)
+	if !slicesContains(drawn, added) {
+		t.Errorf("at z%.2f the link draws stations %q, without the added %s", zoom, drawn, added)
+	}
+	p.screenshot(t, "fireplan-link.png")
+
+	// Back at the baseline, the same zoom draws the baseline's stations.
+	if err := chromedp.Do(p.ctx, chromedp.Click(`#reset`)); err != nil {
+		t.Fatal(err)
+	}
+	p.wait(t, "the baseline", `window.fireplanScenario.id === null && !window.fireplanScenario.pending && window.fireplanIdle === true && window.fireplanMap.loaded()`)
+	if drawn, err = chromedp.Run(p.ctx, chromedp.Evaluate[[]string](renderedStations)); err != nil {
+		t.Fatal(err)
+	}
+	if len(drawn) == 0 || slicesContains(drawn, added) {
+		t.Errorf("the baseline draws stations %q (want some, without %s)", drawn, added)
+	}
+
+	// A link with the id only, after the scenario is gone, says so.
+	forget()
+	p.navigate(t, "/?print&scenario="+id)
+	p.wait(t, "the expired link's message", `!!window.fireplanScenario.error`)
+	if st = p.state(t); !strings.Contains(st.Error, "过期") || st.ID != nil {
+		t.Errorf("an expired link shows %+v, want the expired message and the baseline", st)
+	}
+
+	// A station added far from every road is refused: the message names
+	// what the user did and the field, once, without the map's own ids.
+	far := orb.Point{to[0] + 1, to[1]}
+	if err := chromedp.Do(p.ctx, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`void window.fireplanMap.jumpTo({center: [%f, %f], zoom: 13})`, far[0], far[1])),
+		chromedp.Click(`input[name=tool][value=addStation]`)); err != nil {
+		t.Fatal(err)
+	}
+	p.clickAt(t, far, 0, 0)
+	p.wait(t, "the refusal", `window.fireplanScenario.error.includes("新增消防站")`)
+	st = p.state(t)
+	t.Logf("refusal: %s", st.Error)
+	if !strings.HasPrefix(st.Error, "新增消防站 · lon: ") || strings.Contains(st.Error, "change") || strings.Contains(st.Error, "new-station") ||
+		strings.Contains(st.Error, "第") || st.ID != nil || len(st.Changes) != 0 {
+		t.Errorf("the refusal shows %+v", st)
+	}
+}
+
+func slicesContains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
 }
