@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -103,7 +104,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, log *slog.Logge
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
-	log.Info("serving", "addr", *addr, "source", snap.Source, "url", "http://localhost"+*addr+"/")
+	log.Info("serving", "addr", *addr, "source", snap.Source, "url", browseURL(*addr))
 	select {
 	case err := <-errc:
 		return err
@@ -116,4 +117,17 @@ func serve(ctx context.Context, args []string, stderr io.Writer, log *slog.Logge
 		return err
 	}
 	return nil
+}
+
+// browseURL is where a browser on this machine finds addr: ":8080" and
+// "0.0.0.0:8080" are localhost:8080.
+func browseURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr + "/"
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
 }
