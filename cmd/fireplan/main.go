@@ -10,6 +10,7 @@
 //	fireplan import --db URL [--schema NAME] --sample [--seed N] [--scale N]
 //	fireplan import --db URL [--schema NAME] --osm FILE [--mapping FILE]
 //	fireplan import --db URL [--schema NAME] --points FILE.csv|xlsx --layer hydrants|stations [--datum gcj02|bd09|wgs84] [--srid N] [--config FILE]
+//	fireplan analyze --db URL [--config FILE] --write [--schema fireplan_results]
 //	fireplan version
 package main
 
@@ -54,6 +55,8 @@ commands:
             (exit status 0 when serve would start on this data)
   import    write into PostGIS: the sample county (--sample), an OpenStreetMap extract (--osm FILE),
             or a spreadsheet of hydrants or stations (--points FILE --layer hydrants|stations)
+  analyze   compute every analysis with its defaults; --write stores each as a table in PostGIS
+            (--schema, fireplan_results by default) for QGIS, replaced in one transaction
   version   print the version
 
 run "fireplan <command> -h" for a command's flags`
@@ -88,6 +91,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return checkCmd(ctx, args[1:], stdout, stderr)
 	case "import":
 		return importCmd(ctx, args[1:], stdout, stderr)
+	case "analyze":
+		return analyzeCmd(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "fireplan", version)
 		return nil
