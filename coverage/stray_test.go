@@ -3,6 +3,7 @@ package coverage
 import (
 	"context"
 	"fmt"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -20,7 +21,7 @@ import (
 // point as bad_coordinate with its distance, and every analysis at its
 // default parameters returns the same rows, ids and geometry.
 func TestStrayPointChangesNoAnalysis(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() && os.Getenv("CI") != "true" { // CI runs it always
 		t.Skip("computes every analysis three times")
 	}
 	snap := func(add func(*data.Set)) *data.Snapshot {
