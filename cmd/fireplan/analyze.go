@@ -50,19 +50,8 @@ func analyzeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *schema == "" {
 		return errors.New("--schema must not be empty")
 	}
-	cfg, err := src.readConfig()
+	cat, err := src.catalog(1 << 30)
 	if err != nil {
-		return err
-	}
-	st, err := settings(cfg)
-	if err != nil {
-		return err
-	}
-	cat, err := coverage.New(st.Response, 1<<30)
-	if err != nil {
-		return err
-	}
-	if err := cat.SetDefaults(st.Query); err != nil {
 		return err
 	}
 	snap, err := src.load(ctx, stderr)

@@ -66,18 +66,7 @@ func exportCmd(ctx context.Context, name string, args []string, stdout, stderr i
 		return err
 	}
 	// The county's params become the defaults of the flags not given.
-	cfg, err := src.readConfig()
-	if err != nil {
-		return err
-	}
-	st, err := settings(cfg)
-	if err != nil {
-		return err
-	}
-	if cat, err = coverage.New(st.Response, 1<<30); err != nil {
-		return err
-	}
-	if err := cat.SetDefaults(st.Query); err != nil {
+	if cat, err = src.catalog(1 << 30); err != nil {
 		return err
 	}
 	e, _ = cat.Entry(name)

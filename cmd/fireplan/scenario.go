@@ -16,7 +16,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"fireplan/coverage"
 	"fireplan/coverage/scenario"
 )
 
@@ -62,19 +61,8 @@ func scenarioCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, fieldOf(err))
 	}
-	cfg, err := src.readConfig()
+	cat, err := src.catalog(1 << 30)
 	if err != nil {
-		return err
-	}
-	st, err := settings(cfg)
-	if err != nil {
-		return err
-	}
-	cat, err := coverage.New(st.Response, 1<<30)
-	if err != nil {
-		return err
-	}
-	if err := cat.SetDefaults(st.Query); err != nil {
 		return err
 	}
 	base, err := src.load(ctx, stderr)

@@ -62,6 +62,24 @@ func (f *sourceFlags) readConfig() (*data.Config, error) {
 	return data.LoadConfig(f.config)
 }
 
+// catalog returns the catalogue --config's params set (its query defaults
+// included), with a cache of cacheBytes.
+func (f *sourceFlags) catalog(cacheBytes int64) (*coverage.Catalog, error) {
+	cfg, err := f.readConfig()
+	if err != nil {
+		return nil, err
+	}
+	st, err := settings(cfg)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := coverage.New(st.Response, cacheBytes)
+	if err != nil {
+		return nil, err
+	}
+	return cat, cat.SetDefaults(st.Query)
+}
+
 // settings are the config's params for the analyses, checked as
 // coverage.Catalog.SetDefaults checks them; the defaults without a config.
 func settings(cfg *data.Config) (coverage.Settings, error) {

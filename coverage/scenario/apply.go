@@ -119,9 +119,9 @@ func (sc *Scenario) apply(base *data.Snapshot) (*data.Snapshot, []*ChangeError) 
 		var ok bool
 		switch c.Layer {
 		case data.LayerStations:
-			ok = applyStation(stations, c)
+			ok = apply(stations, c, func(id string) data.Station { return data.Station{ID: id} }, stationOf)
 		case data.LayerHydrants:
-			ok = applyHydrant(hydrants, c)
+			ok = apply(hydrants, c, func(id string) data.Hydrant { return data.Hydrant{ID: id} }, hydrantOf)
 		case data.LayerRoads:
 			switch {
 			case c.Op == OpRemove || !*c.Passable:
@@ -155,16 +155,19 @@ func (sc *Scenario) apply(base *data.Snapshot) (*data.Snapshot, []*ChangeError) 
 
 var singular = map[string]string{data.LayerStations: "station", data.LayerHydrants: "hydrant", data.LayerRoads: "road"}
 
-func applyStation(e *edits[data.Station], c *Change) bool {
+// apply carries out c on e: with sets the fields c gives on an item, blank
+// makes the item an add starts from. It tells whether c's target was there
+// (or, for an add, was not).
+func apply[T data.Feature](e *edits[T], c *Change, blank func(id string) T, with func(T, *Change) T) bool {
 	switch c.Op {
 	case OpRemove:
 		return e.remove(c.ID)
 	case OpAdd:
-		return e.add(stationOf(data.Station{ID: c.ID}, c))
+		return e.add(with(blank(c.ID), c))
 	}
-	s, ok := e.get(c.ID)
+	it, ok := e.get(c.ID)
 	if ok {
-		*s = stationOf(*s, c)
+		*it = with(*it, c)
 	}
 	return ok
 }
@@ -187,20 +190,6 @@ func stationOf(s data.Station, c *Change) data.Station {
 		s.TurnoutS = c.TurnoutS
 	}
 	return s
-}
-
-func applyHydrant(e *edits[data.Hydrant], c *Change) bool {
-	switch c.Op {
-	case OpRemove:
-		return e.remove(c.ID)
-	case OpAdd:
-		return e.add(hydrantOf(data.Hydrant{ID: c.ID}, c))
-	}
-	h, ok := e.get(c.ID)
-	if ok {
-		*h = hydrantOf(*h, c)
-	}
-	return ok
 }
 
 // hydrantOf returns h with the fields c gives.
