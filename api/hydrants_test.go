@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -33,9 +34,22 @@ func TestHydrantEndpoints(t *testing.T) {
 	if code := get(t, srv, "/api/hydrants/proposals", &all); code != 200 || len(all.Features) <= 20 {
 		t.Fatalf("all proposals: status %d, %d sites", code, len(all.Features))
 	}
+	// One plan: the year's 20 are the first 20 of the full plan, site for
+	// site, and no site in it protects nothing.
 	for i, f := range year.Features {
 		if int(f.Properties["rank"].(float64)) != i+1 {
 			t.Fatalf("site %d has rank %v", i, f.Properties["rank"])
+		}
+		if g := all.Features[i]; g.Point() != f.Point() || !reflect.DeepEqual(g.Properties, f.Properties) {
+			t.Fatalf("site %d: count=20 gives %v %v, the full plan %v %v", i+1, f.Point(), f.Properties, g.Point(), g.Properties)
+		}
+		if num(f.Properties, "new_households") <= 0 {
+			t.Errorf("this year's site %d protects no household: %v", i+1, f.Properties)
+		}
+	}
+	for _, f := range all.Features {
+		if num(f.Properties, "new_buildings")+num(f.Properties, "new_street_m")+num(f.Properties, "new_spacing_m") <= 0 {
+			t.Fatalf("site %v protects nothing: %v", f.Properties["rank"], f.Properties)
 		}
 	}
 	var stats table

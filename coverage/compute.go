@@ -154,7 +154,7 @@ func (c *Catalog) plan(ctx context.Context, s *data.Snapshot, v Values) (*hydran
 		if err != nil {
 			return nil, 0, err
 		}
-		return p, int64(len(p.Sites)+len(p.Greedy))*96 + 256, nil
+		return p, int64(len(p.Sites))*96 + 256, nil
 	})
 	return h, p, err
 }

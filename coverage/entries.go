@@ -319,8 +319,9 @@ func (c *Catalog) analyses() []*Entry {
 		},
 		{
 			Name: "hydrant_proposals", Path: "/api/hydrants/proposals", Geometry: "Point", MinZoom: 10, MaxZoom: 16, Tiled: true,
-			Title:       Title{"新增消火栓选址", "proposed hydrant sites"},
-			Description: Title{"补足缺口的消火栓位置,按作用排序(count=20:今年的20个;0:全部)", "sites ranked by what each adds (count=20: this year's; 0: all that close every gap)"},
+			Title: Title{"新增消火栓选址", "proposed hydrant sites"},
+			Description: Title{"补足全部缺口的一套消火栓位置,先按新保护户数、再按街道、再按间距排序;count=20即其前20个(今年的);0为全部",
+				"one plan closing every gap, ranked by households protected first, then street, then spacing; count=20 is its first 20 (this year's), 0 all of it"},
 			Params: params(hydrantParamDecls(), []Param{
 				{Name: "count", Kind: Int, Default: "0", Min: 0, Max: 100000, Title: Title{"数量(0为全部)", "how many (0: all)"}}}),
 			Columns: []Column{col("rank", "integer", "rank"), col("street", "string", "street"), col("road_id", "string", "road"),
@@ -645,9 +646,11 @@ func buildProposals(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot,
 	if err != nil {
 		return nil, err
 	}
+	// The year's N are the first N of the full plan, so the map, the lists
+	// and a scenario built from them never disagree.
 	sites := plan.Sites
 	if n := v.Int("count"); n > 0 {
-		sites = plan.Greedy[:min(n, len(plan.Greedy))]
+		sites = sites[:min(n, len(sites))]
 	}
 	t := &Table{Columns: e.Columns, Meta: map[string]any{"plan_size": len(plan.Sites), "uncoverable": plan.Uncoverable, "count": len(sites)}}
 	for _, st := range sites {

@@ -79,12 +79,29 @@ func proposalsCloseGaps(t *testing.T, s *data.Snapshot, straight bool) {
 		t.Fatalf("after %d sites: %d stretches (first %+v), %d spacing gaps, %d buildings remain",
 			len(plan.Sites), len(after.Stretches), first(after.Stretches), len(after.Spacing), len(after.BuildingGaps))
 	}
-	if len(plan.Sites) > len(plan.Greedy) {
-		t.Fatalf("improvement grew the plan: %d > %d", len(plan.Sites), len(plan.Greedy))
+	// Ranked households first, then street, then spacing, each by gain.
+	tier := func(s Site) (int, float64) {
+		switch {
+		case s.NewBuildings > 0:
+			return 0, float64(max(s.NewHouseholds, s.NewBuildings))
+		case s.NewStreetM > 0:
+			return 1, s.NewStreetM
+		}
+		return 2, s.NewSpacingM
 	}
-	for i := 1; i < len(plan.Greedy); i++ {
-		if value(plan.Greedy[i]) > value(plan.Greedy[i-1])+1e-6 {
-			t.Fatalf("greedy site %d adds more than site %d", i+1, i)
+	for i, st := range plan.Sites {
+		k, v := tier(st)
+		if v <= 0 {
+			t.Fatalf("site %d protects nothing: %+v", st.Rank, st)
+		}
+		if i == 0 {
+			continue
+		}
+		pk, pv := tier(plan.Sites[i-1])
+		// Building gains weigh households with at least 1 a building,
+		// which the site does not carry: only metres are compared.
+		if k < pk || k == pk && k > 0 && v > pv+1e-6 {
+			t.Fatalf("site %d (tier %d, %g) ranked after site %d (tier %d, %g)", st.Rank, k, v, st.Rank-1, pk, pv)
 		}
 	}
 }
@@ -94,10 +111,6 @@ func first(s []Stretch) any {
 		return nil
 	}
 	return s[0]
-}
-
-func value(s Site) float64 {
-	return s.NewStreetM + s.NewSpacingM + float64(max(s.NewHouseholds, s.NewBuildings))
 }
 
 func TestGreedyPlanMatchesKnownOptimum(t *testing.T) {

@@ -29,8 +29,7 @@ type Site struct {
 
 // Plan is a set of sites that together close every gap they can.
 type Plan struct {
-	Sites       []Site // after local improvement, ranked by what each adds
-	Greedy      []Site // greedy order over all candidates: its first N are the best N
+	Sites       []Site // after local improvement, ranked: the year's N are its first N
 	Candidates  int
 	Elements    int
 	Uncoverable int // gap pieces or buildings no street site can close
@@ -170,8 +169,6 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 		}
 	}
 
-	// The year's plan: plain greedy over everything, most value first.
-	pick := greedy(covers, els, nil, nil)
 	// The full plan: spacing first (stricter along named streets, where
 	// greedy in one dimension is optimal), then what protection still
 	// lacks, then drop sites others make redundant.
@@ -206,7 +203,6 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 		}
 		return out
 	}
-	plan.Greedy = toSites(pick)
 	plan.Sites = toSites(rank(covers, els, chosen))
 	return plan, ctx.Err()
 }
@@ -290,22 +286,20 @@ func greedy(covers [][]int32, els []element, given []int, want func(int32) bool)
 	return order
 }
 
-// rank orders the chosen sites by what each adds, most first.
+// rank orders the chosen sites so that the first N of the plan are the
+// year's N: households protected first, then unprotected street, then the
+// spacing the standard asks for, each by greedy gain. A plan mixing metres
+// and households in one weight put sites that protect no one among the
+// first 20. Sites that add nothing once the others stand are left out:
+// improve keeps none, and a proposal must protect something.
 func rank(covers [][]int32, els []element, chosen []int) []int {
 	sub := make([][]int32, len(covers))
 	for _, ci := range chosen {
 		sub[ci] = covers[ci]
 	}
-	order := greedy(sub, els, nil, nil)
-	// Sites that add nothing once the others stand keep their place last.
-	in := map[int]bool{}
-	for _, ci := range order {
-		in[ci] = true
-	}
-	for _, ci := range chosen {
-		if !in[ci] {
-			order = append(order, ci)
-		}
+	var order []int
+	for _, kind := range []uint8{elemBuilding, elemStreet, elemSpacing} {
+		order = append(order, greedy(sub, els, order, func(k int32) bool { return els[k].kind == kind })...)
 	}
 	return order
 }
