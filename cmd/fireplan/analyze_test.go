@@ -10,16 +10,19 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkb"
-
 	"fireplan/coverage"
+	"fireplan/coverage/export"
 	"fireplan/coverage/response"
 	"fireplan/data/pgtest"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
 )
 
 // TestAnalyzeWriteMatchesCatalogAndFailsAtomically writes the sample
@@ -67,79 +70,15 @@ func TestAnalyzeWriteMatchesCatalogAndFailsAtomically(t *testing.T) {
 		return tb
 	}
 
-	// coverage_summary: every row equals the catalogue's JSON record.
-	sum := table("coverage_summary")
-	if sum.Len() == 0 {
-		t.Fatal("coverage_summary has no rows")
-	}
-	key := keyColumn(sum.Columns)
-	rows, err := pool.Query(ctx, "SELECT "+pgx.Identifier{key}.Sanitize()+", to_jsonb(t) - $1::text - 'geom' FROM "+pgx.Identifier{res, "coverage_summary"}.Sanitize()+" t", key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]map[string]any{}
-	for rows.Next() {
-		var id string
-		var rec map[string]any
-		if err := rows.Scan(&id, &rec); err != nil {
-			t.Fatal(err)
-		}
-		got[id] = rec
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != sum.Len() {
-		t.Errorf("coverage_summary: %d rows in PostGIS, %d in the catalogue", len(got), sum.Len())
-	}
-	for i, id := range sum.IDs {
-		b, _ := json.Marshal(sum.Record(i))
-		var want map[string]any
-		json.Unmarshal(b, &want)
-		g, ok := got[id]
-		if !ok {
-			t.Errorf("coverage_summary: row %s missing", id)
-			continue
-		}
-		for k, w := range want {
-			gv := g[k]
-			wf, wok := w.(float64)
-			gf, gok := gv.(float64)
-			if wok && gok {
-				if math.Abs(wf-gf) > 1e-9*math.Max(1, math.Abs(wf)) {
-					t.Errorf("coverage_summary %s.%s = %v, want %v", id, k, gv, w)
-				}
-			} else if w != gv {
-				t.Errorf("coverage_summary %s.%s = %v (%T), want %v (%T)", id, k, gv, gv, w, w)
-			}
+	// Every analysis: each row equals its JSON record in the API, and each
+	// geometry its lon/lat there.
+	for _, e := range cat.Entries {
+		if e.Analysis() {
+			compareWritten(t, pool, res, e.Name, table(e.Name))
 		}
 	}
-
-	// hydrant_proposals: the count and a geometry's lon/lat.
-	hp := table("hydrant_proposals")
-	if hp.Len() == 0 {
-		t.Fatal("hydrant_proposals has no rows")
-	}
+	sum, hp := table("coverage_summary"), table("hydrant_proposals")
 	hpTable := pgx.Identifier{res, "hydrant_proposals"}.Sanitize()
-	var n int
-	if err := pool.QueryRow(ctx, "SELECT count(*) FROM "+hpTable).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	if n != hp.Len() {
-		t.Errorf("hydrant_proposals: %d rows in PostGIS, %d in the catalogue", n, hp.Len())
-	}
-	var b []byte
-	var srid int
-	if err := pool.QueryRow(ctx, "SELECT ST_AsBinary(geom), ST_SRID(geom) FROM "+hpTable+" WHERE "+pgx.Identifier{keyColumn(hp.Columns)}.Sanitize()+" = $1", hp.IDs[0]).Scan(&b, &srid); err != nil {
-		t.Fatal(err)
-	}
-	g, err := wkb.Unmarshal(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := hp.LonLat(0); srid != 4326 || !orb.Equal(g, want) {
-		t.Errorf("hydrant_proposals %s: geometry %v srid %d, want %v srid 4326", hp.IDs[0], g, srid, want)
-	}
 
 	var runID string
 	var analyses int
@@ -180,5 +119,78 @@ func TestAnalyzeWriteMatchesCatalogAndFailsAtomically(t *testing.T) {
 	if runID2 != runID || analyses2 != analyses || n2 != hp.Len() || sumN != sum.Len() {
 		t.Errorf("after a failed write: run %s (%d analyses), %d proposals, %d summary rows; want run %s (%d), %d, %d",
 			runID2, analyses2, n2, sumN, runID, analyses, hp.Len(), sum.Len())
+	}
+}
+
+// compareWritten reads one result table back from PostGIS and compares it,
+// row by row, with the JSON the API writes for the same table.
+func compareWritten(t *testing.T, pool *pgxpool.Pool, schema, name string, tb *coverage.Table) {
+	t.Helper()
+	ctx := context.Background()
+	var doc bytes.Buffer
+	all := make([]int, tb.Len())
+	for i := range all {
+		all[i] = i
+	}
+	if err := export.JSON(&doc, tb, all, nil); err != nil {
+		t.Fatal(err)
+	}
+	var want struct{ Rows []map[string]any }
+	if err := json.Unmarshal(doc.Bytes(), &want); err != nil {
+		t.Fatal(err)
+	}
+	key := keyColumn(tb.Columns)
+	rows, err := pool.Query(ctx, "SELECT "+pgx.Identifier{key}.Sanitize()+", to_jsonb(t) - $1::text - 'geom', ST_AsBinary(geom) FROM "+
+		pgx.Identifier{schema, name}.Sanitize()+" t", key)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	type written struct {
+		rec  map[string]any
+		geom []byte
+	}
+	got := map[string]written{}
+	for rows.Next() {
+		var id string
+		var w written
+		if err := rows.Scan(&id, &w.rec, &w.geom); err != nil {
+			t.Fatal(err)
+		}
+		got[id] = w
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != tb.Len() {
+		t.Errorf("%s: %d rows in PostGIS, %d in the API", name, len(got), tb.Len())
+	}
+	for i, id := range tb.IDs {
+		g, ok := got[id]
+		if !ok {
+			t.Errorf("%s: row %s missing", name, id)
+			continue
+		}
+		for k, w := range want.Rows[i] {
+			gv := g.rec[k]
+			wf, wok := w.(float64)
+			gf, gok := gv.(float64)
+			if wok && gok {
+				if math.Abs(wf-gf) > 1e-9*math.Max(1, math.Abs(wf)) {
+					t.Errorf("%s %s.%s = %v, want %v", name, id, k, gv, w)
+				}
+			} else if !reflect.DeepEqual(w, gv) {
+				t.Errorf("%s %s.%s = %v (%T), want %v (%T)", name, id, k, gv, gv, w, w)
+			}
+		}
+		if tb.Geoms == nil {
+			continue
+		}
+		geom, err := wkb.Unmarshal(g.geom)
+		if err != nil {
+			t.Fatalf("%s %s: %v", name, id, err)
+		}
+		if want := tb.LonLat(i); !orb.Equal(geom, want) {
+			t.Errorf("%s %s: geometry %v, want %v", name, id, geom, want)
+		}
 	}
 }
