@@ -5,7 +5,7 @@ ADDR    ?= :8080
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: help build run test bench lint db check-go
+.PHONY: help build run test bench lint readme db check-go
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
@@ -28,6 +28,9 @@ bench: check-go ## run the benchmarks beside PostGIS and pgRouting
 lint: check-go ## go vet, and staticcheck when installed
 	$(GO) vet ./...
 	@if command -v staticcheck >/dev/null; then staticcheck ./...; fi
+
+readme: check-go ## rewrite the README's parameter table from the routes
+	$(GO) test ./api -run TestReadmeParameterTable -count=1 -update
 
 db: ## start the throwaway PostGIS and print its URL
 	@scripts/pg-up

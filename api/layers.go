@@ -93,21 +93,6 @@ func intParam(q url.Values, name string, def, max int) (int, error) {
 	return n, nil
 }
 
-// checkParams rejects parameters a route does not know, so a typo is not
-// silently ignored.
-func checkParams(q url.Values, known ...string) error {
-	for k := range q {
-		ok := false
-		for _, n := range known {
-			ok = ok || k == n
-		}
-		if !ok {
-			return errorf(http.StatusBadRequest, "unknown parameter %q (known: %s)", k, strings.Join(known, ", "))
-		}
-	}
-	return nil
-}
-
 func (s *Server) items(w http.ResponseWriter, r *http.Request) error {
 	snap, err := s.snapshotFor(r)
 	if err != nil {
@@ -119,9 +104,6 @@ func (s *Server) items(w http.ResponseWriter, r *http.Request) error {
 		return errorf(http.StatusNotFound, "no layer %q (layers: %s)", name, strings.Join(data.LayerNames(), ", "))
 	}
 	q := r.URL.Query()
-	if err := checkParams(q, "bbox", "limit", "offset", "scenario"); err != nil {
-		return err
-	}
 	hits, matched, err := s.page(q, v)
 	if err != nil {
 		return err

@@ -10,15 +10,6 @@ import (
 	"github.com/gorilla/mux"
 )
 
-func (s *Server) scenarioRoutes(r *mux.Router) {
-	r.Handle("/api/scenarios", s.handle(s.postScenario)).Methods(http.MethodPost)
-	r.Handle("/api/scenarios", s.handle(s.listScenarios)).Methods(http.MethodGet, http.MethodHead)
-	r.Handle("/api/scenarios/from-proposals", s.handle(s.scenarioFromProposals)).Methods(http.MethodPost)
-	r.Handle("/api/scenarios/{id}", s.handle(s.getScenario)).Methods(http.MethodGet, http.MethodHead)
-	r.Handle("/api/scenarios/{id}", s.handle(s.deleteScenario)).Methods(http.MethodDelete)
-	r.Handle("/api/scenarios/{id}/diff", s.handle(s.scenarioDiff)).Methods(http.MethodGet, http.MethodHead)
-}
-
 // scenarioView is a scenario as the API shows it: applied to the current
 // snapshot, with what could not be applied there.
 type scenarioView struct {
@@ -59,9 +50,6 @@ func (s *Server) created(w http.ResponseWriter, r *http.Request, sc *scenario.Sc
 }
 
 func (s *Server) postScenario(w http.ResponseWriter, r *http.Request) error {
-	if err := checkParams(r.URL.Query()); err != nil {
-		return err
-	}
 	base, err := s.snapshot()
 	if err != nil {
 		return err
@@ -87,9 +75,6 @@ func (s *Server) scenarioFromProposals(w http.ResponseWriter, r *http.Request) e
 }
 
 func (s *Server) listScenarios(w http.ResponseWriter, r *http.Request) error {
-	if err := checkParams(r.URL.Query()); err != nil {
-		return err
-	}
 	base, err := s.snapshot()
 	if err != nil {
 		return err
@@ -116,9 +101,6 @@ func (s *Server) scenarioOf(r *http.Request) (*scenario.Scenario, error) {
 }
 
 func (s *Server) getScenario(w http.ResponseWriter, r *http.Request) error {
-	if err := checkParams(r.URL.Query()); err != nil {
-		return err
-	}
 	sc, err := s.scenarioOf(r)
 	if err != nil {
 		return err

@@ -84,20 +84,9 @@ func (s *Server) Catalog() *coverage.Catalog { return s.cat }
 
 func (s *Server) routes() {
 	r := s.mux
-	r.Handle("/healthz", s.handle(s.healthz)).Methods(http.MethodGet, http.MethodHead)
-	r.Handle("/api/layers", s.handle(s.layers)).Methods(http.MethodGet, http.MethodHead)
-	r.Handle("/api/report", s.handle(s.report)).Methods(http.MethodGet, http.MethodHead)
-	r.Handle("/api/layers/{name}/items", s.handle(s.items)).Methods(http.MethodGet, http.MethodHead)
-	r.Handle("/api/catalog", s.handle(s.catalog)).Methods(http.MethodGet, http.MethodHead)
-	for _, e := range s.cat.Entries {
-		if e.Analysis() {
-			r.Handle(e.Path, s.handle(s.analysis(e))).Methods(http.MethodGet, http.MethodHead)
-		}
+	for _, rt := range s.Routes() {
+		r.Handle(rt.Path, s.handle(s.checked(rt))).Methods(rt.Methods...)
 	}
-	s.scenarioRoutes(r)
-	r.Handle("/tiles", s.handle(s.tileIndex)).Methods(http.MethodGet, http.MethodHead)
-	r.Handle("/tiles/{layer}.json", s.handle(s.tileJSON)).Methods(http.MethodGet, http.MethodHead)
-	r.Handle("/tiles/{layer}/{z}/{x}/{y}.mvt", s.handle(s.tile)).Methods(http.MethodGet, http.MethodHead)
 	r.NotFoundHandler = s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return errorf(http.StatusNotFound, "no route %s", r.URL.Path)
 	})
