@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -125,4 +126,35 @@ func diffLines(got, want string) string {
 		}
 	}
 	return b.String()
+}
+
+// TestReadmeExamplesAnswer runs every GET the README shows with curl
+// against the sample county: each must answer 200.
+func TestReadmeExamplesAnswer(t *testing.T) {
+	srv := testServer(t)
+	b, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile("curl (?:-o \\S+ )?'?localhost:8080(/[^' `]*)'?")
+	n := 0
+	for _, line := range strings.Split(string(b), "\n") {
+		m := re.FindStringSubmatch(line)
+		if m == nil || strings.Contains(line, "-X ") || strings.Contains(m[1], "ID") {
+			continue // writes, and examples naming a scenario the reader made
+		}
+		n++
+		resp, err := http.Get(srv.URL + m[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("README: curl %s: status %d %.200s", m[1], resp.StatusCode, body)
+		}
+	}
+	if n < 20 {
+		t.Fatalf("found %d curl examples in the README; the pattern no longer matches them", n)
+	}
 }
