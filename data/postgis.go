@@ -35,7 +35,7 @@ func Connect(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	defer cancel()
 	if err := pool.Ping(pctx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("database %s is not reachable: %w", where, err)
+		return nil, &UnreachableError{Where: where, Err: err}
 	}
 	var postgis *string
 	if err := pool.QueryRow(pctx, sqlPostGISVersion).Scan(&postgis); err != nil || postgis == nil {
