@@ -69,6 +69,8 @@ func (s *Server) Routes() []Route {
 	t := func(zh, en string) coverage.Title { return coverage.Title{Zh: zh, En: en} }
 	rs := []Route{
 		{Methods: reads, Path: "/healthz", Title: t("服务状态、数据版本和载入时间", "status, data version and load time"), h: s.healthz},
+		{Methods: reads, Path: "/api/status", Title: t("数据版本、来源、最近一次重新载入及其错误、缓存和计算队列", "data version, source, the last reload and its error, cache and analyses queued"), h: s.status},
+		{Methods: writes, Path: "/api/reload", Title: t("立即重新载入数据", "reload the data now"), h: s.reload},
 		{Methods: reads, Path: "/api/layers", Title: t("各图层要素数、范围和跳过的行", "layers: counts, extents and rows skipped"), h: s.layers},
 		{Methods: reads, Path: "/api/report", Title: t("载入时跳过的每一行及原因", "every row skipped at load, with its reason"), h: s.report},
 		{Methods: reads, Path: "/api/layers/{name}/items", Title: t("一个图层的要素(GeoJSON)", "a layer's features (GeoJSON)"),

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"runtime/debug"
 	"time"
 
@@ -28,11 +29,15 @@ type Options struct {
 	Defaults       map[string]string // the county's query-parameter defaults (coverage.Settings.Query)
 	ScenariosMax   int               // scenarios kept in memory, the oldest evicted first
 	ScenariosTTL   time.Duration     // how long a scenario is kept
+	MaxAnalyses    int               // analyses computed at once (0: one per CPU)
+	Queue          int               // analyses waiting for a slot before a 503 (0: DefaultOptions')
+	Access         Access            // tokens and CORS
+	Watch          *data.Watcher     // the data source's watcher, for /api/status and /api/reload; nil: none
 }
 
 // DefaultOptions are the limits used when a field is zero.
 var DefaultOptions = Options{MaxItems: 10000, DefaultItems: 1000, RequestTimeout: 60 * time.Second, CacheBytes: 1 << 30,
-	ScenariosMax: 64, ScenariosTTL: 24 * time.Hour}
+	ScenariosMax: 64, ScenariosTTL: 24 * time.Hour, Queue: 32}
 
 // Server answers HTTP requests from the store's current snapshot.
 type Server struct {
@@ -42,6 +47,8 @@ type Server struct {
 	mux   *mux.Router
 	cat   *coverage.Catalog
 	scen  *scenario.Store
+	// handler is mux behind the access guard.
+	handler http.Handler
 }
 
 // New returns a server reading snapshots from store.
@@ -64,6 +71,12 @@ func New(store *data.Store, opts Options, log *slog.Logger) (*Server, error) {
 	if opts.ScenariosTTL <= 0 {
 		opts.ScenariosTTL = DefaultOptions.ScenariosTTL
 	}
+	if opts.MaxAnalyses <= 0 {
+		opts.MaxAnalyses = runtime.NumCPU()
+	}
+	if opts.Queue <= 0 {
+		opts.Queue = DefaultOptions.Queue
+	}
 	if opts.Params.SpeedKmh == nil {
 		opts.Params = response.DefaultParams()
 	}
@@ -74,8 +87,10 @@ func New(store *data.Store, opts Options, log *slog.Logger) (*Server, error) {
 	if err := cat.SetDefaults(opts.Defaults); err != nil {
 		return nil, err
 	}
+	cat.Limit = coverage.NewLimiter(opts.MaxAnalyses, opts.Queue)
 	s := &Server{store: store, opts: opts, log: log, mux: mux.NewRouter(), cat: cat, scen: scenario.NewStore(opts.ScenariosMax, opts.ScenariosTTL)}
 	s.routes()
+	s.handler = opts.Access.guard(s.mux)
 	return s, nil
 }
 
@@ -99,7 +114,7 @@ func (s *Server) routes() {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.RequestTimeout)
 	defer cancel()
-	s.mux.ServeHTTP(w, r.WithContext(ctx))
+	s.handler.ServeHTTP(w, r.WithContext(ctx))
 }
 
 // Mount serves the web map: its page at / and its files under /web/.
@@ -151,6 +166,9 @@ func (s *Server) handle(h handlerFunc) http.Handler {
 		case errors.As(err, &e):
 		case errors.As(err, &pe):
 			e = &Error{Status: http.StatusBadRequest, Msg: pe.Msg}
+		case errors.Is(err, coverage.ErrBusy):
+			w.Header().Set("Retry-After", "5")
+			e = &Error{Status: http.StatusServiceUnavailable, Msg: err.Error()}
 		case errors.Is(err, context.DeadlineExceeded):
 			e = &Error{Status: http.StatusServiceUnavailable, Msg: "request timed out"}
 		case errors.Is(err, context.Canceled):

@@ -25,6 +25,7 @@ import (
 type Catalog struct {
 	Entries []*Entry
 	Cache   *Cache
+	Limit   *Limiter // admits the tables computed at once; nil: no limit
 	base    response.Params
 	byName  map[string]*Entry
 }
@@ -101,6 +102,13 @@ func (c *Catalog) Table(ctx context.Context, e *Entry, s *data.Snapshot, v Value
 		return nil, fmt.Errorf("%s is a base layer, not an analysis", e.Name)
 	}
 	return get(ctx, c, "table:"+e.Name, s.VersionHex()+"|"+v.Key(), func(ctx context.Context) (*Table, int64, error) {
+		// Only a table not in the cache takes a slot: one computed, or
+		// being computed for another caller, is served without waiting.
+		ctx, release, err := c.Limit.Acquire(ctx)
+		if err != nil {
+			return nil, 0, err
+		}
+		defer release()
 		t, err := e.build(ctx, c, e, s, v)
 		if err != nil {
 			return nil, 0, err

@@ -2,11 +2,14 @@ package data
 
 import (
 	"context"
+	"encoding/json"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -36,6 +39,9 @@ const sqlColumnList = `SELECT string_agg(attname || ':' || atttypid::regtype::te
 // Table is one table the config reads.
 type Table struct {
 	Layer, Schema, Name string
+	// Required: the table must exist (an optional layer the config does
+	// not name loads empty without one).
+	Required bool
 }
 
 // Quoted is the table's name as SQL takes it.
@@ -46,8 +52,8 @@ func (t Table) Quoted() string { return pgx.Identifier{t.Schema, t.Name}.Sanitiz
 func (c *Config) Tables() []Table {
 	var out []Table
 	for _, l := range LayerNames() {
-		if tc := c.Layer(l); tc != nil {
-			out = append(out, Table{Layer: l, Schema: tc.Schema, Name: tc.Table})
+		if tc, configured := c.table(l); tc != nil {
+			out = append(out, Table{Layer: l, Schema: tc.Schema, Name: tc.Table, Required: configured || !Optional(l)})
 		}
 	}
 	return out
@@ -58,17 +64,32 @@ func (c *Config) Tables() []Table {
 // added, dropped, renamed or retyped; a table gone is an error naming it.
 // A plain table costs one scan of its row versions (no values are read).
 func Signature(ctx context.Context, pool *pgxpool.Pool, cfg *Config) (string, error) {
+	sigs, err := tableSignatures(ctx, pool, cfg)
+	if err != nil {
+		return "", err
+	}
 	h := sha256.New()
+	for _, t := range cfg.Tables() {
+		fmt.Fprintf(h, "%s=%s\n", t.Quoted(), sigs[t.Layer])
+	}
+	return hex.EncodeToString(h.Sum(nil)[:8]), nil
+}
+
+// tableSignatures fingerprints each layer's table, by layer.
+func tableSignatures(ctx context.Context, pool *pgxpool.Pool, cfg *Config) (map[string]string, error) {
+	out := map[string]string{}
 	var errs []error
 	for _, t := range cfg.Tables() {
 		var kind string
 		err := pool.QueryRow(ctx, `SELECT relkind::text FROM pg_class WHERE oid = to_regclass($1)`, t.Quoted()).Scan(&kind)
-		if errors.Is(err, pgx.ErrNoRows) {
-			errs = append(errs, fmt.Errorf("layer %s: table %s is gone", t.Layer, t.Quoted()))
+		if errors.Is(err, pgx.ErrNoRows) || err == nil && kind == "" {
+			if t.Required {
+				errs = append(errs, fmt.Errorf("layer %s: table %s is gone", t.Layer, t.Quoted()))
+			}
 			continue
 		}
 		if err != nil {
-			return "", fmt.Errorf("layer %s: %w", t.Layer, err)
+			return nil, fmt.Errorf("layer %s: %w", t.Layer, err)
 		}
 		q := sqlSignature
 		if kind != "r" && kind != "p" {
@@ -76,14 +97,71 @@ func Signature(ctx context.Context, pool *pgxpool.Pool, cfg *Config) (string, er
 		}
 		var sig string
 		if err := pool.QueryRow(ctx, fmt.Sprintf(q, t.Quoted()), t.Quoted()).Scan(&sig); err != nil {
-			return "", fmt.Errorf("layer %s: signature of %s: %w", t.Layer, t.Quoted(), err)
+			return nil, fmt.Errorf("layer %s: signature of %s: %w", t.Layer, t.Quoted(), err)
 		}
-		fmt.Fprintf(h, "%s=%s\n", t.Quoted(), sig)
+		out[t.Layer] = sig
 	}
-	if err := errors.Join(errs...); err != nil {
-		return "", err
+	return out, errors.Join(errs...)
+}
+
+// Loader reads a county from PostGIS again and again, for a server that
+// follows edits: after the first read it re-reads only the tables whose
+// signature moved, so an edited hydrant costs a read of the hydrants, not
+// of every building.
+type Loader struct {
+	mu   sync.Mutex
+	sigs map[string]string
+	set  Set               // as read, before a snapshot checked it
+	reps map[string][]byte // each layer's report as read, as JSON
+}
+
+// Load returns the county as Load would, and the layers read from the
+// database this time (every one the first time, and after any failure).
+// The set and report are the caller's to change.
+func (l *Loader) Load(ctx context.Context, pool *pgxpool.Pool, cfg *Config) (*Set, *Report, []string, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	sigs, err := tableSignatures(ctx, pool, cfg)
+	var read []string
+	if err == nil && l.sigs != nil {
+		for _, name := range LayerNames() {
+			if sigs[name] == l.sigs[name] {
+				continue
+			}
+			lr := newLayerReport(name, "")
+			if err = readLayer(ctx, pool, cfg, &l.set, lr); err != nil {
+				break
+			}
+			l.reps[name], _ = json.Marshal(lr)
+			read = append(read, name)
+		}
 	}
-	return hex.EncodeToString(h.Sum(nil)[:8]), nil
+	if err != nil || l.sigs == nil {
+		// The first read, or a failure: everything, with every problem
+		// reported as Load reports them.
+		l.sigs = nil
+		set, rep, err := Load(ctx, pool, cfg)
+		if err != nil {
+			return set, rep, LayerNames(), err
+		}
+		l.set, l.reps = *set.clone(), map[string][]byte{}
+		for _, lr := range rep.Layers {
+			l.reps[lr.Layer], _ = json.Marshal(lr)
+		}
+		read = LayerNames()
+	}
+	// A table edited while it was read is read again next time.
+	l.sigs = sigs
+	set := l.set.clone()
+	rep := &Report{}
+	for _, name := range LayerNames() {
+		lr := newLayerReport(name, "")
+		if err := json.Unmarshal(l.reps[name], lr); err != nil {
+			return nil, nil, read, fmt.Errorf("layer %s: the report kept: %w", name, err)
+		}
+		rep.Layers = append(rep.Layers, lr)
+	}
+	return set, rep, read, nil
 }
 
 // sqlNotifyFunction notifies NotifyChannel with the table changed.
@@ -128,7 +206,11 @@ func triggers(ctx context.Context, pool *pgxpool.Pool, cfg *Config, install bool
 		}
 		seen[t.Quoted()] = true
 		var kind string
-		if err := tx.QueryRow(ctx, `SELECT relkind::text FROM pg_class WHERE oid = to_regclass($1)`, t.Quoted()).Scan(&kind); err != nil {
+		err := tx.QueryRow(ctx, `SELECT relkind::text FROM pg_class WHERE oid = to_regclass($1)`, t.Quoted()).Scan(&kind)
+		if errors.Is(err, pgx.ErrNoRows) && !t.Required {
+			continue // an optional layer the county does not keep
+		}
+		if err != nil {
 			return nil, fmt.Errorf("layer %s: table %s: %w", t.Layer, t.Quoted(), err)
 		}
 		if kind != "r" && kind != "p" {
@@ -187,4 +269,12 @@ func Listen(ctx context.Context, url string, ready func(), changed func(table st
 		}
 		changed(n.Payload)
 	}
+}
+
+// clone copies the layers' slices, so that a snapshot built from the copy
+// (which filters them) leaves the loader's as read.
+func (s *Set) clone() *Set {
+	return &Set{Hydrants: slices.Clone(s.Hydrants), Stations: slices.Clone(s.Stations), Roads: slices.Clone(s.Roads),
+		Buildings: slices.Clone(s.Buildings), Villages: slices.Clone(s.Villages), Districts: slices.Clone(s.Districts),
+		FireLanes: slices.Clone(s.FireLanes), Townships: slices.Clone(s.Townships), Builtup: slices.Clone(s.Builtup)}
 }

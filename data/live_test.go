@@ -3,6 +3,8 @@ package data_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -167,6 +169,50 @@ func TestWatcherKeepsTheLastGoodData(t *testing.T) {
 		if loads.Load() != s.wantLoads || st.Load().Source != s.wantSource || (stat.Error != "") != s.wantErr || stat.Failures != s.wantFailure {
 			t.Fatalf("%s: %d loads, serving %q, error %q, %d failures; want %d, %q, error %v, %d",
 				s.name, loads.Load(), st.Load().Source, stat.Error, stat.Failures, s.wantLoads, s.wantSource, s.wantErr, s.wantFailure)
+		}
+	}
+}
+
+// TestLoaderReadsOnlyWhatChanged: after an edit the loader re-reads only
+// the edited table, and its county is the one a full load reads.
+func TestLoaderReadsOnlyWhatChanged(t *testing.T) {
+	pool := pgtest.Pool(t)
+	schema := pgtest.Schema(t, pool)
+	ctx := context.Background()
+	if err := data.Write(ctx, pool, sample.Generate(sample.Options{Seed: sample.DefaultSeed}), schema); err != nil {
+		t.Fatal(err)
+	}
+	cfg := &data.Config{Schema: schema}
+	var l data.Loader
+	version := func(set *data.Set, rep *data.Report) uint64 { return data.NewSnapshot(set, "t", rep).Version }
+	steps := []struct {
+		name, edit string
+		want       []string
+	}{
+		{"first", "", data.LayerNames()},
+		{"unchanged", "", nil},
+		{"a hydrant", "UPDATE %s.hydrants SET status = 'broken' WHERE id = (SELECT min(id) FROM %[1]s.hydrants)", []string{data.LayerHydrants}},
+		{"a road", "DELETE FROM %s.roads WHERE id = (SELECT max(id) FROM %[1]s.roads)", []string{data.LayerRoads}},
+	}
+	for _, s := range steps {
+		if s.edit != "" {
+			if _, err := pool.Exec(ctx, fmt.Sprintf(s.edit, pgx.Identifier{schema}.Sanitize())); err != nil {
+				t.Fatal(err)
+			}
+		}
+		set, rep, read, err := l.Load(ctx, pool, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(read, s.want) {
+			t.Errorf("%s: read %v, want %v", s.name, read, s.want)
+		}
+		fullSet, fullRep, err := data.Load(ctx, pool, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := version(set, rep), version(fullSet, fullRep); got != want {
+			t.Errorf("%s: the loader's county has version %x, a full load's %x", s.name, got, want)
 		}
 	}
 }

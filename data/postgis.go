@@ -108,17 +108,45 @@ func Load(ctx context.Context, pool *pgxpool.Pool, cfg *Config) (*Set, *Report, 
 		rep.Layers = append(rep.Layers, lr)
 		errs = append(errs, f(lr))
 	}
-	load(LayerHydrants, func(lr *LayerReport) error { return loadLayer(ctx, pool, cfg, lr, decodeHydrant, &set.Hydrants) })
-	load(LayerStations, func(lr *LayerReport) error { return loadLayer(ctx, pool, cfg, lr, decodeStation, &set.Stations) })
-	load(LayerRoads, func(lr *LayerReport) error { return loadLayer(ctx, pool, cfg, lr, decodeRoad, &set.Roads) })
-	load(LayerBuildings, func(lr *LayerReport) error { return loadLayer(ctx, pool, cfg, lr, decodeBuilding, &set.Buildings) })
-	load(LayerVillages, func(lr *LayerReport) error { return loadLayer(ctx, pool, cfg, lr, decodeVillage, &set.Villages) })
-	load(LayerDistricts, func(lr *LayerReport) error { return loadLayer(ctx, pool, cfg, lr, decodeDistrict, &set.Districts) })
-	load(LayerFireLanes, func(lr *LayerReport) error { return loadLayer(ctx, pool, cfg, lr, decodeFireLane, &set.FireLanes) })
-	load(LayerTownships, func(lr *LayerReport) error { return loadLayer(ctx, pool, cfg, lr, decodeTownship, &set.Townships) })
-	load(LayerBuiltup, func(lr *LayerReport) error { return loadLayer(ctx, pool, cfg, lr, decodeBuiltup, &set.Builtup) })
+	for _, name := range LayerNames() {
+		load(name, func(lr *LayerReport) error { return readLayer(ctx, pool, cfg, set, lr) })
+	}
 	errs = append(errs, ctx.Err())
 	return set, rep, errors.Join(errs...)
+}
+
+// readLayer reads lr's layer into set, replacing what set held of it.
+func readLayer(ctx context.Context, pool *pgxpool.Pool, cfg *Config, set *Set, lr *LayerReport) error {
+	switch lr.Layer {
+	case LayerHydrants:
+		set.Hydrants = nil
+		return loadLayer(ctx, pool, cfg, lr, decodeHydrant, &set.Hydrants)
+	case LayerStations:
+		set.Stations = nil
+		return loadLayer(ctx, pool, cfg, lr, decodeStation, &set.Stations)
+	case LayerRoads:
+		set.Roads = nil
+		return loadLayer(ctx, pool, cfg, lr, decodeRoad, &set.Roads)
+	case LayerBuildings:
+		set.Buildings = nil
+		return loadLayer(ctx, pool, cfg, lr, decodeBuilding, &set.Buildings)
+	case LayerVillages:
+		set.Villages = nil
+		return loadLayer(ctx, pool, cfg, lr, decodeVillage, &set.Villages)
+	case LayerDistricts:
+		set.Districts = nil
+		return loadLayer(ctx, pool, cfg, lr, decodeDistrict, &set.Districts)
+	case LayerFireLanes:
+		set.FireLanes = nil
+		return loadLayer(ctx, pool, cfg, lr, decodeFireLane, &set.FireLanes)
+	case LayerTownships:
+		set.Townships = nil
+		return loadLayer(ctx, pool, cfg, lr, decodeTownship, &set.Townships)
+	case LayerBuiltup:
+		set.Builtup = nil
+		return loadLayer(ctx, pool, cfg, lr, decodeBuiltup, &set.Builtup)
+	}
+	return fmt.Errorf("no layer %q", lr.Layer)
 }
 
 func loadLayer[T Feature](ctx context.Context, pool *pgxpool.Pool, cfg *Config, lr *LayerReport,

@@ -57,6 +57,8 @@ commands:
             or a spreadsheet of hydrants or stations (--points FILE --layer hydrants|stations)
   analyze   compute every analysis with its defaults; --write stores each as a table in PostGIS
             (--schema, fireplan_results by default) for QGIS, replaced in one transaction
+  triggers  install (or remove) triggers on the mapped tables so that serve reloads within a
+            second of an edit (it checks every --reload-interval, 10 s, without them)
   version   print the version
 
 run "fireplan <command> -h" for a command's flags`
@@ -93,6 +95,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return importCmd(ctx, args[1:], stdout, stderr)
 	case "analyze":
 		return analyzeCmd(ctx, args[1:], stdout, stderr)
+	case "triggers":
+		return triggersCmd(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "fireplan", version)
 		return nil

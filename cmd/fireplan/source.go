@@ -23,6 +23,9 @@ type sourceFlags struct {
 	mapping string
 	seed    int64
 	scale   int
+	// loader, when set, re-reads only the tables edited since its last
+	// read (a server following edits).
+	loader *data.Loader
 }
 
 func (f *sourceFlags) register(fs *flag.FlagSet) {
@@ -166,7 +169,13 @@ func (f *sourceFlags) load(ctx context.Context, w io.Writer) (*data.Snapshot, er
 			return nil, err
 		}
 		defer pool.Close()
-		set, rep, err := data.Load(ctx, pool, cfg)
+		var set *data.Set
+		var rep *data.Report
+		if f.loader != nil {
+			set, rep, _, err = f.loader.Load(ctx, pool, cfg)
+		} else {
+			set, rep, err = data.Load(ctx, pool, cfg)
+		}
 		if err != nil {
 			rep.Print(w)
 			return nil, fmt.Errorf("%w\n(fireplan check --db URL --config FILE lists every problem)", err)
