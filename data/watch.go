@@ -15,7 +15,9 @@ type UnreachableError struct {
 	Err   error
 }
 
-func (e *UnreachableError) Error() string { return "database " + e.Where + " is not reachable: " + e.Err.Error() }
+func (e *UnreachableError) Error() string {
+	return "database " + e.Where + " is not reachable: " + e.Err.Error()
+}
 
 func (e *UnreachableError) Unwrap() error { return e.Err }
 
