@@ -29,7 +29,7 @@ type Options struct {
 	Defaults       map[string]string // the county's query-parameter defaults (coverage.Settings.Query)
 	ScenariosMax   int               // scenarios kept in memory, the oldest evicted first
 	ScenariosTTL   time.Duration     // how long a scenario is kept
-	MaxAnalyses    int               // analyses computed at once (0: one per CPU)
+	MaxAnalyses    int               // analyses computed at once (0: one per CPU but one, kept for tiles and items)
 	Queue          int               // analyses waiting for a slot before a 503 (0: DefaultOptions')
 	Access         Access            // tokens and CORS
 	Watch          *data.Watcher     // the data source's watcher, for /api/status and /api/reload; nil: none
@@ -72,7 +72,7 @@ func New(store *data.Store, opts Options, log *slog.Logger) (*Server, error) {
 		opts.ScenariosTTL = DefaultOptions.ScenariosTTL
 	}
 	if opts.MaxAnalyses <= 0 {
-		opts.MaxAnalyses = runtime.NumCPU()
+		opts.MaxAnalyses = max(1, runtime.NumCPU()-1)
 	}
 	if opts.Queue <= 0 {
 		opts.Queue = DefaultOptions.Queue

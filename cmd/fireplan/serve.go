@@ -37,7 +37,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, log *slog.Logge
 	interval := fs.Duration("reload-interval", 10*time.Second, "how often to check the database for edits (0: never; SIGHUP, POST /api/reload and triggers still reload)")
 	listen := fs.Bool("listen", true, "reload at once on the notifications of 'fireplan triggers install'")
 	requireDB := fs.Bool("require-db", false, "exit when the database is unreachable at start, instead of retrying")
-	maxAnalyses := fs.Int("max-analyses", runtime.NumCPU(), "analyses computed at once; more wait")
+	maxAnalyses := fs.Int("max-analyses", max(1, runtime.NumCPU()-1), "analyses computed at once (a core is left for tiles and items); more wait")
 	queue := fs.Int("queue", api.DefaultOptions.Queue, "analyses waiting for a slot before the next gets 503 and Retry-After")
 	tokenFile := fs.String("token-file", "", "file holding the token writes need (default $FIREPLAN_TOKEN; none: writes are open)")
 	readToken := fs.Bool("read-token", false, "reads need the token too (the map then needs a proxy adding it)")
