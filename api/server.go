@@ -94,6 +94,7 @@ func (s *Server) routes() {
 			r.Handle(e.Path, s.handle(s.analysis(e))).Methods(http.MethodGet, http.MethodHead)
 		}
 	}
+	r.Handle("/api/districts/{id}", s.handle(s.district)).Methods(http.MethodGet, http.MethodHead)
 	s.scenarioRoutes(r)
 	r.Handle("/tiles", s.handle(s.tileIndex)).Methods(http.MethodGet, http.MethodHead)
 	r.Handle("/tiles/{layer}.json", s.handle(s.tileJSON)).Methods(http.MethodGet, http.MethodHead)
