@@ -154,6 +154,7 @@ type District struct {
 	WorstArrivalMin       *float64           `json:"worst_arrival_min"` // slowest building; null when one is never reached
 	TargetMin             float64            `json:"target_min"`
 	LateHouseholds        int                `json:"late_households"` // first crew later than the target, or never
+	LateBuildings         int                `json:"late_buildings"`
 	Actions               []Action           `json:"actions"`
 	Lanes                 []lanes.Lane       `json:"lanes"`
 	HydrantSites          []HydrantSite      `json:"hydrant_sites"`
@@ -225,6 +226,7 @@ func planDistricts(s *data.Snapshot, a *lanes.Access, h *hydrants.Hydrants, plan
 		late := !(t <= target*60)
 		if late {
 			d.LateHouseholds += b.Households
+			d.LateBuildings++
 		}
 		if late || a.Beyond(i) || !h.Protected[i] {
 			d.HouseholdsAffected += b.Households
@@ -242,7 +244,7 @@ func planDistricts(s *data.Snapshot, a *lanes.Access, h *hydrants.Hydrants, plan
 	for k := range out {
 		d := &out[k]
 		if d.LateHouseholds > 0 {
-			d.Actions = append(d.Actions, Action{Kind: StationCover, Lon: d.Lon, Lat: d.Lat, Households: d.LateHouseholds,
+			d.Actions = append(d.Actions, Action{Kind: StationCover, Lon: d.Lon, Lat: d.Lat, Households: d.LateHouseholds, Buildings: d.LateBuildings,
 				What: Title{fmt.Sprintf("首车到场超过%g分钟:建微型消防站", target),
 					fmt.Sprintf("the first crew comes after %g min: set up a micro fire station", target)}})
 		}
@@ -342,19 +344,20 @@ func hydrantActions(s *data.Snapshot, h *hydrants.Hydrants, plan *hydrants.Plan,
 	}
 	for k, ss := range sites {
 		d := &ds[at[k]]
-		hh := 0
+		hh, nb := 0, 0
 		for _, st := range ss {
 			ll := s.Proj.Inverse(st.Point)
 			d.HydrantSites = append(d.HydrantSites, HydrantSite{Rank: st.Rank, Street: st.Street, RoadID: st.RoadID,
 				Lon: round7(ll[0]), Lat: round7(ll[1]), NewHouseholds: st.NewHouseholds})
 			hh += st.NewHouseholds
+			nb += st.NewBuildings
 		}
 		if len(ss) == 0 {
 			continue
 		}
 		n := len(ss)
 		first := d.HydrantSites[0]
-		d.Actions = append(d.Actions, Action{Kind: AddHydrants, Lon: first.Lon, Lat: first.Lat, Households: hh, Count: &n,
+		d.Actions = append(d.Actions, Action{Kind: AddHydrants, Lon: first.Lon, Lat: first.Lat, Households: hh, Buildings: nb, Count: &n,
 			What: Title{fmt.Sprintf("按消火栓规划增设%d处(点位见消火栓表,首处在%s)", n, first.Street),
 				fmt.Sprintf("add the hydrant plan's %d sites (listed with the hydrants; the first on %s)", n, first.Street)}})
 	}
