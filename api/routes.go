@@ -89,6 +89,9 @@ func (s *Server) Routes() []Route {
 		rs = append(rs, Route{Methods: reads, Path: e.Path, Title: e.Title, Params: ps, h: s.analysis(e)})
 	}
 	rs = append(rs,
+		Route{Methods: reads, Path: "/api/districts/{id}", Title: t("一个老旧小区的整改计划", "one old district's plan"),
+			Params: s.paramsOf([]coverage.Param{{Name: "format", Kind: coverage.Enum, Enum: []string{"json", "xlsx"}, Default: "json",
+				Title: t("格式", "format")}, scenarioParam}, "district_plans"), h: s.district},
 		Route{Methods: writes, Path: "/api/scenarios", Title: t("新建方案(请求体为变更)", "create a scenario (the body holds its changes)"), h: s.postScenario},
 		Route{Methods: reads, Path: "/api/scenarios", Title: t("全部方案", "every scenario"), h: s.listScenarios},
 		Route{Methods: writes, Path: "/api/scenarios/from-proposals", Title: t("由选址建议新建方案", "a scenario from an analysis' proposals"),

@@ -183,7 +183,7 @@ func TestEveryAnalysisDeclaresItsLayers(t *testing.T) {
 			}
 		}
 	}
-	if got := c.Weakened(data.LayerFireLanes); !slices.Equal(got, []string{"fire_lane_districts"}) {
+	if got := c.Weakened(data.LayerFireLanes); !slices.Equal(got, []string{"fire_lane_districts", "district_plans"}) {
 		t.Errorf("fire lanes weaken %v", got)
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"fireplan/coverage/areas"
 	"fireplan/coverage/clusters"
 	"fireplan/coverage/hydrants"
-	"fireplan/coverage/lanes"
 	"fireplan/coverage/response"
 	"fireplan/coverage/siting"
 	"fireplan/data"
@@ -66,6 +65,7 @@ var uses = map[string][]string{
 	"coverage_isochrones": {data.LayerRoads, data.LayerStations},
 	"coverage_buildings":  {data.LayerRoads, data.LayerStations, data.LayerBuildings, data.LayerTownships},
 	"fire_lane_districts": {data.LayerDistricts, data.LayerFireLanes, data.LayerBuildings, data.LayerRoads, data.LayerStations},
+	"district_plans":      {data.LayerDistricts, data.LayerFireLanes, data.LayerBuildings, data.LayerRoads, data.LayerStations, data.LayerHydrants, data.LayerBuiltup, data.LayerTownships},
 	"station_siting":      {data.LayerRoads, data.LayerStations, data.LayerBuildings, data.LayerTownships, data.LayerBuiltup},
 	"township_brigades":   {data.LayerRoads, data.LayerStations, data.LayerBuildings, data.LayerTownships},
 	"village_brigades":    {data.LayerVillages, data.LayerTownships, data.LayerRoads, data.LayerStations, data.LayerBuildings},
@@ -255,9 +255,7 @@ func (c *Catalog) analyses() []*Entry {
 			Name: "fire_lane_districts", Path: "/api/firelanes", Geometry: "Polygon",
 			Title:       Title{"老旧小区消防车道", "fire lanes per old district"},
 			Description: Title{"各老旧小区消防车道:按状况、宽度不足、净高不足、车辆不可达建筑", "lanes by status, too narrow or low, buildings no truck reaches"},
-			Params: params([]Param{
-				{Name: "min_width_m", Kind: Float, Default: "4", Min: 0.5, Max: 50, Title: Title{"最小宽度(米)", "least width (m)"}},
-				{Name: "min_height_m", Kind: Float, Default: "4", Min: 0.5, Max: 50, Title: Title{"最小净高(米)", "least clear height (m)"}}}, rp),
+			Params:      params(laneParamDecls(), rp),
 			Columns: []Column{col("id", "string", "id"), col("name", "string", "name"), col("lanes", "integer", "lanes"),
 				col("length_m", "number", "length (m)"), col("marked_m", "number", "marked (m)"), col("unmarked_m", "number", "unmarked (m)"),
 				col("obstructed_m", "number", "obstructed (m)"), col("unknown_m", "number", "status unknown (m)"),
@@ -265,6 +263,15 @@ func (c *Catalog) analyses() []*Entry {
 				col("buildings", "integer", "buildings"), col("households", "integer", "households"),
 				col("buildings_beyond_reach", "integer", "buildings beyond a truck's reach"), col("households_beyond_reach", "integer", "households beyond a truck's reach")},
 			build: buildLanes,
+		},
+		{
+			Name: "district_plans", Path: "/api/districts", Geometry: "Polygon",
+			Title: Title{"老旧小区一区一策", "one district, one plan"},
+			Description: Title{"各老旧小区:消防车道、车辆不可达户数、消火栓欠账、首车到场时间和按受益户数排序的措施(/api/districts/{id}为单个小区)",
+				"per old district: fire lanes, households beyond a truck's reach, hydrant debt, first-crew arrival and the actions ranked by households (/api/districts/{id}: one district)"},
+			Params:  districtParamDecls(rp),
+			Columns: districtColumns(),
+			build:   buildDistricts,
 		},
 		{
 			Name: "station_siting", Path: "/api/stations/siting", Geometry: "Point", MinZoom: 8, MaxZoom: 16, Tiled: true,
@@ -473,12 +480,12 @@ func buildBuildings(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot,
 }
 
 func buildLanes(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v Values) (*Table, error) {
-	r, err := c.response(ctx, s, v)
+	a, err := c.access(ctx, s, v)
 	if err != nil {
 		return nil, err
 	}
 	t := &Table{Columns: e.Columns}
-	for i, d := range lanes.Districts(r, lanes.Params{MinWidthM: v.Float("min_width_m"), MinHeightM: v.Float("min_height_m")}) {
+	for i, d := range a.Districts {
 		t.add(d.ID, s.Districts.Metric[i], d.ID, d.Name, d.Lanes, d.LengthM, d.ByStatusM["marked"], d.ByStatusM["unmarked"],
 			d.ByStatusM["obstructed"], d.ByStatusM["unknown"], d.NarrowM, d.LowM, d.UsableM, d.Buildings, d.Households,
 			d.BeyondReach, d.BeyondReachHousehold)

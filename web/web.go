@@ -10,7 +10,7 @@ import (
 	"net/http"
 )
 
-//go:embed index.html app.js style.css vendor
+//go:embed index.html app.js style.css district.html district.js vendor
 var files embed.FS
 
 func init() {
