@@ -177,9 +177,23 @@ function columnTitle(c) {
   return parts.join(" ") + (unit ? ` (${unit})` : "");
 }
 
+// codes names the base layers' enumerations where the catalogue gives
+// no value labels for a column.
+const codes = {
+  kind: { county_town: ["县城", "county town"], township_seat: ["乡镇驻地", "township seat"], industrial: ["工业区", "industrial area"],
+    town: ["镇", "town"], township: ["乡", "township"], subdistrict: ["街道", "subdistrict"], municipal: ["市政消火栓", "municipal hydrant"],
+    fire_pool: ["消防水池", "fire pool"], natural: ["天然水源", "natural source"], crane: ["消防水鹤", "water crane"] },
+  structure: { wood: ["木结构", "wood"], brick: ["砖结构", "brick"], concrete: ["钢混结构", "concrete"], mixed: ["混合结构", "mixed"] },
+  status: { working: ["完好", "working"], broken: ["损坏", "broken"], planned: ["规划", "planned"], active: ["在用", "active"],
+    marked: ["已标识", "marked"], unmarked: ["未标识", "unmarked"], obstructed: ["被占用", "obstructed"] },
+  class: { ...Object.fromEntries(["special", "urban1", "urban2", "small", "township_fulltime", "volunteer", "micro"].map((k) => [k, [T.zh[k], T.en[k]]])),
+    motorway: ["高速公路", "motorway"], trunk: ["干线公路", "trunk road"], primary: ["主干路", "primary road"], secondary: ["次干路", "secondary road"],
+    tertiary: ["支路", "tertiary road"], residential: ["街巷", "residential street"], service: ["内部道路", "service road"], track: ["机耕道", "track"] },
+};
+
 function cellValue(c, v) {
   if (v === null || v === undefined || v === "") return "–";
-  const label = c.values?.[v]?.[lang] || (c.type === "string" && T[lang][v]);
+  const label = c.values?.[v]?.[lang] || codes[c.name]?.[v]?.[lang === "zh" ? 0 : 1];
   if (label) return esc(label);
   if (c.type === "boolean" || typeof v === "boolean") return t(v === true || v === "true" ? "yes" : "no");
   if (c.type === "number" || c.type === "integer" || typeof v === "number") {
