@@ -182,7 +182,11 @@ function columnTitle(c) {
 const codes = {
   kind: { county_town: ["县城", "county town"], township_seat: ["乡镇驻地", "township seat"], industrial: ["工业区", "industrial area"],
     town: ["镇", "town"], township: ["乡", "township"], subdistrict: ["街道", "subdistrict"], municipal: ["市政消火栓", "municipal hydrant"],
-    fire_pool: ["消防水池", "fire pool"], natural: ["天然水源", "natural source"], crane: ["消防水鹤", "water crane"] },
+    fire_pool: ["消防水池", "fire pool"], natural: ["天然水源", "natural source"], crane: ["消防水鹤", "water crane"],
+    village: ["行政村", "village"], district: ["老旧小区", "old district"], township_rest: ["乡镇其余建筑", "rest of the township"],
+    street_gap: ["保护盲区街道", "street beyond reach"], spacing: ["间距超标", "spacing too wide"], one_side: ["宽街单侧", "wide street, one side"],
+    building: ["未受保护建筑", "unprotected building"] },
+  oneway: { 0: ["双向", "both ways"], 1: ["单向（顺线）", "one way, along the line"], [-1]: ["单向（逆线）", "one way, against the line"] },
   structure: { wood: ["木结构", "wood"], brick: ["砖结构", "brick"], concrete: ["钢混结构", "concrete"], mixed: ["混合结构", "mixed"] },
   status: { working: ["完好", "working"], broken: ["损坏", "broken"], planned: ["规划", "planned"], active: ["在用", "active"],
     marked: ["已标识", "marked"], unmarked: ["未标识", "unmarked"], obstructed: ["被占用", "obstructed"] },
@@ -712,7 +716,8 @@ async function main() {
   if (link.sc) scenarioID = link.sc.id;
   let minutes = 5;
   const on = Object.fromEntries(L.analyses.map((a) => [a.id, a.on]));
-  const state = () => ({ minutes, scenario: scenarioID, on });
+  const empty = L.emptyLayers(info);
+  const state = () => ({ minutes, scenario: scenarioID, on, empty });
   const style = L.style(index, state());
   // OpenStreetMap's licence asks every map of its data to credit it.
   if (info.attribution && style.sources.roads) style.sources.roads.attribution = info.attribution;

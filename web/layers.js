@@ -121,7 +121,7 @@ const P = {
   working: "#2b83ba", broken: "#000000", plannedHydrant: "#abd9e9",
   proposalsYear: "#00c2c2", proposalsYearEdge: "#004d4d", proposalsPlan: "#a6e3e3",
   stationFull: "#b30000", stationVolunteer: "#fb8072", white: "#ffffff",
-  added: "#00a651", moved: "#ff6a00", removed: "#737373",
+  added: "#00a651", moved: "#ff6a00", removed: "#404040",
 };
 
 // match colours a property's values as entries ({value, color}) say, the
@@ -266,14 +266,14 @@ export function style(index, s) {
 export const minuteFilter = (minutes) => ["==", ["get", "minutes"], minutes];
 
 // legendHTML lists what the map draws now: the entries of every visible
-// layer at the map's zoom (scenario entries only while a scenario is
-// open), grouped, each
+// layer at the map's zoom, except those of the county's empty layers
+// (s.empty) and scenario entries while no scenario is open; grouped, each
 // swatch carrying the layer and colour it stands for.
 export function legendHTML(map, s, t) {
   const groups = new Map([["boundaries", []], ["base", []], ["analysis", []], ["scenarioGroup", []]]);
   const seen = new Set();
   for (const { layer, legend } of specs(s)) {
-    if (!map.getLayer(layer.id) || map.getLayoutProperty(layer.id, "visibility") === "none") continue;
+    if (!map.getLayer(layer.id) || map.getLayoutProperty(layer.id, "visibility") === "none" || s.empty?.has(layer.source)) continue;
     // Nor what the zoom does not draw yet.
     const z = map.getZoom(), src = layer.source && map.getSource(layer.source);
     if (z < Math.max(layer.minzoom || 0, src?.minzoom || 0) || z >= (layer.maxzoom ?? Infinity)) continue;
@@ -338,6 +338,9 @@ export async function loadYearSites(map, s) {
   const r = await fetch(`/api/hydrants/proposals?count=${yearSites}${s.scenario ? `&scenario=${encodeURIComponent(s.scenario)}` : ""}`);
   if (r.ok) map.getSource("hydrant_year").setData(await r.json());
 }
+
+// emptyLayers names the snapshot's layers without a feature (GET /api/layers).
+export const emptyLayers = (info) => new Set(info.layers.filter((l) => !l.count).map((l) => l.name));
 
 // countyBound is the county's extent from GET /api/layers: its townships,
 // or where it has none its roads, or any layer.

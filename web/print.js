@@ -44,7 +44,7 @@ async function main() {
   const minutes = [5, 8, 15].includes(Number(q.get("minutes"))) ? Number(q.get("minutes")) : 5;
   const wanted = q.has("layers") ? new Set(q.get("layers").split(",")) : null;
   const on = Object.fromEntries(L.analyses.map((a) => [a.id, wanted ? wanted.has(a.id) : a.on]));
-  const s = { minutes, scenario, on };
+  const s = { minutes, scenario, on, empty: L.emptyLayers(info) };
   const style = L.style(index, s);
   if (info.attribution && style.sources.roads) style.sources.roads.attribution = info.attribution;
   const view = L.parseHash(location.hash);
@@ -52,7 +52,7 @@ async function main() {
   document.getElementById("title").textContent = [county, t("title")].filter(Boolean).join(" · ");
   document.title = document.getElementById("title").textContent;
   const layerNames = L.analyses.filter((a) => on[a.id]).map((a) => t(a.label).replace("{n}", L.yearSites));
-  document.getElementById("params").textContent = [`${t("target")} ${minutes} ${t("min")}`, `${t("layersOn")}: ${layerNames.join("、")}`,
+  document.getElementById("params").textContent = [`${t("target")} ${minutes} ${t("min")}`, `${t("layersOn")}: ${layerNames.join(lang === "zh" ? "、" : ", ")}`,
     scenario ? `${t("scenario")} ${scenario}` : ""].filter(Boolean).join(" · ");
   // The version is a 64-bit number: read as text, JSON.parse would round it.
   const version = health.match(/"version":\s*(\d+)/)?.[1] || "";
