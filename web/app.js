@@ -51,23 +51,6 @@ const t = (k) => T[lang][k] || k;
 let scenarioID = null;
 const withScenario = (url) => scenarioID ? `${url}${url.includes("?") ? "&" : "?"}scenario=${scenarioID}` : url;
 
-// A saved link carries the changes themselves (changes=, base64url of their
-// JSON), besides the id: the server forgets scenarios, but posting the same
-// changes again gives the same id back.
-function encodeChanges(changes) {
-  const bytes = new TextEncoder().encode(JSON.stringify(changes));
-  let bin = "";
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function decodeChanges(s) {
-  const bin = atob(s.replace(/-/g, "+").replace(/_/g, "/"));
-  const changes = JSON.parse(new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0))));
-  if (!Array.isArray(changes) || !changes.length) throw new Error("no changes");
-  return changes;
-}
-
 // resolveLink turns the page's ?scenario=ID[&changes=...] into the
 // scenario the server knows ({sc}), or what went wrong ({error}), before
 // the map exists, so its first tiles already read the scenario.
@@ -81,7 +64,7 @@ async function resolveLink(params) {
   if (packed) {
     let changes;
     try {
-      changes = decodeChanges(packed);
+      changes = L.decodeChanges(packed);
     } catch {
       if (!id) return { error: { error: t("badLink") } };
     }
@@ -103,7 +86,7 @@ function linkURL(id, changes) {
   u.searchParams.delete("changes");
   if (id) {
     u.searchParams.set("scenario", id);
-    u.searchParams.set("changes", encodeChanges(changes));
+    u.searchParams.set("changes", L.encodeChanges(changes));
   }
   return u;
 }
@@ -506,23 +489,10 @@ class Scenario {
   async renderChanges() {
     const changes = [...this.changes.values()];
     const missing = changes.filter((c) => c.layer === "hydrants" && c.op === "remove" && !this.hydrantAt.has(String(c.id)));
-    if (missing.length) {
-      // A link's removed hydrants: their places come from the layer.
-      const r = await fetch("/api/layers/hydrants/items?limit=10000");
-      if (r.ok) for (const f of (await r.json()).features) this.hydrantAt.set(String(f.properties.id ?? f.id), f.geometry.coordinates);
-    }
+    // A link's removed hydrants: their places come from the layer.
+    if (missing.length) for (const [id, at] of await L.placesOf("hydrants")) this.hydrantAt.set(id, at);
     const was = new Map(this.stations.map((f) => [String(f.properties.id), f.geometry.coordinates]));
-    const features = [];
-    const point = (layer, kind, at) => at && features.push({ type: "Feature", geometry: { type: "Point", coordinates: at }, properties: { layer, kind } });
-    for (const c of this.changes.values()) {
-      const from = c.layer === "stations" ? was.get(String(c.id)) : this.hydrantAt.get(String(c.id));
-      if (c.op === "add") point(c.layer, "added", [c.lon, c.lat]);
-      else if (c.op === "remove") point(c.layer, "removed", from);
-      else if (c.lon !== undefined && from) {
-        point(c.layer, "moved", [c.lon, c.lat]);
-        features.push({ type: "Feature", geometry: { type: "LineString", coordinates: [from, [c.lon, c.lat]] }, properties: { layer: c.layer, kind: "moved" } });
-      }
-    }
+    const features = L.changeFeatures(changes, was, this.hydrantAt);
     this.map.getSource("scenario_changes")?.setData({ type: "FeatureCollection", features });
   }
 
@@ -696,7 +666,7 @@ function printURL(map, minutes, on, changes) {
   u.searchParams.set("lang", lang);
   if (scenarioID) {
     u.searchParams.set("scenario", scenarioID);
-    u.searchParams.set("changes", encodeChanges(changes));
+    u.searchParams.set("changes", L.encodeChanges(changes));
   }
   const c = map.getCenter();
   u.hash = `${map.getZoom().toFixed(2)}/${c.lat.toFixed(5)}/${c.lng.toFixed(5)}`;

@@ -332,6 +332,50 @@ function insidePoint(poly) {
   return [best[0], y];
 }
 
+// A saved link carries the changes themselves (changes=, base64url of their
+// JSON), besides the id: the server forgets scenarios, but posting the same
+// changes again gives the same id back.
+export function encodeChanges(changes) {
+  const bytes = new TextEncoder().encode(JSON.stringify(changes));
+  let bin = "";
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+export function decodeChanges(s) {
+  const bin = atob(s.replace(/-/g, "+").replace(/_/g, "/"));
+  const changes = JSON.parse(new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0))));
+  if (!Array.isArray(changes) || !changes.length) throw new Error("no changes");
+  return changes;
+}
+
+// changeFeatures rings what a scenario's changes add, move or remove: an
+// added feature where it is, a moved one where it went (with a line from
+// where it was), a removed one where it was; stationAt and hydrantAt hold
+// the baseline's places by id.
+export function changeFeatures(changes, stationAt, hydrantAt) {
+  const features = [];
+  const point = (layer, kind, at) => at && features.push({ type: "Feature", geometry: { type: "Point", coordinates: at }, properties: { layer, kind } });
+  for (const c of changes) {
+    const from = (c.layer === "stations" ? stationAt : hydrantAt).get(String(c.id));
+    if (c.op === "add") point(c.layer, "added", [c.lon, c.lat]);
+    else if (c.op === "remove") point(c.layer, "removed", from);
+    else if (c.lon !== undefined && from) {
+      point(c.layer, "moved", [c.lon, c.lat]);
+      features.push({ type: "Feature", geometry: { type: "LineString", coordinates: [from, [c.lon, c.lat]] }, properties: { layer: c.layer, kind: "moved" } });
+    }
+  }
+  return features;
+}
+
+// placesOf maps a layer's features (GET /api/layers/{name}/items) by id to
+// their coordinates.
+export async function placesOf(layer) {
+  const r = await fetch(`/api/layers/${layer}/items?limit=10000`);
+  if (!r.ok) return new Map();
+  return new Map((await r.json()).features.map((f) => [String(f.properties.id ?? f.id), f.geometry.coordinates]));
+}
+
 // loadYearSites draws this year's hydrant sites, the plan's first
 // yearSites, for the state's scenario.
 export async function loadYearSites(map, s) {

@@ -28,11 +28,17 @@ async function scenarioOf() {
   if (!id) return null;
   const r = await fetch(`/api/scenarios/${encodeURIComponent(id)}`);
   if (r.ok || !q.get("changes")) return r.ok ? id : null;
-  const bin = atob(q.get("changes").replace(/-/g, "+").replace(/_/g, "/"));
-  const changes = JSON.parse(new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0))));
   const p = await fetch("/api/scenarios", { method: "POST", headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ name: "print", changes }) });
+    body: JSON.stringify({ name: "print", changes: L.decodeChanges(q.get("changes")) }) });
   return p.ok ? (await p.json()).id : null;
+}
+
+// drawChanges rings the scenario's changes, as the map page does.
+async function drawChanges(map) {
+  const changes = L.decodeChanges(q.get("changes"));
+  const [stations, hydrants] = await Promise.all([L.placesOf("stations"),
+    changes.some((c) => c.layer === "hydrants" && c.op === "remove") ? L.placesOf("hydrants") : new Map()]);
+  map.getSource("scenario_changes").setData({ type: "FeatureCollection", features: L.changeFeatures(changes, stations, hydrants) });
 }
 
 async function main() {
@@ -79,7 +85,7 @@ async function main() {
     // Columns of at most a dozen entries keep the legend off most of the map.
     legend.style.columnCount = Math.ceil(legend.querySelectorAll(".legend-entry").length / 12);
     const [villages] = await Promise.all([fetch("/api/layers/villages/items?limit=10000").then((r) => (r.ok ? r.json() : { features: [] })),
-      L.loadYearSites(map, s)]);
+      L.loadYearSites(map, s), scenario && q.get("changes") ? drawChanges(map) : null]);
     map.getSource("labels").setData({ type: "FeatureCollection",
       features: [...L.labelPoints("townships", townships.features), ...L.labelPoints("villages", villages.features)] });
     if (map.getZoom() >= L.buildingZoom && on.coverage_buildings) {
