@@ -92,7 +92,7 @@ export function tileURL(source, s) {
 }
 
 // sources are the style's sources for the tile index (GET /tiles).
-export function sources(index, s) {
+function sources(index, s) {
   const out = {};
   for (const l of index) {
     const id = Object.keys(tileLayerOf).find((k) => tileLayerOf[k] === l.name) || l.name;
@@ -248,7 +248,7 @@ function specs(s) {
 }
 
 // analysisOf is the analysis a layer belongs to (none for base layers).
-export function analysisOf(layerID) {
+function analysisOf(layerID) {
   return analyses.find((a) => a.layers.includes(layerID));
 }
 
