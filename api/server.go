@@ -117,9 +117,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.handler.ServeHTTP(w, r.WithContext(ctx))
 }
 
-// Mount serves the web map: its page at / and its files under /web/.
+// Mount serves the web map: its page at /, its print view at /print and
+// their files under /web/.
 func (s *Server) Mount(web http.Handler) {
 	s.mux.Handle("/", web).Methods(http.MethodGet, http.MethodHead)
+	s.mux.Handle("/print", web).Methods(http.MethodGet, http.MethodHead)
 	s.mux.PathPrefix("/web/").Handler(web).Methods(http.MethodGet, http.MethodHead)
 }
 

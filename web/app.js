@@ -1,16 +1,13 @@
 // fireplan's map: base layers and analyses from our own vector tiles.
 import * as maplibregl from "/web/vendor/maplibre-gl.mjs";
+import * as L from "/web/layers.js";
 
+// The page's own words; the map's and the legend's come from layers.js.
 const T = {
   zh: {
-    title: "消防规划图", target: "响应目标", min: "分钟", downloads: "下载",
-    isochrones: "到场时间范围", coverageGaps: "未覆盖村庄/老旧小区", hydrantGaps: "消火栓缺口",
-    proposals: "建议新增消火栓", proposals20: "今年20处建议点位", clusters: "连片村寨（30户以上）",
-    working: "完好消火栓", broken: "损坏消火栓", station: "消防站", road: "道路", narrow: "过窄道路(<4米)",
-    building: "建筑", wood: "木结构建筑", district: "老旧小区", builtup: "建成区", village: "行政村", township: "乡镇",
-    tier100: "100户以上", tier50: "50–99户", tier30: "30–49户", streetGap: "保护盲区街道", spacing: "间距超标",
+    
+    township: "乡镇", village: "行政村", yes: "是", no: "否", more: "另有{n}项",
     loading: "加载中…", ready: "图层就绪",
-    buildingCoverage: "建筑到场时间", inTime: "目标内到场", late: "超出目标", unreached: "无法到达",
     whatif: "情景推演", browse: "浏览", moveStation: "拖动消防站", addStation: "新增消防站", removeStation: "撤除消防站",
     hydrantTool: "增删消火栓（点空白处新增，点消火栓撤除）", stationClass: "站型", save: "保存为链接", reset: "恢复现状",
     computing: "计算中…", scenario: "情景", changes: "项变更", linkSaved: "链接已复制", change: "第{n}项变更",
@@ -26,14 +23,9 @@ const T = {
     volunteer: "志愿消防队", micro: "微型消防站",
   },
   en: {
-    title: "Fire-safety planning map", target: "Response target", min: "min", downloads: "Downloads",
-    isochrones: "Reached within target", coverageGaps: "Uncovered villages / districts", hydrantGaps: "Hydrant gaps",
-    proposals: "Proposed hydrants", proposals20: "This year's 20 sites", clusters: "House clusters (30+ households)",
-    working: "Hydrant, working", broken: "Hydrant, broken", station: "Fire station", road: "Road", narrow: "Road too narrow (<4 m)",
-    building: "Building", wood: "Wooden building", district: "Old district", builtup: "Built-up area", village: "Village", township: "Township",
-    tier100: "100+ households", tier50: "50–99", tier30: "30–49", streetGap: "Unprotected street", spacing: "Spacing gap",
+    
+    township: "Township", village: "Village", yes: "yes", no: "no", more: "{n} more",
     loading: "Loading…", ready: "Layers ready",
-    buildingCoverage: "Arrival per building", inTime: "Reached within target", late: "Later than target", unreached: "Not reached",
     whatif: "What-if", browse: "Browse", moveStation: "Drag a station", addStation: "Add a station", removeStation: "Remove a station",
     hydrantTool: "Hydrants (click to add, click one to remove)", stationClass: "Class", save: "Save as link", reset: "Reset to baseline",
     computing: "Computing…", scenario: "Scenario", changes: "changes", linkSaved: "Link copied", change: "change {n}",
@@ -50,6 +42,7 @@ const T = {
     volunteer: "Volunteer", micro: "Micro station",
   },
 };
+for (const l of Object.keys(T)) T[l] = { ...L.T[l], ...T[l] };
 let lang = "zh";
 const t = (k) => T[lang][k] || k;
 
@@ -57,23 +50,6 @@ const t = (k) => T[lang][k] || k;
 // change reads it, and so do the download links.
 let scenarioID = null;
 const withScenario = (url) => scenarioID ? `${url}${url.includes("?") ? "&" : "?"}scenario=${scenarioID}` : url;
-
-// A saved link carries the changes themselves (changes=, base64url of their
-// JSON), besides the id: the server forgets scenarios, but posting the same
-// changes again gives the same id back.
-function encodeChanges(changes) {
-  const bytes = new TextEncoder().encode(JSON.stringify(changes));
-  let bin = "";
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function decodeChanges(s) {
-  const bin = atob(s.replace(/-/g, "+").replace(/_/g, "/"));
-  const changes = JSON.parse(new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0))));
-  if (!Array.isArray(changes) || !changes.length) throw new Error("no changes");
-  return changes;
-}
 
 // resolveLink turns the page's ?scenario=ID[&changes=...] into the
 // scenario the server knows ({sc}), or what went wrong ({error}), before
@@ -88,7 +64,7 @@ async function resolveLink(params) {
   if (packed) {
     let changes;
     try {
-      changes = decodeChanges(packed);
+      changes = L.decodeChanges(packed);
     } catch {
       if (!id) return { error: { error: t("badLink") } };
     }
@@ -110,145 +86,51 @@ function linkURL(id, changes) {
   u.searchParams.delete("changes");
   if (id) {
     u.searchParams.set("scenario", id);
-    u.searchParams.set("changes", encodeChanges(changes));
+    u.searchParams.set("changes", L.encodeChanges(changes));
   }
   return u;
 }
 
-const analyses = [
-  { id: "coverage_isochrones", label: "isochrones", on: true, layers: ["iso-fill"],
-    downloads: (m) => [[`/api/coverage/isochrones?minutes=${m}&station=all`, "GeoJSON"]] },
-  { id: "coverage_gaps", label: "coverageGaps", on: true, layers: ["gaps-fill", "gaps-line"],
-    downloads: (m) => [[`/api/coverage/gaps?minutes=${m}`, "GeoJSON"], [`/api/coverage/gaps?minutes=${m}&format=csv`, "CSV"],
-      [`/api/coverage/gaps?minutes=${m}&format=xlsx`, "Excel"]] },
-  { id: "coverage_buildings", label: "buildingCoverage", on: true, layers: ["bcov"],
-    downloads: () => [["/api/coverage/buildings?format=csv", "CSV"]] },
-  { id: "hydrant_gaps", label: "hydrantGaps", on: false, layers: ["hgaps-line", "hgaps-point"],
-    downloads: () => [["/api/hydrants/gaps", "GeoJSON"], ["/api/hydrants/gaps?format=csv", "CSV"]] },
-  { id: "hydrant_proposals", label: "proposals", on: true, layers: ["proposals"],
-    downloads: () => [["/api/hydrants/proposals?count=20", "GeoJSON (20)"], ["/api/hydrants/proposals", "GeoJSON"],
-      ["/api/hydrants/proposals?format=csv", "CSV"], ["/api/hydrants/proposals?count=20&format=xlsx", "Excel (20)"]] },
-  { id: "clusters", label: "clusters", on: true, layers: ["clusters-fill", "clusters-line"],
-    downloads: () => [["/api/clusters?min_households=30", "GeoJSON"], ["/api/clusters?min_households=30&format=csv", "CSV"],
-      ["/api/clusters?min_households=30&format=xlsx", "Excel"]] },
-];
+// What each analysis offers to download.
+const downloadLinks = {
+  coverage_isochrones: (m) => [[`/api/coverage/isochrones?minutes=${m}&station=all`, "GeoJSON"]],
+  coverage_gaps: (m) => [[`/api/coverage/gaps?minutes=${m}`, "GeoJSON"], [`/api/coverage/gaps?minutes=${m}&format=csv&lang=${lang}`, "CSV"],
+    [`/api/coverage/gaps?minutes=${m}&format=xlsx&lang=${lang}`, "Excel"]],
+  coverage_buildings: () => [[`/api/coverage/buildings?format=csv&lang=${lang}`, "CSV"]],
+  hydrant_gaps: () => [["/api/hydrants/gaps", "GeoJSON"], [`/api/hydrants/gaps?format=csv&lang=${lang}`, "CSV"]],
+  hydrant_proposals: () => [[`/api/hydrants/proposals?count=${L.yearSites}`, "GeoJSON"],
+    [`/api/hydrants/proposals?count=${L.yearSites}&format=csv&lang=${lang}`, "CSV"], [`/api/hydrants/proposals?count=${L.yearSites}&format=xlsx&lang=${lang}`, "Excel"]],
+  hydrant_plan: () => [["/api/hydrants/proposals?count=0", "GeoJSON"], [`/api/hydrants/proposals?count=0&format=csv&lang=${lang}`, "CSV"],
+    [`/api/hydrants/proposals?count=0&format=xlsx&lang=${lang}`, "Excel"]],
+  clusters: () => [["/api/clusters?min_households=30", "GeoJSON"], [`/api/clusters?min_households=30&format=csv&lang=${lang}`, "CSV"],
+    [`/api/clusters?min_households=30&format=xlsx&lang=${lang}`, "Excel"]],
+};
 
-// Tile sources that depend on stations or hydrants: a scenario switches them.
-const scenarioSources = new Set(["stations", "hydrants", "coverage_isochrones", "coverage_gaps", "station_siting",
-  "hydrant_gaps", "hydrant_proposals"]);
-// Buildings' arrival comes as GeoJSON of the view, from this zoom on.
-const buildingZoom = 14;
-
-const tierColor = ["match", ["get", "tier"], "100+", "#b30000", "50-99", "#e34a33", "30-49", "#fc8d59", "#fdcc8a"];
-const minuteColors = { 5: "#1a9850", 8: "#fee08b", 15: "#f46d43" };
-const minuteColor = ["match", ["get", "minutes"], 5, minuteColors[5], 8, minuteColors[8], 15, minuteColors[15], "#cccccc"];
-const arrivalColors = { inTime: "#1a9850", late: "#d7191c", unreached: "#555555" };
-const arrivalColor = (minutes) => ["case", ["!", ["has", "arrival_s"]], arrivalColors.unreached,
-  ["==", ["get", "arrival_s"], null], arrivalColors.unreached,
-  ["<=", ["get", "arrival_s"], minutes * 60], arrivalColors.inTime, arrivalColors.late];
 const esc = (v) => String(v).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-function tileURL(name, minutes) {
-  const params = {
-    coverage_isochrones: "?minutes=5,8,15",
-    coverage_gaps: `?minutes=${minutes}`,
-    hydrant_proposals: "?count=0",
-    clusters: "?min_households=30",
-  }[name] || "";
-  const url = `${location.origin}/tiles/${name}/{z}/{x}/{y}.mvt${params}`;
-  return scenarioSources.has(name) ? withScenario(url) : url;
-}
-
-function sources(index, minutes) {
-  const out = {};
-  for (const l of index) {
-    out[l.name] = { type: "vector", tiles: [tileURL(l.name, minutes)], minzoom: l.minzoom, maxzoom: l.maxzoom };
-  }
-  out.coverage_buildings = { type: "geojson", data: { type: "FeatureCollection", features: [] } };
-  return out;
-}
-
-function layers(minutes) {
-  const L = (id, source, type, paint, extra = {}) => ({ id, source, "source-layer": source, type, paint, ...extra });
-  return [
-    { id: "bg", type: "background", paint: { "background-color": "#f4f1ea" } },
-    L("townships-fill", "townships", "fill", { "fill-color": "#e8e4d8", "fill-outline-color": "#999" }),
-    L("townships", "townships", "line", { "line-color": "#7a6f5a", "line-width": 1.5, "line-dasharray": [4, 2] }),
-    L("builtup", "builtup", "fill", { "fill-color": "#e6d3c3", "fill-opacity": 0.8 }),
-    L("villages", "villages", "line", { "line-color": "#6a9a5b", "line-width": 1 }),
-    L("districts", "districts", "fill", { "fill-color": "#d7b5d8", "fill-opacity": 0.6, "fill-outline-color": "#7b3294" }),
-    L("iso-fill", "coverage_isochrones", "fill", { "fill-color": minuteColor, "fill-opacity": 0.45 },
-      { filter: ["==", ["get", "minutes"], minutes] }),
-    L("roads", "roads", "line", {
-      "line-color": ["case", ["<", ["coalesce", ["get", "width_m"], 6], 4], "#c0392b",
-        ["match", ["get", "class"], ["motorway", "trunk"], "#e67e22", ["primary", "secondary"], "#f1c40f", "#ffffff"]],
-      "line-width": ["interpolate", ["linear"], ["zoom"], 8, 0.5, 16, ["match", ["get", "class"], ["motorway", "trunk", "primary"], 6, 3]],
-    }, { layout: { "line-cap": "round" } }),
-    L("roads-casing", "roads", "line", { "line-color": "#8a8a8a", "line-width": 0.3 }),
-    L("buildings", "buildings", "fill", {
-      "fill-color": ["match", ["get", "structure"], "wood", "#a0522d", "concrete", "#9aa5b1", "#c9b8a6"],
-      "fill-outline-color": "#666" }),
-    { id: "bcov", source: "coverage_buildings", type: "circle", minzoom: buildingZoom, paint: {
-      "circle-color": arrivalColor(minutes), "circle-radius": ["interpolate", ["linear"], ["zoom"], 14, 2, 17, 5],
-      "circle-stroke-color": "#fff", "circle-stroke-width": 0.5 } },
-    L("fire_lanes", "fire_lanes", "line", {
-      "line-color": ["match", ["get", "status"], "obstructed", "#d7191c", "unmarked", "#fdae61", "#1a9641"], "line-width": 2,
-      "line-dasharray": [2, 1] }),
-    L("gaps-fill", "coverage_gaps", "fill", { "fill-color": "#d7191c", "fill-opacity": 0.25 }),
-    L("gaps-line", "coverage_gaps", "line", { "line-color": "#d7191c", "line-width": 1.5 }),
-    L("clusters-fill", "clusters", "fill", { "fill-color": tierColor, "fill-opacity": 0.5 }),
-    L("clusters-line", "clusters", "line", { "line-color": tierColor, "line-width": 1.5 }),
-    L("hgaps-line", "hydrant_gaps", "line", {
-      "line-color": ["match", ["get", "kind"], "street_gap", "#e7298a", "spacing", "#ff7f00", "#7570b3"], "line-width": 3 },
-      { filter: ["==", ["geometry-type"], "LineString"] }),
-    L("hgaps-point", "hydrant_gaps", "circle", { "circle-color": "#e7298a", "circle-radius": 2 },
-      { filter: ["==", ["geometry-type"], "Point"] }),
-    L("hydrants", "hydrants", "circle", {
-      "circle-color": ["match", ["get", "status"], "working", "#2b83ba", "broken", "#d7191c", "#999999"],
-      "circle-radius": ["interpolate", ["linear"], ["zoom"], 12, 2, 16, 5], "circle-stroke-color": "#fff", "circle-stroke-width": 1 }),
-    // This year's 20 sites stand out; the rest of the plan is paler.
-    L("proposals", "hydrant_proposals", "circle", {
-      "circle-color": ["case", ["<=", ["get", "rank"], 20], "#00c2c2", "#a6e3e3"],
-      "circle-radius": ["interpolate", ["linear"], ["zoom"], 10, ["case", ["<=", ["get", "rank"], 20], 4, 2], 16, 8],
-      "circle-stroke-color": "#004d4d", "circle-stroke-width": ["case", ["<=", ["get", "rank"], 20], 2, 0.5] }),
-    L("stations", "stations", "circle", {
-      "circle-color": "#b30000", "circle-radius": ["interpolate", ["linear"], ["zoom"], 8, 4, 16, 9],
-      "circle-stroke-color": "#fff", "circle-stroke-width": 2 }),
-  ];
-}
-
-function legend(minutes) {
-  const items = [
-    ["#2b83ba", "working"], ["#d7191c", "broken"], ["#b30000", "station"], ["#00c2c2", "proposals20"], ["#a6e3e3", "proposals"],
-    ["#ffffff", "road"], ["#c0392b", "narrow"], ["#c9b8a6", "building"], ["#a0522d", "wood"], ["#d7b5d8", "district"],
-    ["#e6d3c3", "builtup"], [minuteColors[minutes] || "#cccccc", "isochrones"], ["#d7191c", "coverageGaps"],
-    [arrivalColors.inTime, "inTime"], [arrivalColors.late, "late"], [arrivalColors.unreached, "unreached"], ["#b30000", "tier100"],
-    ["#e34a33", "tier50"], ["#fc8d59", "tier30"], ["#e7298a", "streetGap"], ["#ff7f00", "spacing"],
-  ];
-  document.getElementById("legend").innerHTML = items
-    .map(([c, k]) => `<div><span class="swatch" style="background:${c}"></span>${t(k)}</div>`).join("");
-}
+const label = (a) => t(a.label).replace("{n}", L.yearSites);
 
 function downloads(minutes) {
   const ul = document.querySelector("#downloads ul");
-  ul.innerHTML = analyses.map((a) => `<li>${t(a.label)}: ` +
-    a.downloads(minutes).map(([u, f]) => `<a href="${esc(withScenario(u))}" download>${f}</a>`).join(" · ") + "</li>").join("");
+  ul.innerHTML = L.analyses.map((a) => `<li>${label(a)}: ` +
+    downloadLinks[a.id](minutes).map(([u, f]) => `<a href="${esc(withScenario(u))}" download>${f}</a>`).join(" · ") + "</li>").join("");
 }
 
-function toggles(map) {
+function toggles(map, on, changed) {
   const box = document.getElementById("toggles");
   box.innerHTML = "";
-  for (const a of analyses) {
-    const label = document.createElement("label");
+  for (const a of L.analyses) {
+    const item = document.createElement("label");
     const input = document.createElement("input");
     input.type = "checkbox";
-    input.checked = a.on;
+    input.dataset.analysis = a.id;
+    input.checked = on[a.id];
     input.onchange = () => {
-      a.on = input.checked;
-      for (const id of a.layers) map.setLayoutProperty(id, "visibility", a.on ? "visible" : "none");
+      on[a.id] = input.checked;
+      for (const id of a.layers) map.setLayoutProperty(id, "visibility", on[a.id] ? "visible" : "none");
+      changed();
     };
-    label.append(input, " ", t(a.label));
-    box.append(label);
+    item.append(input, " ", label(a));
+    box.append(item);
   }
 }
 
@@ -258,13 +140,83 @@ function translate() {
   document.getElementById("lang").textContent = lang === "zh" ? "English" : "中文";
 }
 
-function popup(map, e) {
-  const fs = map.queryRenderedFeatures(e.point).filter((f) => f.layer.id !== "bg");
+// Popups describe every feature under the cursor with the catalogue's
+// column titles and value labels, names beside (or instead of) codes.
+// entryOf is the catalogue entry a map source shows.
+const entryOf = { hydrant_plan: "hydrant_proposals", hydrant_year: "hydrant_proposals" };
+// names holds the names of townships, villages and stations by id, for
+// rows that carry only the id.
+const names = { township: new Map(), village: new Map(), station: new Map() };
+const hiddenInPopups = new Set(["bg", "roads-casing", "gaps-line", "clusters-line", "changes", "changes-line", "changes-x"]);
+
+// columnTitle is a column's title in the page's language; base layers'
+// English titles are their field names, shown as words with their unit.
+function columnTitle(c) {
+  const title = c.title?.[lang];
+  if (title && title !== c.name) return title;
+  const units = { m: "m", s: "s", min: "min", km2: "km²", lps: "L/s", kmh: "km/h" };
+  const parts = c.name.split("_"), unit = units[parts.at(-1)];
+  if (unit && parts.length > 1) parts.pop();
+  return parts.join(" ") + (unit ? ` (${unit})` : "");
+}
+
+// codes names the base layers' enumerations where the catalogue gives
+// no value labels for a column.
+const codes = {
+  kind: { county_town: ["县城", "county town"], township_seat: ["乡镇驻地", "township seat"], industrial: ["工业区", "industrial area"],
+    town: ["镇", "town"], township: ["乡", "township"], subdistrict: ["街道", "subdistrict"], municipal: ["市政消火栓", "municipal hydrant"],
+    fire_pool: ["消防水池", "fire pool"], natural: ["天然水源", "natural source"], crane: ["消防水鹤", "water crane"],
+    village: ["行政村", "village"], district: ["老旧小区", "old district"], township_rest: ["乡镇其余建筑", "rest of the township"],
+    street_gap: ["保护盲区街道", "street beyond reach"], spacing: ["间距超标", "spacing too wide"], one_side: ["宽街单侧", "wide street, one side"],
+    building: ["未受保护建筑", "unprotected building"] },
+  oneway: { 0: ["双向", "both ways"], 1: ["单向（顺线）", "one way, along the line"], [-1]: ["单向（逆线）", "one way, against the line"] },
+  structure: { wood: ["木结构", "wood"], brick: ["砖结构", "brick"], concrete: ["钢混结构", "concrete"], mixed: ["混合结构", "mixed"] },
+  status: { working: ["完好", "working"], broken: ["损坏", "broken"], planned: ["规划", "planned"], active: ["在用", "active"],
+    marked: ["已标识", "marked"], unmarked: ["未标识", "unmarked"], obstructed: ["被占用", "obstructed"] },
+  class: { ...Object.fromEntries(["special", "urban1", "urban2", "small", "township_fulltime", "volunteer", "micro"].map((k) => [k, [T.zh[k], T.en[k]]])),
+    motorway: ["高速公路", "motorway"], trunk: ["干线公路", "trunk road"], primary: ["主干路", "primary road"], secondary: ["次干路", "secondary road"],
+    tertiary: ["支路", "tertiary road"], residential: ["街巷", "residential street"], service: ["内部道路", "service road"], track: ["机耕道", "track"] },
+};
+
+function cellValue(c, v) {
+  if (v === null || v === undefined || v === "") return "–";
+  const label = c.values?.[v]?.[lang] || codes[c.name]?.[v]?.[lang === "zh" ? 0 : 1];
+  if (label) return esc(label);
+  if (c.type === "boolean" || typeof v === "boolean") return t(v === true || v === "true" ? "yes" : "no");
+  if (c.type === "number" || c.type === "integer" || typeof v === "number") {
+    return Number(v).toLocaleString(lang === "zh" ? "zh-CN" : "en", { maximumFractionDigits: 2 });
+  }
+  const ref = c.name.match(/^(township|village|station)_id$/);
+  const name = ref && names[ref[1]].get(String(v));
+  return name ? `${esc(name)} <small>${esc(v)}</small>` : esc(v);
+}
+
+function featureHTML(f, entry) {
+  const p = f.properties, cols = entry?.columns || Object.keys(p).map((name) => ({ name, type: typeof p[name] }));
+  const rows = cols.filter((c) => c.name in p).filter((c) => {
+    // An id column gives way to the name column beside it.
+    const ref = c.name.match(/^(.*)_id$/);
+    return !(ref && cols.some((o) => o.name === ref[1]) && p[ref[1]]);
+  }).map((c) => `<tr><td>${esc(columnTitle(c))}</td><td>${cellValue(c, p[c.name])}</td></tr>`).join("");
+  const title = entry ? entry.title[lang] : f.source;
+  const name = p.name || p.street || "";
+  return `<section><b>${esc(title)}</b>${name ? ` · ${esc(name)}` : ""}<table>${rows}</table></section>`;
+}
+
+function popup(map, catalog, e) {
+  const p = e.point, box = [[p.x - 3, p.y - 3], [p.x + 3, p.y + 3]];
+  const seen = new Set(), fs = [];
+  for (const f of map.queryRenderedFeatures(box)) {
+    if (hiddenInPopups.has(f.layer.id) || f.layer.type === "symbol") continue;
+    const key = `${f.source}|${f.id ?? f.properties.id ?? JSON.stringify(f.properties)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    fs.push(f);
+  }
   if (!fs.length) return;
-  const f = fs[0];
-  const rows = Object.entries(f.properties).map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v)}</td></tr>`).join("");
-  new maplibregl.Popup({ maxWidth: "320px" }).setLngLat(e.lngLat)
-    .setHTML(`<div class="popup"><b>${esc(f.sourceLayer || f.source)}</b><table>${rows}</table></div>`).addTo(map);
+  const entries = new Map(catalog.entries.map((x) => [x.name, x]));
+  const html = fs.map((f) => featureHTML(f, entries.get(entryOf[f.source] || f.source))).join("");
+  new maplibregl.Popup({ maxWidth: "340px" }).setLngLat(e.lngLat).setHTML(`<div class="popup">${html}</div>`).addTo(map);
 }
 
 // buildingCoverage loads the arrival at every building in view (from
@@ -274,7 +226,7 @@ function buildingCoverage(map) {
   return async () => {
     const src = map.getSource("coverage_buildings");
     const mine = ++seq;
-    if (map.getZoom() < buildingZoom) return;
+    if (map.getZoom() < L.buildingZoom) return;
     const b = map.getBounds();
     const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(6)).join(",");
     const r = await fetch(withScenario(`/api/coverage/buildings?bbox=${bbox}&limit=10000`));
@@ -282,6 +234,20 @@ function buildingCoverage(map) {
     const fc = await r.json();
     if (mine === seq) src.setData(fc);
   };
+}
+
+// loadLabels puts the townships' and villages' names on the map and in
+// the popups' lookup of names.
+async function loadLabels(map) {
+  const points = [];
+  for (const layer of ["townships", "villages"]) {
+    const r = await fetch(`/api/layers/${layer}/items?limit=10000`);
+    if (!r.ok) continue;
+    const fc = await r.json();
+    for (const f of fc.features) if (f.properties.name) names[layer.slice(0, -1)].set(String(f.properties.id ?? f.id), f.properties.name);
+    points.push(...L.labelPoints(layer, fc.features));
+  }
+  map.getSource("labels").setData({ type: "FeatureCollection", features: points });
 }
 
 // Scenario is the what-if mode: the edits made on the map, posted as one
@@ -294,6 +260,7 @@ class Scenario {
     this.changes = new Map(); // "layer/id" -> change, merged per feature, in first-edit order
     this.stations = []; // baseline stations (GeoJSON features)
     this.markers = new Map();
+    this.hydrantAt = new Map(); // removed hydrants' places, by id
     this.tool = "browse";
     this.cls = cls || classes[0];
     this.seq = 0; // the latest post; older answers are dropped
@@ -398,6 +365,7 @@ class Scenario {
       const p = e.point, box = [[p.x - 5, p.y - 5], [p.x + 5, p.y + 5]];
       const hit = this.map.getLayer("hydrants") && this.map.queryRenderedFeatures(box, { layers: ["hydrants"] })[0];
       if (hit) {
+        this.hydrantAt.set(String(hit.properties.id), hit.geometry.coordinates);
         this.edit(() => this.remove("hydrants", hit.properties.id));
       } else {
         const id = this.newID("new-hydrant");
@@ -476,6 +444,7 @@ class Scenario {
   }
 
   show(id, diff, problems) {
+    this.renderChanges().catch(() => {});
     this.error = "";
     this.diff = diff;
     this.problems = problems;
@@ -512,6 +481,19 @@ class Scenario {
   setPending(p) {
     this.pending = p;
     this.render();
+  }
+
+  // renderChanges rings what the scenario added, moved or removed: an
+  // added feature where it is, a moved station where it went (dashed from
+  // where it was), a removed one where it was.
+  async renderChanges() {
+    const changes = [...this.changes.values()];
+    const missing = changes.filter((c) => c.layer === "hydrants" && c.op === "remove" && !this.hydrantAt.has(String(c.id)));
+    // A link's removed hydrants: their places come from the layer.
+    if (missing.length) for (const [id, at] of await L.placesOf("hydrants")) this.hydrantAt.set(id, at);
+    const was = new Map(this.stations.map((f) => [String(f.properties.id), f.geometry.coordinates]));
+    const features = L.changeFeatures(changes, was, this.hydrantAt);
+    this.map.getSource("scenario_changes")?.setData({ type: "FeatureCollection", features });
   }
 
   reset() {
@@ -664,9 +646,38 @@ function setTiles(map, name, url) {
   }
 }
 
+// panelPadding keeps what the map fits clear of the side panel and the
+// controls on the right.
+function panelPadding(map) {
+  const panel = document.getElementById("panel");
+  const left = panel.classList.contains("collapsed") ? 60 : panel.offsetLeft + panel.offsetWidth + 20;
+  const pad = { top: 30, bottom: 40, left, right: 60 };
+  const c = map.getContainer();
+  return c.clientWidth - pad.left - pad.right > 100 && c.clientHeight - pad.top - pad.bottom > 100 ? pad : 20;
+}
+
+// printURL opens the print view at the map's view, layers and scenario.
+function printURL(map, minutes, on, changes) {
+  const u = new URL("/print", location.origin);
+  u.searchParams.set("paper", document.getElementById("paper").value);
+  u.searchParams.set("orientation", document.getElementById("orientation").value);
+  u.searchParams.set("minutes", minutes);
+  u.searchParams.set("layers", L.analyses.filter((a) => on[a.id]).map((a) => a.id).join(","));
+  u.searchParams.set("lang", lang);
+  if (scenarioID) {
+    u.searchParams.set("scenario", scenarioID);
+    u.searchParams.set("changes", L.encodeChanges(changes));
+  }
+  const c = map.getCenter();
+  u.hash = `${map.getZoom().toFixed(2)}/${c.lat.toFixed(5)}/${c.lng.toFixed(5)}`;
+  return u.href;
+}
+
 async function main() {
   const status = document.getElementById("status");
   status.textContent = t("loading");
+  // The address's own view wins; without one the map opens on the county.
+  const hasView = L.parseHash(location.hash) !== null;
   // A saved link's scenario is resolved first: the map's first tiles
   // already read it, so no baseline tile is ever drawn (or cached) for it.
   const [index, info, catalog, link] = await Promise.all([fetch("/tiles").then((r) => r.json()), fetch("/api/layers").then((r) => r.json()),
@@ -674,18 +685,18 @@ async function main() {
       .catch((e) => ({ error: { error: String(e) } }))]);
   if (link.sc) scenarioID = link.sc.id;
   let minutes = 5;
-  // Open on the county. MapLibre uses bounds only when the URL has no map
-  // hash; with hash: true it writes one as soon as the map exists, so the
-  // county cannot be fitted after construction.
-  const tw = info.layers.find((l) => l.name === "townships" && l.bbox) || info.layers.find((l) => l.bbox);
-  const style = { version: 8, sources: sources(index, minutes), layers: layers(minutes) };
+  const on = Object.fromEntries(L.analyses.map((a) => [a.id, a.on]));
+  const empty = L.emptyLayers(info);
+  const state = () => ({ minutes, scenario: scenarioID, on, empty });
+  const style = L.style(index, state());
   // OpenStreetMap's licence asks every map of its data to credit it.
   if (info.attribution && style.sources.roads) style.sources.roads.attribution = info.attribution;
+  // A narrow window starts with the panel folded, so the county shows.
+  if (innerWidth < 700) document.getElementById("panel").classList.add("collapsed");
   const map = new maplibregl.Map({
     container: "map",
     style,
     hash: true,
-    ...(tw ? { bounds: [[tw.bbox[0], tw.bbox[1]], [tw.bbox[2], tw.bbox[3]]], fitBoundsOptions: { padding: 20 } } : {}),
     maxZoom: 19,
     // ?print keeps the drawing buffer, so screenshots (and tests) see the map.
     canvasContextAttributes: { preserveDrawingBuffer: new URLSearchParams(location.search).has("print") },
@@ -694,18 +705,23 @@ async function main() {
   window.fireplanMap = map;
   map.addControl(new maplibregl.NavigationControl(), "top-right");
   map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-right");
+  const county = L.countyBound(info);
   const showStatus = () => {
     status.textContent = window.fireplanIdle ? `${t("ready")} · z${map.getZoom().toFixed(1)}` : t("loading");
+  };
+  const legend = () => {
+    if (map.isStyleLoaded()) document.getElementById("legend").innerHTML = `<h2>${t("legend")}</h2>` + L.legendHTML(map, state(), t);
   };
   const loadBuildings = buildingCoverage(map);
   // retile points every source a scenario or the target changes at the
   // current ones; the styles stay.
   const retile = () => {
     window.fireplanIdle = false;
-    for (const l of index) {
-      if (scenarioSources.has(l.name)) setTiles(map, l.name, tileURL(l.name, minutes));
+    for (const name of Object.keys(map.getStyle().sources)) {
+      if (L.scenarioSources.has(name)) setTiles(map, name, L.tileURL(name, state()));
     }
     loadBuildings();
+    L.loadYearSites(map, state()).catch(() => {});
   };
   // The station classes come from the catalogue's siting parameter.
   const classParam = catalog.entries.find((e) => e.name === "station_siting")?.params.find((p) => p.name === "class");
@@ -716,35 +732,54 @@ async function main() {
     if (new URLSearchParams(location.search).get("scenario") !== id) history.replaceState(null, "", linkURL(null));
     retile();
     downloads(minutes);
+    legend();
   });
   map.on("click", (e) => {
     if (e.originalEvent.target.closest?.(".maplibregl-marker")) return;
-    if (!scenario.click(e)) popup(map, e);
+    if (!scenario.click(e)) popup(map, catalog, e);
   });
   map.on("idle", () => { window.fireplanIdle = true; showStatus(); });
   map.on("movestart", () => { window.fireplanIdle = false; });
   map.on("moveend", loadBuildings);
+  map.on("zoomend", legend);
   map.on("load", () => {
-    for (const a of analyses) for (const id of a.layers) map.setLayoutProperty(id, "visibility", a.on ? "visible" : "none");
+    // Fitted once the style is in: before, loading it moves the map back.
+    if (!hasView && county) map.fitBounds(county, { padding: panelPadding(map), animate: false });
+    legend();
     loadBuildings();
-    scenario.load().then(() => (link.sc || link.error ? scenario.openLink(link) : null))
-      .catch((e) => { scenario.fail({ error: String(e) }); });
+    L.loadYearSites(map, state()).catch(() => {});
+    loadLabels(map).catch(() => {});
+    scenario.load().then(() => {
+      for (const f of scenario.stations) names.station.set(String(f.properties.id), f.properties.name || f.properties.id);
+      return link.sc || link.error ? scenario.openLink(link) : null;
+    }).catch((e) => { scenario.fail({ error: String(e) }); });
   });
   document.getElementById("minutes").onchange = (e) => {
     minutes = Number(e.target.value);
     window.fireplanIdle = false;
-    map.setFilter("iso-fill", ["==", ["get", "minutes"], minutes]);
-    map.setPaintProperty("bcov", "circle-color", arrivalColor(minutes));
-    setTiles(map, "coverage_gaps", tileURL("coverage_gaps", minutes));
-    legend(minutes); downloads(minutes);
+    map.setFilter("iso-fill", L.minuteFilter(minutes));
+    map.setPaintProperty("bcov", "circle-color", L.arrivalColor(minutes));
+    setTiles(map, "coverage_gaps", L.tileURL("coverage_gaps", state()));
+    legend(); downloads(minutes);
   };
   document.getElementById("save").onclick = () => scenario.saveLink();
   document.getElementById("reset").onclick = () => scenario.reset();
+  document.getElementById("print").onclick = () => window.open(printURL(map, minutes, on, [...scenario.changes.values()]), "_blank");
+  const fold = (folded) => {
+    document.getElementById("panel").classList.toggle("collapsed", folded);
+    document.getElementById("fold").textContent = folded ? "☰" : "«";
+    document.getElementById("fold").title = t(folded ? "expand" : "collapse");
+  };
+  document.getElementById("fold").onclick = () => fold(!document.getElementById("panel").classList.contains("collapsed"));
+  const render = () => {
+    translate(); toggles(map, on, legend); legend(); downloads(minutes); showStatus(); scenario.renderTools(); scenario.render();
+    fold(document.getElementById("panel").classList.contains("collapsed"));
+  };
   document.getElementById("lang").onclick = () => {
     lang = lang === "zh" ? "en" : "zh";
-    translate(); toggles(map); legend(minutes); downloads(minutes); showStatus(); scenario.renderTools(); scenario.render();
+    render();
   };
-  translate(); toggles(map); legend(minutes); downloads(minutes); scenario.renderTools(); scenario.render();
+  render();
 }
 
 main().catch((e) => { document.getElementById("status").textContent = String(e); window.fireplanError = String(e); });

@@ -9,6 +9,7 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,7 +25,9 @@ import (
 	"fireplan/data/sample"
 	"fireplan/web"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
@@ -117,10 +120,15 @@ func openMap(t *testing.T) *page {
 // is idle. The first Run starts the browser: no timeout on it, or the
 // timeout stops the browser; the waits carry their own.
 func (p *page) navigate(t *testing.T, path string) {
+	p.navigateUntil(t, path, "the map to be idle", `window.fireplanIdle === true && window.fireplanMap.loaded()`)
+}
+
+// navigateUntil opens the page at path and waits until cond holds.
+func (p *page) navigateUntil(t *testing.T, path, what, cond string) {
 	if _, err := chromedp.Run(p.ctx, chromedp.Navigate(p.url+path)); err != nil {
 		t.Fatal(err)
 	}
-	p.wait(t, "the map to be idle", `window.fireplanIdle === true && window.fireplanMap.loaded()`)
+	p.wait(t, what, cond)
 }
 
 // wait polls cond until it holds, failing on a page error.
@@ -541,4 +549,261 @@ func slicesContains(s []string, v string) bool {
 		}
 	}
 	return false
+}
+
+// TestMapOpensOnCounty opens the map with no view in the address: the
+// county is in view, clear of the side panel; every legend entry's colour
+// is one its layer paints with, and no two entries share a symbol; every
+// analysis, turned on, draws features (the coverage gaps' points too).
+func TestMapOpensOnCounty(t *testing.T) {
+	p := openMap(t)
+	start := time.Now()
+	p.navigate(t, "/?print")
+	t.Logf("opened in %v", time.Since(start))
+	county := p.snap.Townships.Bound()
+	c := county.Center()
+	// The county's corners and centre in pixels, the canvas' size and the
+	// panel's right edge.
+	view, err := chromedp.Run(p.ctx, chromedp.Evaluate[map[string]float64](fmt.Sprintf(`(() => {
+  const m = window.fireplanMap, px = (lon, lat) => m.project([lon, lat]);
+  const sw = px(%f, %f), ne = px(%f, %f), mid = px(%f, %f), canvas = m.getCanvas().getBoundingClientRect();
+  const panel = document.getElementById("panel").getBoundingClientRect();
+  return {zoom: m.getZoom(), left: sw.x, bottom: sw.y, right: ne.x, top: ne.y, midX: mid.x, midY: mid.y,
+    width: canvas.width, height: canvas.height, panel: panel.right};
+})()`, county.Min[0], county.Min[1], county.Max[0], county.Max[1], c[0], c[1])))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.screenshot(t, "fireplan-county.png")
+	t.Logf("opening view %v", view)
+	if view["midX"] < 0 || view["midX"] > view["width"] || view["midY"] < 0 || view["midY"] > view["height"] {
+		t.Errorf("the county's centre is at %.0f,%.0f, outside the %.0fx%.0f map", view["midX"], view["midY"], view["width"], view["height"])
+	}
+	if view["left"] < view["panel"]-1 || view["right"] > view["width"]+1 || view["top"] < -1 || view["bottom"] > view["height"]+1 {
+		t.Errorf("the county (%.0f..%.0f x %.0f..%.0f px) is not whole in view beside the panel (right edge %.0f)",
+			view["left"], view["right"], view["top"], view["bottom"], view["panel"])
+	}
+	if w, h := view["right"]-view["left"], view["bottom"]-view["top"]; w < view["width"]/3 && h < view["height"]/2 {
+		t.Errorf("at z%.1f the county is %.0fx%.0f px of a %.0fx%.0f map: too far out to show it", view["zoom"], w, h, view["width"], view["height"])
+	}
+
+	// Every analysis on: the legend lists them too.
+	if err := chromedp.Do(p.ctx, chromedp.Evaluate[chromedp.Void](
+		`document.querySelectorAll("#toggles input[data-analysis]").forEach((i) => { if (!i.checked) i.click(); })`)); err != nil {
+		t.Fatal(err)
+	}
+	p.checkLegend(t)
+
+	// Each analysis layer draws something where its rows are: what the
+	// county's view draws first, then the rest where their rows are, a
+	// place for each layer not drawn yet.
+	type place struct {
+		layer, url, geometry string
+		zoom                 float64
+		skip                 int // rows of the answer the layer does not draw
+	}
+	places := []place{
+		{"hgaps-line", "/api/hydrants/gaps?format=geojson", "LineString", 14, 0},
+		{"hgaps-point", "/api/hydrants/gaps?format=geojson", "Point", 14, 0},
+		{"bcov", "/api/coverage/buildings?limit=1&format=geojson", "", 15, 0},
+		{"iso-fill", "/api/coverage/isochrones?minutes=5&format=geojson", "", 12, 0},
+		{"gaps-fill", "/api/coverage/gaps?minutes=5&format=geojson", "Polygon", 12, 0},
+		{"gaps-point", "/api/coverage/gaps?minutes=5&format=geojson", "MultiPoint", 12, 0},
+		{"proposals", "/api/hydrants/proposals?count=20&format=geojson", "", 13, 0},
+		{"plan", "/api/hydrants/proposals?count=0&format=geojson", "", 14, 20},
+		{"clusters-fill", "/api/clusters?min_households=30&format=geojson", "", 13, 0},
+	}
+	drawn := map[string]bool{}
+	see := func() {
+		p.wait(t, "the analyses", `window.fireplanIdle === true && window.fireplanMap.loaded()`)
+		ids := make([]string, len(places))
+		for i, pl := range places {
+			ids[i] = pl.layer
+		}
+		js, _ := json.Marshal(ids)
+		got, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]string](fmt.Sprintf(
+			`%s.filter((id) => window.fireplanMap.queryRenderedFeatures({layers: [id]}).length > 0)`, js)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range got {
+			drawn[id] = true
+		}
+	}
+	see()
+	t.Logf("the county's view draws %v", drawn)
+	for _, pl := range places {
+		if drawn[pl.layer] {
+			continue
+		}
+		at := p.firstPoint(t, pl.url, pl.geometry, pl.skip)
+		if err := chromedp.Do(p.ctx, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(
+			`window.fireplanIdle = false; void window.fireplanMap.jumpTo({center: [%f, %f], zoom: %f})`, at[0], at[1], pl.zoom))); err != nil {
+			t.Fatal(err)
+		}
+		p.wait(t, "the map to draw "+pl.layer, fmt.Sprintf(`window.fireplanIdle === true && window.fireplanMap.loaded() &&
+  window.fireplanMap.queryRenderedFeatures({layers: [%q]}).length > 0`, pl.layer))
+		see()
+	}
+
+	// The print button opens the print view at the map's view and layers.
+	button, err := chromedp.Run(p.ctx, chromedp.Evaluate[map[string]string](`(() => {
+  let opened = "";
+  window.open = (u) => { opened = u; };
+  document.getElementById("print").click();
+  return {opened, zoom: window.fireplanMap.getZoom().toFixed(2) + "/",
+    analyses: [...document.querySelectorAll("#toggles input[data-analysis]")].map((i) => i.dataset.analysis).join(",")};
+})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(button["opened"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	if u.Path != "/print" || q.Get("paper") != "a4" || q.Get("orientation") != "landscape" || q.Get("minutes") != "5" ||
+		q.Get("layers") != button["analyses"] || !strings.HasPrefix(u.Fragment, button["zoom"]) {
+		t.Errorf("the print button opens %s, want /print?paper=a4&orientation=landscape&minutes=5&layers=%s and #%s...",
+			button["opened"], button["analyses"], button["zoom"])
+	}
+}
+
+// checkLegend compares the legend with the style: each entry names a
+// visible layer whose paint uses the entry's colour, and no colour stands
+// for two things in one symbol.
+func (p *page) checkLegend(t *testing.T) {
+	t.Helper()
+	const js = `(() => {
+  const m = window.fireplanMap, out = {entries: [], problems: []};
+  const colours = (v, into) => {
+    if (typeof v === "string" && /^#[0-9a-f]{6}$/i.test(v)) into.add(v.toLowerCase());
+    else if (Array.isArray(v)) v.forEach((x) => colours(x, into));
+    else if (v && typeof v === "object") Object.values(v).forEach((x) => colours(x, into));
+    return into;
+  };
+  const layers = new Map(m.getStyle().layers.map((l) => [l.id, l]));
+  const seen = new Map();
+  for (const el of document.querySelectorAll("#legend .legend-entry")) {
+    const {layer, color, shape} = el.dataset, l = layers.get(layer), text = el.textContent;
+    out.entries.push(text);
+    if (!l) { out.problems.push(text + ": no layer " + layer); continue; }
+    if ((l.layout || {}).visibility === "none") out.problems.push(text + ": layer " + layer + " is hidden");
+    if (!colours(l.paint, new Set()).has(color.toLowerCase())) out.problems.push(text + ": " + layer + " does not paint " + color);
+    const sw = getComputedStyle(el.querySelector(".swatch")).getPropertyValue("--c").trim().toLowerCase();
+    if (sw !== color.toLowerCase()) out.problems.push(text + ": swatch " + sw + ", entry " + color);
+    const key = color.toLowerCase() + " " + shape;
+    if (seen.has(key)) out.problems.push(text + " and " + seen.get(key) + " share " + key);
+    seen.set(key, text);
+  }
+  return out;
+})()`
+	var res struct {
+		Entries  []string `json:"entries"`
+		Problems []string `json:"problems"`
+	}
+	raw, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]byte](js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &res); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("legend: %q", res.Entries)
+	if len(res.Entries) < 10 {
+		t.Errorf("the legend has %d entries", len(res.Entries))
+	}
+	for _, pr := range res.Problems {
+		t.Error("legend: " + pr)
+	}
+}
+
+// firstPoint asks the server for url (GeoJSON) and returns a vertex of
+// its first feature of the geometry type (any with ""), after skip.
+func (p *page) firstPoint(t *testing.T, url, geometry string, skip int) orb.Point {
+	t.Helper()
+	resp, err := http.Get(p.url + url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var fc struct {
+		Features []struct {
+			Geometry struct {
+				Type        string          `json:"type"`
+				Coordinates json.RawMessage `json:"coordinates"`
+			} `json:"geometry"`
+		} `json:"features"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&fc); err != nil {
+		t.Fatalf("%s: %v", url, err)
+	}
+	for i, f := range fc.Features {
+		if i < skip || geometry != "" && f.Geometry.Type != geometry {
+			continue
+		}
+		// The first number pair, at any depth.
+		nums := regexp.MustCompile(`-?\d+(\.\d+)?(e-?\d+)?`).FindAllString(string(f.Geometry.Coordinates), 2)
+		if len(nums) == 2 {
+			var pt orb.Point
+			fmt.Sscan(nums[0], &pt[0])
+			fmt.Sscan(nums[1], &pt[1])
+			return pt
+		}
+	}
+	t.Fatalf("%s has no %s feature past the first %d", url, geometry, skip)
+	return orb.Point{}
+}
+
+// TestPrintView opens the print view at an old district and prints it to
+// PDF as a browser would (the page's own CSS page size): one A4 landscape
+// page, with the title, legend, scale bar, north arrow and the data's date
+// on it.
+func TestPrintView(t *testing.T) {
+	p := openMap(t)
+	at := p.snap.Districts.Items[0].Geom.Bound().Center()
+	p.navigateUntil(t, fmt.Sprintf("/print?paper=a4&orientation=landscape&minutes=5&layers=coverage_isochrones,coverage_gaps,hydrant_proposals,clusters#13/%.6f/%.6f",
+		at[1], at[0]), "the print view", `window.fireplanPrintReady === true`)
+	sheet, err := chromedp.Run(p.ctx, chromedp.Evaluate[map[string]string](`({
+  title: document.getElementById("title").textContent,
+  legend: String(document.querySelectorAll("#legend .legend-entry").length),
+  scale: document.querySelector(".maplibregl-ctrl-scale")?.textContent || "",
+  north: document.getElementById("north") ? "yes" : "",
+  footer: document.getElementById("footer").textContent,
+  params: document.getElementById("params").textContent,
+})`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("print view %q; screenshot %s", sheet, p.screenshot(t, "fireplan-print.png"))
+	if sheet["title"] == "" || sheet["legend"] == "0" || !regexp.MustCompile(`^\d+[\s\x{a0}]*k?m$`).MatchString(sheet["scale"]) || sheet["north"] == "" ||
+		!strings.Contains(sheet["footer"], fmt.Sprint(p.snap.Version)) || !strings.Contains(sheet["params"], "5") {
+		t.Errorf("the print view lacks a title, legend, scale, north arrow, data version or parameters: %q", sheet)
+	}
+	pdf, err := chromedp.Run(p.ctx, func(ctx context.Context, tg *chromedp.Target) (cdppage.PrintToPDFResult, error) {
+		yes := true
+		return cdp.Call(ctx, tg, cdppage.PrintToPDF, cdppage.PrintToPDFParams{PreferCSSPageSize: &yes, PrintBackground: &yes})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := os.Getenv("SCREENSHOT_DIR")
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	if err := os.WriteFile(filepath.Join(dir, "fireplan-print.pdf"), pdf.Data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pages := regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(pdf.Data, -1)
+	boxes := regexp.MustCompile(`/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]`).FindAllSubmatch(pdf.Data, -1)
+	if len(pages) != 1 || len(boxes) == 0 {
+		t.Fatalf("the PDF has %d pages and %d media boxes, want one page", len(pages), len(boxes))
+	}
+	var w, h float64
+	fmt.Sscan(string(boxes[0][1]), &w)
+	fmt.Sscan(string(boxes[0][2]), &h)
+	// A4 landscape: 297 x 210 mm, 842 x 595 pt.
+	if math.Abs(w-842) > 2 || math.Abs(h-595) > 2 {
+		t.Errorf("the PDF's page is %.1f x %.1f pt, want A4 landscape 842 x 595", w, h)
+	}
 }

@@ -10,7 +10,7 @@ import (
 	"net/http"
 )
 
-//go:embed index.html app.js style.css district.html district.js vendor
+//go:embed index.html app.js layers.js style.css print.html print.js print.css district.html district.js vendor
 var files embed.FS
 
 func init() {
@@ -18,7 +18,8 @@ func init() {
 	mime.AddExtensionType(".mjs", "text/javascript")
 }
 
-// Handler serves the page at / and its files under /web/.
+// Handler serves the page at /, the print view at /print and their files
+// under /web/.
 func Handler() http.Handler {
 	sub, _ := fs.Sub(files, ".")
 	fileServer := http.StripPrefix("/web/", http.FileServer(http.FS(sub)))
@@ -26,6 +27,11 @@ func Handler() http.Handler {
 		if r.URL.Path == "/" || r.URL.Path == "/index.html" {
 			w.Header().Set("Cache-Control", "no-cache")
 			http.ServeFileFS(w, r, files, "index.html")
+			return
+		}
+		if r.URL.Path == "/print" {
+			w.Header().Set("Cache-Control", "no-cache")
+			http.ServeFileFS(w, r, files, "print.html")
 			return
 		}
 		w.Header().Set("Cache-Control", "public, max-age=3600")
