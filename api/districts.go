@@ -38,7 +38,7 @@ func (s *Server) district(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id := mux.Vars(r)["id"]
-	tag := etag(snap, "district:"+id, v.Key()+"|"+format)
+	tag := etag(snap.VersionHex(), "district:"+id, v.Key()+"|"+format)
 	w.Header().Set("ETag", tag)
 	w.Header().Set("Cache-Control", "no-cache")
 	if r.Header.Get("If-None-Match") == tag {

@@ -58,7 +58,7 @@ func tableSet(t *coverage.Table) *tiles.Set {
 // features, built once per data version and canonical parameters.
 func (s *Server) tileLayer(ctx context.Context, e *coverage.Entry, snap *data.Snapshot, v coverage.Values) (tiles.Layer, error) {
 	l := tiles.Layer{Name: e.Name, Geometry: e.Geometry, Description: e.Description.En, MinZoom: e.MinZoom, MaxZoom: e.MaxZoom}
-	key := "tileset|" + e.Name + "|" + snap.VersionHex() + "|" + v.Key()
+	key := "tileset|" + e.Name + "|" + tileVersion(e, snap) + "|" + v.Key()
 	set, err := s.cat.Cache.Get(ctx, "tileset:"+e.Name, key, func(ctx context.Context) (any, int64, error) {
 		if !e.Analysis() {
 			view, _ := snap.Layer(e.Layer)
@@ -77,10 +77,21 @@ func (s *Server) tileLayer(ctx context.Context, e *coverage.Entry, snap *data.Sn
 	return l, nil
 }
 
-func etag(snap *data.Snapshot, layer, params string) string {
+// tileVersion is what a tile layer's content depends on: a base layer's
+// own content (so an edited hydrant leaves the buildings' tiles, their
+// ETags and their prepared sets as they were), or the whole snapshot for
+// an analysis.
+func tileVersion(e *coverage.Entry, snap *data.Snapshot) string {
+	if e.Analysis() {
+		return snap.VersionHex()
+	}
+	return snap.Key(e.Layer)
+}
+
+func etag(version, layer, params string) string {
 	h := fnv.New64a()
 	fmt.Fprintf(h, "%s|%s", layer, params)
-	return fmt.Sprintf(`"%s-%x"`, snap.VersionHex(), h.Sum64())
+	return fmt.Sprintf(`"%s-%x"`, version, h.Sum64())
 }
 
 func (s *Server) tile(w http.ResponseWriter, r *http.Request) error {
@@ -104,7 +115,8 @@ func (s *Server) tile(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	params := vals.Key()
-	tag := etag(snap, e.Name, params)
+	version := tileVersion(e, snap)
+	tag := etag(version, e.Name, params)
 	w.Header().Set("ETag", tag)
 	w.Header().Set("Cache-Control", "public, max-age=60")
 	w.Header().Set("Vary", "Accept-Encoding")
@@ -112,7 +124,7 @@ func (s *Server) tile(w http.ResponseWriter, r *http.Request) error {
 		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
-	key := fmt.Sprintf("tile|%s|%d/%d/%d|%s|%s", e.Name, z, x, y, snap.VersionHex(), params)
+	key := fmt.Sprintf("tile|%s|%d/%d/%d|%s|%s", e.Name, z, x, y, version, params)
 	tb, err := s.cat.Cache.Get(r.Context(), "tile", key, func(ctx context.Context) (any, int64, error) {
 		l, err := s.tileLayer(ctx, e, snap, vals)
 		if err != nil {
@@ -181,7 +193,7 @@ func (s *Server) tileJSON(w http.ResponseWriter, r *http.Request) error {
 	for _, c := range e.Columns {
 		fields[c.Name] = map[string]string{"string": "String", "integer": "Number", "number": "Number", "boolean": "Boolean"}[c.Type]
 	}
-	w.Header().Set("ETag", etag(snap, name, vals.Key()))
+	w.Header().Set("ETag", etag(tileVersion(e, snap), name, vals.Key()))
 	return writeJSON(w, http.StatusOK, map[string]any{
 		"tilejson": "3.0.0", "name": name, "description": e.Description.En, "scheme": "xyz",
 		"tiles": []string{u}, "minzoom": e.MinZoom, "maxzoom": e.MaxZoom, "attribution": snap.Report.Attribution(),
