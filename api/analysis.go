@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"slices"
 
 	"fireplan/coverage"
 	"fireplan/coverage/export"
@@ -14,8 +13,10 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// listParams are what every analysis route takes beside its own.
-var listParams = []string{"format", "bbox", "limit", "offset", "scenario"}
+// listParams are what every analysis route takes beside its own: lang
+// titles and labels a spreadsheet, by=township splits a workbook (an
+// entry with a by of its own keeps that).
+var listParams = []string{"format", "bbox", "limit", "offset", "scenario", "lang", "by"}
 
 // analysis serves one catalogue entry's rows: parameters checked against
 // its declaration, the table from the cache, filtered by bbox and paged,
@@ -31,8 +32,15 @@ func (s *Server) analysis(e *coverage.Entry) handlerFunc {
 		if format == "" {
 			format = export.Default(e)
 		}
-		if !slices.Contains(export.Formats, format) || format == "geojson" && e.Geometry == "" {
-			return errorf(http.StatusBadRequest, "format must be one of %v for %s", formatsOf(e), e.Name)
+		o := export.Options{Lang: q.Get("lang"), Values: v}
+		if o.Lang == "" {
+			o.Lang = export.Langs[0]
+		}
+		if _, own := e.Param("by"); !own {
+			o.By = q.Get("by")
+		}
+		if err := export.Check(e, format, o); err != nil {
+			return errorf(http.StatusBadRequest, "%v", err)
 		}
 		snap, err := s.snapshotFor(r)
 		if err != nil {
@@ -40,7 +48,8 @@ func (s *Server) analysis(e *coverage.Entry) handlerFunc {
 		}
 		// The answer depends on nothing else: a client holding it is told
 		// so before anything is computed.
-		tag := etag(snap, e.Name, v.Key()+"|"+q.Get("format")+"|"+q.Get("bbox")+"|"+q.Get("limit")+"|"+q.Get("offset"))
+		tag := etag(snap, e.Name, v.Key()+"|"+q.Get("format")+"|"+q.Get("bbox")+"|"+q.Get("limit")+"|"+q.Get("offset")+
+			"|"+o.Lang+"|"+o.By)
 		w.Header().Set("ETag", tag)
 		w.Header().Set("Cache-Control", "no-cache")
 		if r.Header.Get("If-None-Match") == tag {
@@ -57,12 +66,17 @@ func (s *Server) analysis(e *coverage.Entry) handlerFunc {
 		}
 		w.Header().Set("Content-Type", export.ContentType(format))
 		if format == "csv" || format == "xlsx" {
-			w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename=%q`, fileName(e, v)+"."+format))
+			name := fileName(e, v)
+			if o.By != "" {
+				name += "-by=" + o.By
+			}
+			w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename=%q`, name+"."+format))
 		}
-		extra := map[string]any{"name": e.Name, "version": snap.VersionHex(), "parameters": v.Map(),
+		o.Extra = map[string]any{"name": e.Name, "version": snap.VersionHex(), "parameters": v.Map(),
 			"numberMatched": matched, "numberReturned": len(rows)}
+		o.County, o.Date = export.County(snap), snap.LoadedAt
 		sw := &startedWriter{w: w}
-		if err := export.Write(sw, format, e, t, rows, extra); err != nil {
+		if err := export.Write(sw, format, e, t, rows, o); err != nil {
 			if !sw.started {
 				return err
 			}
@@ -85,12 +99,6 @@ func (s *startedWriter) Write(b []byte) (int, error) {
 	return s.w.Write(b)
 }
 
-func formatsOf(e *coverage.Entry) []string {
-	if e.Geometry == "" {
-		return []string{"json", "csv", "xlsx"}
-	}
-	return export.Formats
-}
 
 // fileName names a download after the entry and its non-default values.
 func fileName(e *coverage.Entry, v coverage.Values) string {

@@ -143,9 +143,9 @@ const tierColor = ["match", ["get", "tier"], "100+", "#b30000", "50-99", "#e34a3
 const minuteColors = { 5: "#1a9850", 8: "#fee08b", 15: "#f46d43" };
 const minuteColor = ["match", ["get", "minutes"], 5, minuteColors[5], 8, minuteColors[8], 15, minuteColors[15], "#cccccc"];
 const arrivalColors = { inTime: "#1a9850", late: "#d7191c", unreached: "#555555" };
-const arrivalColor = (minutes) => ["case", ["!", ["has", "arrival_s"]], arrivalColors.unreached,
-  ["==", ["get", "arrival_s"], null], arrivalColors.unreached,
-  ["<=", ["get", "arrival_s"], minutes * 60], arrivalColors.inTime, arrivalColors.late];
+const arrivalColor = (minutes) => ["case", ["!", ["has", "arrival_min"]], arrivalColors.unreached,
+  ["==", ["get", "arrival_min"], null], arrivalColors.unreached,
+  ["<=", ["get", "arrival_min"], minutes], arrivalColors.inTime, arrivalColors.late];
 const esc = (v) => String(v).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function tileURL(name, minutes) {
