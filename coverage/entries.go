@@ -108,6 +108,9 @@ func (c *Catalog) Table(ctx context.Context, e *Entry, s *data.Snapshot, v Value
 			return nil, 0, err
 		}
 		t.Proj = s.Proj
+		if e.Sort != "" {
+			t.sortDesc(e.Sort)
+		}
 		return t, t.Bytes(), nil
 	})
 }

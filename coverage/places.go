@@ -145,8 +145,9 @@ type districtPlace struct {
 
 // districtPlaces places every old district in its township and names it
 // so that no two districts share a name in one list: a name used twice
-// gets its township, and one still shared its id, because two "Railway
-// Quarters" in different towns are common and a planner must tell them apart.
+// gets its township ("太平老街区(白沙街道)"), or its id where both lie in
+// one township, because two "Railway Quarters" are common and a planner
+// must tell them apart.
 func districtPlaces(s *data.Snapshot) []districtPlace {
 	out := make([]districtPlace, s.Districts.Len())
 	count := map[string]int{}
@@ -158,16 +159,21 @@ func districtPlaces(s *data.Snapshot) []districtPlace {
 		}
 		count[out[i].Name]++
 	}
-	withTownship := map[string]int{}
+	withTownship := make([]string, len(out))
+	countWith := map[string]int{}
 	for i := range out {
 		if count[out[i].Name] > 1 && out[i].Township != "" {
-			out[i].Name += "(" + out[i].Township + ")"
+			withTownship[i] = out[i].Name + "(" + out[i].Township + ")"
+			countWith[withTownship[i]]++
 		}
-		withTownship[out[i].Name]++
 	}
 	for i, d := range s.Districts.Items {
-		if withTownship[out[i].Name] > 1 {
-			out[i].Name += "[" + d.ID + "]"
+		switch {
+		case count[out[i].Name] == 1:
+		case withTownship[i] != "" && countWith[withTownship[i]] == 1:
+			out[i].Name = withTownship[i]
+		default:
+			out[i].Name += "(" + d.ID + ")"
 		}
 	}
 	return out
