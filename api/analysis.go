@@ -99,7 +99,6 @@ func (s *startedWriter) Write(b []byte) (int, error) {
 	return s.w.Write(b)
 }
 
-
 // fileName names a download after the entry and its non-default values.
 func fileName(e *coverage.Entry, v coverage.Values) string {
 	name := e.Name
