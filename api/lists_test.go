@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http/httptest"
 	"slices"
 	"strconv"
@@ -338,4 +339,59 @@ func TestListFormatErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A base layer's items come as CSV and Excel too: the layer's attributes
+// as its GeoJSON has them, then each item's township and location.
+func TestLayerItemsAsSpreadsheets(t *testing.T) {
+	s, srv := sampleServer(t)
+	towns := map[string]bool{"": true}
+	for _, tw := range sampleSnap.Townships.Items {
+		towns[tw.Name] = true
+	}
+	for _, e := range s.Catalog().Entries {
+		if e.Analysis() {
+			continue
+		}
+		base := e.Path + "?limit=100"
+		var fc struct {
+			Features []struct{ Properties map[string]any } `json:"features"`
+		}
+		if code := get(t, srv, base, &fc); code != 200 || len(fc.Features) == 0 {
+			t.Fatalf("%s: status %d, %d items", base, code, len(fc.Features))
+		}
+		for _, format := range []string{"csv", "xlsx"} {
+			t.Run(e.Name+"/"+format, func(t *testing.T) {
+				header, rows := sheetRows(t, srv, base+"&lang=en&format="+format, format)
+				if header[0] != "id" || header[len(header)-2] != "longitude" || len(rows) != len(fc.Features) {
+					t.Fatalf("header %q, %d rows for %d items", header, len(rows), len(fc.Features))
+				}
+				township := slices.Index(header, "township")
+				if township < 0 != (e.Name == data.LayerTownships) {
+					t.Fatalf("header %q: want a township column on every layer but the townships", header)
+				}
+				for i, r := range rows {
+					for k, c := range e.Columns {
+						if w := shown(c, fc.Features[i].Properties[c.Name], "en"); r[k] != w && !sameNumber(r[k], w) {
+							t.Fatalf("item %d %s: %q, GeoJSON says %q", i, c.Name, r[k], w)
+						}
+					}
+					if township >= 0 && !towns[r[township]] {
+						t.Fatalf("item %d in township %q", i, r[township])
+					}
+				}
+			})
+		}
+	}
+	if code, _, b := fetch(t, srv.URL+"/api/layers/hydrants/items?format=pdf"); code != 400 || !strings.Contains(string(b), "csv") {
+		t.Errorf("format=pdf: status %d %s, want a 400 naming the formats", code, b)
+	}
+}
+
+// sameNumber tells whether two texts are one number to Excel's 15
+// significant digits (the surveyed widths carry more).
+func sameNumber(a, b string) bool {
+	x, err1 := strconv.ParseFloat(a, 64)
+	y, err2 := strconv.ParseFloat(b, 64)
+	return err1 == nil && err2 == nil && math.Abs(x-y) <= 1e-13*math.Max(math.Abs(x), math.Abs(y))
 }

@@ -2,6 +2,7 @@ package coverage
 
 import (
 	"math"
+	"slices"
 	"sort"
 
 	"fireplan/coverage/areas"
@@ -198,4 +199,73 @@ func stationNames(s *data.Snapshot) map[string]string {
 		m[st.ID] = stationName(s, int32(i))
 	}
 	return m
+}
+
+// LayerTable returns items of a base layer's entry as a table, for the
+// spreadsheets: the attributes under the entry's columns, then the
+// township each lies in (by its label point), which a list per township
+// needs and a layer's own attributes mostly lack.
+func LayerTable(e *Entry, s *data.Snapshot, items []int32) *Table {
+	v, _ := s.Layer(e.Layer)
+	metric := layerMetric(s, e.Layer)
+	t := &Table{Columns: e.Columns, Proj: s.Proj}
+	own := slices.ContainsFunc(e.Columns, func(c Column) bool { return c.Name == "township_id" })
+	named := e.Layer != data.LayerTownships
+	if named {
+		t.Columns = slices.Clone(e.Columns)
+		if !own {
+			t.Columns = append(t.Columns, col("township_id", "string", "township id"))
+		}
+		t.Columns = append(t.Columns, col("township", "string", "township"))
+	}
+	names := townshipNames(s)
+	for _, i := range items {
+		f := v.Feature(int(i))
+		props := f.Properties()
+		row := make([]any, 0, len(t.Columns))
+		for _, c := range e.Columns {
+			if c.Name == "id" {
+				row = append(row, f.FeatureID())
+			} else {
+				row = append(row, props[c.Name])
+			}
+		}
+		if named {
+			tid, _ := props["township_id"].(string)
+			if !own {
+				tid, _ = township(s, townshipAt(s, LabelPoint(metric[i])))
+				row = append(row, tid)
+			}
+			row = append(row, names[tid])
+		}
+		t.IDs = append(t.IDs, f.FeatureID())
+		t.Rows = append(t.Rows, row)
+		t.Geoms = append(t.Geoms, metric[i])
+	}
+	return t
+}
+
+// layerMetric returns a layer's geometries in metres.
+func layerMetric(s *data.Snapshot, name string) []orb.Geometry {
+	switch name {
+	case data.LayerHydrants:
+		return s.Hydrants.Metric
+	case data.LayerStations:
+		return s.Stations.Metric
+	case data.LayerRoads:
+		return s.Roads.Metric
+	case data.LayerBuildings:
+		return s.Buildings.Metric
+	case data.LayerVillages:
+		return s.Villages.Metric
+	case data.LayerDistricts:
+		return s.Districts.Metric
+	case data.LayerFireLanes:
+		return s.FireLanes.Metric
+	case data.LayerTownships:
+		return s.Townships.Metric
+	case data.LayerBuiltup:
+		return s.Builtup.Metric
+	}
+	return nil
 }
