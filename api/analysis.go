@@ -74,7 +74,7 @@ func (s *Server) analysis(e *coverage.Entry) handlerFunc {
 		}
 		o.Extra = map[string]any{"name": e.Name, "version": snap.VersionHex(), "parameters": v.Map(),
 			"numberMatched": matched, "numberReturned": len(rows)}
-		o.County, o.Date = export.County(snap), snap.LoadedAt
+		o.County, o.Date = coverage.County(snap), snap.LoadedAt
 		sw := &startedWriter{w: w}
 		if err := export.Write(sw, format, e, t, rows, o); err != nil {
 			if !sw.started {

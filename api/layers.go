@@ -125,7 +125,7 @@ func (s *Server) items(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	e, _ := s.cat.Entry(name)
-	format, o := q.Get("format"), export.Options{Lang: q.Get("lang"), County: export.County(snap), Date: snap.LoadedAt}
+	format, o := q.Get("format"), export.Options{Lang: q.Get("lang"), County: coverage.County(snap), Date: snap.LoadedAt}
 	if format == "" {
 		format = "geojson"
 	}

@@ -182,11 +182,21 @@ func TestNamesBesideCodes(t *testing.T) {
 	for _, st := range sampleSnap.Stations.Items {
 		names["station:"+st.ID] = st.Name
 	}
+	type list struct {
+		e    *coverage.Entry
+		path string
+	}
+	var lists []list
 	for _, e := range s.Catalog().Entries {
-		if !e.Analysis() {
-			continue
+		if e.Analysis() {
+			lists = append(lists, list{e, e.Path + "?format=json&limit=500"})
 		}
-		cols, rows := jsonList(t, srv, e, e.Path+"?format=json&limit=500")
+	}
+	summary, _ := s.Catalog().Entry("coverage_summary")
+	lists = append(lists, list{summary, summary.Path + "?by=village"})
+	for _, l := range lists {
+		e := l.e
+		cols, rows := jsonList(t, srv, e, l.path)
 		for _, ref := range []string{"township", "village", "station"} {
 			if !slices.ContainsFunc(cols, func(c coverage.Column) bool { return c.Name == ref+"_id" }) || e.Name == "coverage_isochrones" {
 				continue // isochrones name "all stations" too
@@ -197,6 +207,14 @@ func TestNamesBesideCodes(t *testing.T) {
 					t.Fatalf("%s: %s %s named %q, want %q", e.Name, ref, id, got, names[ref+":"+id])
 				}
 			}
+		}
+	}
+	// The whole county's row bears the county's name, not "county".
+	for _, path := range []string{"/api/coverage", "/api/hydrants/stats", "/api/clusters/ledger"} {
+		var tb table
+		get(t, srv, path, &tb)
+		if last := tb.Rows[len(tb.Rows)-1]; last["id"] != "county" || last["name"] != sampleSnap.Townships.Items[0].County {
+			t.Errorf("%s: last row %v %v, want the county by its name", path, last["id"], last["name"])
 		}
 	}
 	_, _, b := fetch(t, srv.URL+"/api/clusters?format=csv")

@@ -443,12 +443,23 @@ func buildSummary(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v
 		rows = r.VillageSummary(minutes)
 	}
 	t := &Table{Columns: append([]Column(nil), e.Columns...)}
+	// Villages are placed in their townships; township rows are townships.
+	byVillage := v.Get("by") == "village"
+	if byVillage {
+		t.Columns = slices.Insert(t.Columns, 2, col("township_id", "string", "township id"), col("township", "string", "township"))
+	}
+	townships, county := townshipNames(s), countyRow(s)
 	for _, m := range minutes {
 		t.Columns = append(t.Columns, Column{Name: minutesName("covered", m), Type: "integer", Title: Title{fmt.Sprintf("%g分钟覆盖户数", m), fmt.Sprintf("households within %g min", m)}},
 			Column{Name: minutesName("share", m), Type: "number", Title: Title{fmt.Sprintf("%g分钟覆盖率", m), fmt.Sprintf("share within %g min", m)}})
 	}
-	for _, a := range rows {
-		vals := []any{a.ID, a.Name, a.Households, a.Buildings, a.NoRoad, a.Unconnected}
+	for i, a := range rows {
+		vals := []any{a.ID, county(a.ID, a.Name)}
+		if byVillage { // VillageSummary's row i is village i
+			tid := s.Villages.Items[i].TownshipID
+			vals = append(vals, tid, townships[tid])
+		}
+		vals = append(vals, a.Households, a.Buildings, a.NoRoad, a.Unconnected)
 		for _, m := range minutes {
 			k := strconv.FormatFloat(m, 'f', -1, 64)
 			vals = append(vals, a.Covered[k], a.Share[k])
@@ -768,12 +779,13 @@ func buildHydrantStats(ctx context.Context, c *Catalog, e *Entry, s *data.Snapsh
 		}
 		return n
 	}
+	county := countyRow(s)
 	for _, r := range tw {
 		var rate any
 		if r.IntactRate != nil {
 			rate = *r.IntactRate
 		}
-		t.add(r.ID, nil, r.ID, r.Name, r.Working, r.Broken, r.Planned, total(r.ByKind["municipal"]), total(r.ByKind["fire_pool"]),
+		t.add(r.ID, nil, r.ID, county(r.ID, r.Name), r.Working, r.Broken, r.Planned, total(r.ByKind["municipal"]), total(r.ByKind["fire_pool"]),
 			total(r.ByKind["natural"]), total(r.ByKind["crane"]), rate, r.MeetsTarget)
 	}
 	return t, nil
@@ -887,12 +899,13 @@ func buildLedger(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v 
 		t.Columns = append(t.Columns, Column{Name: "clusters_" + tierName(tier), Type: "integer", Title: Title{tier + "户连片数", "clusters of " + tier + " households"}},
 			Column{Name: "households_" + tierName(tier), Type: "integer", Title: Title{tier + "户连片户数", "households in clusters of " + tier}})
 	}
+	county := countyRow(s)
 	for _, r := range cs.Ledger() {
 		var share any
 		if r.RetrofitShare != nil {
 			share = *r.RetrofitShare
 		}
-		vals := []any{r.ID, r.Name, r.Retrofitted100, share, r.RetrofitTarget, r.MeetsTarget, r.NoBrigade30Plus, r.NoWater30Plus}
+		vals := []any{r.ID, county(r.ID, r.Name), r.Retrofitted100, share, r.RetrofitTarget, r.MeetsTarget, r.NoBrigade30Plus, r.NoWater30Plus}
 		for _, tier := range clusters.Tiers {
 			vals = append(vals, r.Clusters[tier], r.Households[tier])
 		}

@@ -130,6 +130,29 @@ func township(s *data.Snapshot, i int32) (string, string) {
 	return tw.ID, tw.Name
 }
 
+// County is the county the townships layer names, "" when none does.
+func County(s *data.Snapshot) string {
+	for _, t := range s.Townships.Items {
+		if t.County != "" {
+			return t.County
+		}
+	}
+	return ""
+}
+
+// countyRow returns the name a list gives a row: the county's own name
+// for the whole county's row (id "county"), which otherwise reads
+// "county" in a Chinese list.
+func countyRow(s *data.Snapshot) func(id, name string) string {
+	county := County(s)
+	return func(id, name string) string {
+		if id == "county" && county != "" {
+			return county
+		}
+		return name
+	}
+}
+
 // townshipNames maps township ids to names, for rows that carry an id.
 func townshipNames(s *data.Snapshot) map[string]string {
 	m := make(map[string]string, s.Townships.Len())

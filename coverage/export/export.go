@@ -21,7 +21,6 @@ import (
 	"unicode/utf8"
 
 	"fireplan/coverage"
-	"fireplan/data"
 
 	"github.com/paulmach/orb/geojson"
 	"github.com/xuri/excelize/v2"
@@ -45,16 +44,6 @@ type Options struct {
 	Date   time.Time       // the data's date, for the XLSX title
 	Values coverage.Values // the request's parameters, for the XLSX title
 	Extra  map[string]any  // JSON and GeoJSON members beside the rows
-}
-
-// County is the county the townships layer names, for a workbook's title.
-func County(s *data.Snapshot) string {
-	for _, t := range s.Townships.Items {
-		if t.County != "" {
-			return t.County
-		}
-	}
-	return ""
 }
 
 // ContentType returns the media type of a format.
