@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"fireplan/coverage"
 	"fireplan/coverage/export"
@@ -70,7 +71,7 @@ func (s *Server) analysis(e *coverage.Entry) handlerFunc {
 			if o.By != "" {
 				name += "-by=" + o.By
 			}
-			w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename=%q`, name+"."+format))
+			w.Header().Set("Content-Disposition", disposition(name, e.Title.In(o.Lang), format))
 		}
 		o.Extra = map[string]any{"name": e.Name, "version": snap.VersionHex(), "parameters": v.Map(),
 			"numberMatched": matched, "numberReturned": len(rows)}
@@ -97,6 +98,21 @@ type startedWriter struct {
 func (s *startedWriter) Write(b []byte) (int, error) {
 	s.started = true
 	return s.w.Write(b)
+}
+
+// disposition names a download twice: ascii for old clients, and the
+// entry's title in the request's language for the rest (RFC 6266), so a
+// planner's download folder reads 覆盖缺口.xlsx.
+func disposition(ascii, title, format string) string {
+	var b strings.Builder
+	for _, c := range []byte(title + "." + format) {
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$&+-.^_`|~", c) >= 0 {
+			b.WriteByte(c) // an attr-char of RFC 8187
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return fmt.Sprintf(`attachment; filename=%q; filename*=UTF-8''%s`, ascii+"."+format, b.String())
 }
 
 // fileName names a download after the entry and its non-default values.

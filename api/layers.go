@@ -148,7 +148,7 @@ func (s *Server) items(w http.ResponseWriter, r *http.Request) error {
 	// labelled in lang, with each item's township and location.
 	w.Header().Set("ETag", fmt.Sprintf(`"v%d-%s-%s"`, snap.Version, format, o.Lang))
 	w.Header().Set("Content-Type", export.ContentType(format))
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename=%q`, name+"."+format))
+	w.Header().Set("Content-Disposition", disposition(name, e.Title.In(o.Lang), format))
 	sw := &startedWriter{w: w}
 	if err := export.Write(sw, format, e, coverage.LayerTable(e, snap, hits), nil, o); err != nil && !sw.started {
 		return err

@@ -167,6 +167,20 @@ func TestEveryListReadsBackAsItsJSON(t *testing.T) {
 	}
 }
 
+// A download is named in the request's language too.
+func TestDownloadNames(t *testing.T) {
+	srv := testServer(t)
+	for _, tc := range []struct{ path, want string }{
+		{"/api/coverage/gaps?format=xlsx", `filename="coverage_gaps.xlsx"; filename*=UTF-8''%E8%A6%86%E7%9B%96%E7%BC%BA%E5%8F%A3.xlsx`},
+		{"/api/hydrants/gaps?format=csv&lang=en&radius_m=100", `filename="hydrant_gaps-radius_m=100.csv"; filename*=UTF-8''hydrant%20gaps.csv`},
+		{"/api/layers/hydrants/items?format=csv", `filename="hydrants.csv"; filename*=UTF-8''%E6%B6%88%E7%81%AB%E6%A0%93.csv`},
+	} {
+		if _, hdr, _ := fetch(t, srv.URL+tc.path); hdr.Get("Content-Disposition") != "attachment; "+tc.want {
+			t.Errorf("%s: %q, want %q", tc.path, hdr.Get("Content-Disposition"), tc.want)
+		}
+	}
+}
+
 // Names beside codes: every row that names a township, village or
 // station by id names it by name too, and the sample's Chinese names
 // come through a CSV intact.
