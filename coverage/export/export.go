@@ -249,10 +249,10 @@ func (s *sheet) header() []string {
 	return out
 }
 
-// Label returns how a spreadsheet shows value v of column c in lang: an
+// label returns how a spreadsheet shows value v of column c in lang: an
 // enumeration's code as its label, a boolean as yes or no, anything else
 // as it is.
-func Label(c coverage.Column, v any, lang string) any {
+func label(c coverage.Column, v any, lang string) any {
 	switch v := v.(type) {
 	case string:
 		if l, ok := c.Values[v]; ok {
@@ -270,7 +270,7 @@ var yesNo = map[bool]coverage.Title{true: {Zh: "æ˜¯", En: "yes"}, false: {Zh: "å
 func (s *sheet) cells(i int) []any {
 	out := make([]any, len(s.cols))
 	for k, v := range s.t.Rows[i] {
-		out[k] = Label(s.cols[k], v, s.lang)
+		out[k] = label(s.cols[k], v, s.lang)
 	}
 	if s.lonlat {
 		ll := s.t.Proj.Inverse(coverage.LabelPoint(s.t.Geoms[i]))
