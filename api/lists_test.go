@@ -107,11 +107,30 @@ func sheetRows(t *testing.T, srv *httptest.Server, path, format string) ([]strin
 	return all[0], all[1:]
 }
 
+// TestLists runs the list checks on one server, so that each analysis is
+// computed once for all of them (the suite runs under the race detector).
+func TestLists(t *testing.T) {
+	s, srv := sampleServer(t)
+	for _, tc := range []struct {
+		name string
+		run  func(*testing.T, *Server, *httptest.Server)
+	}{
+		{"every list reads back as its JSON", testEveryListReadsBackAsItsJSON},
+		{"names beside codes", testNamesBesideCodes},
+		{"sorted by what matters", testListsSortedByWhatMatters},
+		{"by township", testByTownshipSheetsHoldTheirTownshipsRows},
+		{"format errors", testListFormatErrors},
+		{"layer items", testLayerItemsAsSpreadsheets},
+		{"download names", testDownloadNames},
+	} {
+		t.Run(tc.name, func(t *testing.T) { tc.run(t, s, srv) })
+	}
+}
+
 // Every analysis reads back from CSV and Excel as its JSON: the same rows
 // in the same order, headers the columns' titles in the request's
 // language, codes labelled, lon and lat on every row of a map table.
-func TestEveryListReadsBackAsItsJSON(t *testing.T) {
-	s, srv := sampleServer(t)
+func testEveryListReadsBackAsItsJSON(t *testing.T, s *Server, srv *httptest.Server) {
 	county := sampleSnap.Townships.Bound()
 	for _, e := range s.Catalog().Entries {
 		if !e.Analysis() {
@@ -168,8 +187,7 @@ func TestEveryListReadsBackAsItsJSON(t *testing.T) {
 }
 
 // A download is named in the request's language too.
-func TestDownloadNames(t *testing.T) {
-	srv := testServer(t)
+func testDownloadNames(t *testing.T, s *Server, srv *httptest.Server) {
 	for _, tc := range []struct{ path, want string }{
 		{"/api/coverage/gaps?format=xlsx", `filename="coverage_gaps.xlsx"; filename*=UTF-8''%E8%A6%86%E7%9B%96%E7%BC%BA%E5%8F%A3.xlsx`},
 		{"/api/hydrants/gaps?format=csv&lang=en&radius_m=100", `filename="hydrant_gaps-radius_m=100.csv"; filename*=UTF-8''hydrant%20gaps.csv`},
@@ -184,8 +202,7 @@ func TestDownloadNames(t *testing.T) {
 // Names beside codes: every row that names a township, village or
 // station by id names it by name too, and the sample's Chinese names
 // come through a CSV intact.
-func TestNamesBesideCodes(t *testing.T) {
-	s, srv := sampleServer(t)
+func testNamesBesideCodes(t *testing.T, s *Server, srv *httptest.Server) {
 	names := map[string]string{}
 	for _, tw := range sampleSnap.Townships.Items {
 		names["township:"+tw.ID] = tw.Name
@@ -253,8 +270,7 @@ func TestNamesBesideCodes(t *testing.T) {
 }
 
 // Rows come largest first by what the entry declares matters most.
-func TestListsSortedByWhatMatters(t *testing.T) {
-	s, srv := sampleServer(t)
+func testListsSortedByWhatMatters(t *testing.T, s *Server, srv *httptest.Server) {
 	sorted := 0
 	for _, e := range s.Catalog().Entries {
 		if e.Sort == "" {
@@ -287,8 +303,7 @@ func TestListsSortedByWhatMatters(t *testing.T) {
 }
 
 // by=township gives one sheet per township, holding exactly its rows.
-func TestByTownshipSheetsHoldTheirTownshipsRows(t *testing.T) {
-	s, srv := sampleServer(t)
+func testByTownshipSheetsHoldTheirTownshipsRows(t *testing.T, s *Server, srv *httptest.Server) {
 	for _, name := range []string{"clusters", "hydrant_gaps", "coverage_gaps"} {
 		t.Run(name, func(t *testing.T) {
 			e, _ := s.Catalog().Entry(name)
@@ -345,8 +360,7 @@ func TestListIDsKeepLeadingZeros(t *testing.T) {
 
 // A list route answers every format it writes and a clear 400 for the
 // rest; routes that are no list refuse format rather than ignore it.
-func TestListFormatErrors(t *testing.T) {
-	srv := testServer(t)
+func testListFormatErrors(t *testing.T, s *Server, srv *httptest.Server) {
 	st := sampleSnap.Stations.Items[0]
 	var sc scenarioResp
 	post(t, srv.URL+"/api/scenarios", fmt.Sprintf(`{"changes":[{"layer":"stations","op":"remove","id":%q}]}`, st.ID), &sc)
@@ -375,8 +389,7 @@ func TestListFormatErrors(t *testing.T) {
 
 // A base layer's items come as CSV and Excel too: the layer's attributes
 // as its GeoJSON has them, then each item's township and location.
-func TestLayerItemsAsSpreadsheets(t *testing.T) {
-	s, srv := sampleServer(t)
+func testLayerItemsAsSpreadsheets(t *testing.T, s *Server, srv *httptest.Server) {
 	towns := map[string]bool{"": true}
 	for _, tw := range sampleSnap.Townships.Items {
 		towns[tw.Name] = true
