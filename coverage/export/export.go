@@ -353,6 +353,7 @@ func XLSX(w io.Writer, e *coverage.Entry, t *coverage.Table, rows []int, o Optio
 // group is the rows of one sheet.
 type group struct {
 	name string
+	id   string // the township's, by=township
 	rows []int
 }
 
@@ -362,46 +363,35 @@ func byTownship(t *coverage.Table, rows []int, lang string) []group {
 	id, name := t.Column("township_id"), t.Column("township")
 	at := map[string]int{}
 	var out []group
-	var ids []string
 	for _, i := range rows {
 		tid, _ := t.Rows[i][id].(string)
 		n, ok := at[tid]
 		if !ok {
-			gname := tid
+			g := group{name: tid, id: tid}
 			if name >= 0 {
 				if s, _ := t.Rows[i][name].(string); s != "" {
-					gname = s
+					g.name = s
 				}
 			}
 			if tid == "" {
-				gname = noTownship.In(lang)
+				g.name = noTownship.In(lang)
 			}
 			n = len(out)
 			at[tid] = n
-			out = append(out, group{name: gname})
-			ids = append(ids, tid)
+			out = append(out, g)
 		}
 		out[n].rows = append(out[n].rows, i)
 	}
-	order := make([]int, len(out))
-	for i := range order {
-		order[i] = i
-	}
-	sort.Slice(order, func(a, b int) bool {
-		ia, ib := ids[order[a]], ids[order[b]]
-		if (ia == "") != (ib == "") {
-			return ib == ""
+	sort.Slice(out, func(a, b int) bool {
+		if (out[a].id == "") != (out[b].id == "") {
+			return out[b].id == ""
 		}
-		return ia < ib
+		return out[a].id < out[b].id
 	})
-	sorted := make([]group, len(out))
-	for n, i := range order {
-		sorted[n] = out[i]
+	if len(out) == 0 { // a workbook has at least one sheet
+		out = []group{{name: noTownship.In(lang)}}
 	}
-	if len(sorted) == 0 { // a workbook has at least one sheet
-		sorted = []group{{name: noTownship.In(lang)}}
-	}
-	return sorted
+	return out
 }
 
 var noTownship = coverage.Title{Zh: "乡镇外", En: "outside every township"}
