@@ -5,7 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"slices"
+	"strings"
 
 	"fireplan/coverage"
 	"fireplan/coverage/export"
@@ -14,8 +14,10 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// listParams are what every analysis route takes beside its own.
-var listParams = []string{"format", "bbox", "limit", "offset", "scenario"}
+// listParams are what every analysis route takes beside its own: lang
+// titles and labels a spreadsheet, by=township splits a workbook (an
+// entry with a by of its own keeps that).
+var listParams = []string{"format", "bbox", "limit", "offset", "scenario", "lang", "by"}
 
 // analysis serves one catalogue entry's rows: parameters checked against
 // its declaration, the table from the cache, filtered by bbox and paged,
@@ -31,8 +33,15 @@ func (s *Server) analysis(e *coverage.Entry) handlerFunc {
 		if format == "" {
 			format = export.Default(e)
 		}
-		if !slices.Contains(export.Formats, format) || format == "geojson" && e.Geometry == "" {
-			return errorf(http.StatusBadRequest, "format must be one of %v for %s", formatsOf(e), e.Name)
+		o := export.Options{Lang: q.Get("lang"), Values: v}
+		if o.Lang == "" {
+			o.Lang = export.Langs[0]
+		}
+		if _, own := e.Param("by"); !own {
+			o.By = q.Get("by")
+		}
+		if err := export.Check(e, format, o); err != nil {
+			return errorf(http.StatusBadRequest, "%v", err)
 		}
 		snap, err := s.snapshotFor(r)
 		if err != nil {
@@ -40,7 +49,8 @@ func (s *Server) analysis(e *coverage.Entry) handlerFunc {
 		}
 		// The answer depends on nothing else: a client holding it is told
 		// so before anything is computed.
-		tag := etag(snap.VersionHex(), e.Name, v.Key()+"|"+q.Get("format")+"|"+q.Get("bbox")+"|"+q.Get("limit")+"|"+q.Get("offset"))
+		tag := etag(snap.VersionHex(), e.Name, v.Key()+"|"+q.Get("format")+"|"+q.Get("bbox")+"|"+q.Get("limit")+"|"+q.Get("offset")+
+			"|"+o.Lang+"|"+o.By)
 		w.Header().Set("ETag", tag)
 		w.Header().Set("Cache-Control", "no-cache")
 		if r.Header.Get("If-None-Match") == tag {
@@ -57,12 +67,17 @@ func (s *Server) analysis(e *coverage.Entry) handlerFunc {
 		}
 		w.Header().Set("Content-Type", export.ContentType(format))
 		if format == "csv" || format == "xlsx" {
-			w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename=%q`, fileName(e, v)+"."+format))
+			name := fileName(e, v)
+			if o.By != "" {
+				name += "-by=" + o.By
+			}
+			w.Header().Set("Content-Disposition", disposition(name, e.Title.In(o.Lang), format))
 		}
-		extra := map[string]any{"name": e.Name, "version": snap.VersionHex(), "parameters": v.Map(),
+		o.Extra = map[string]any{"name": e.Name, "version": snap.VersionHex(), "parameters": v.Map(),
 			"numberMatched": matched, "numberReturned": len(rows)}
+		o.County, o.Date = coverage.County(snap), snap.LoadedAt
 		sw := &startedWriter{w: w}
-		if err := export.Write(sw, format, e, t, rows, extra); err != nil {
+		if err := export.Write(sw, format, e, t, rows, o); err != nil {
 			if !sw.started {
 				return err
 			}
@@ -85,11 +100,19 @@ func (s *startedWriter) Write(b []byte) (int, error) {
 	return s.w.Write(b)
 }
 
-func formatsOf(e *coverage.Entry) []string {
-	if e.Geometry == "" {
-		return []string{"json", "csv", "xlsx"}
+// disposition names a download twice: ascii for old clients, and the
+// entry's title in the request's language for the rest (RFC 6266), so a
+// planner's download folder reads 覆盖缺口.xlsx.
+func disposition(ascii, title, format string) string {
+	var b strings.Builder
+	for _, c := range []byte(title + "." + format) {
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$&+-.^_`|~", c) >= 0 {
+			b.WriteByte(c) // an attr-char of RFC 8187
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
 	}
-	return export.Formats
+	return fmt.Sprintf(`attachment; filename=%q; filename*=UTF-8''%s`, ascii+"."+format, b.String())
 }
 
 // fileName names a download after the entry and its non-default values.

@@ -94,7 +94,7 @@ func TestCoverageEndpoints(t *testing.T) {
 		t.Fatalf("gaps: status %d, %d features", code, len(gaps.Features))
 	}
 	for _, f := range gaps.Features {
-		if f.Properties["uncovered_households"].(float64) <= 0 && f.Properties["arrival_s"] == nil {
+		if f.Properties["uncovered_households"].(float64) <= 0 && f.Properties["arrival_min"] == nil {
 			t.Fatalf("gap %v has nothing uncovered", f.ID)
 		}
 	}
@@ -103,7 +103,7 @@ func TestCoverageEndpoints(t *testing.T) {
 		t.Fatalf("csv: status %d, %q, starts %q: want a UTF-8 BOM first", code, hdr.Get("Content-Type"), body[:min(8, len(body))])
 	}
 	lines := strings.Split(strings.TrimSpace(strings.TrimPrefix(string(body), "\ufeff")), "\n")
-	if !strings.HasPrefix(lines[0], "kind,id,name") || len(lines) != len(gaps.Features)+1 {
+	if !strings.HasPrefix(lines[0], "类别,编号,名称") || len(lines) != len(gaps.Features)+1 {
 		t.Fatalf("csv: %d lines for %d gaps; header %q", len(lines), len(gaps.Features), lines[0])
 	}
 
@@ -124,7 +124,7 @@ func TestCoverageEndpoints(t *testing.T) {
 		t.Fatalf("buildings: status %d, %d features", code, len(bs.Features))
 	}
 	for _, f := range bs.Features {
-		if f.Properties["reach"] == "reached" && f.Properties["arrival_s"] == nil {
+		if f.Properties["reach"] == "reached" && f.Properties["arrival_min"] == nil {
 			t.Fatalf("reached building %v without an arrival time", f.ID)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"testing"
 
+	"fireplan/coverage/export"
 	"fireplan/data"
 	"fireplan/data/sample"
 )
@@ -31,7 +32,7 @@ func TestCountiesWithEmptyLayers(t *testing.T) {
 			tiled := 0
 			for _, e := range s.Catalog().Entries {
 				if e.Analysis() {
-					for _, f := range formatsOf(e) {
+					for _, f := range export.FormatsOf(e) {
 						paths = append(paths, e.Path+"?format="+f)
 					}
 				} else {

@@ -88,8 +88,9 @@ func TestHydrantEndpoints(t *testing.T) {
 func TestExcelExport(t *testing.T) {
 	srv := testServer(t)
 	for _, tc := range []struct{ path, sheet string }{
-		{"/api/hydrants/proposals?count=20&format=xlsx", "hydrant_proposals"}, {"/api/coverage/gaps?minutes=5&format=xlsx", "coverage_gaps"},
-		{"/api/clusters?format=xlsx", "clusters"}, {"/api/hydrants/gaps?format=xlsx", "hydrant_gaps"}, {"/api/hydrants/stats?format=xlsx", "hydrant_stats"},
+		{"/api/hydrants/proposals?count=20&format=xlsx", "新增消火栓选址"}, {"/api/coverage/gaps?minutes=5&format=xlsx", "覆盖缺口"},
+		{"/api/clusters?format=xlsx", "农村连片村寨"}, {"/api/hydrants/gaps?format=xlsx&lang=en", "hydrant gaps"},
+		{"/api/hydrants/stats?format=xlsx", "消火栓完好率"},
 	} {
 		path := tc.path
 		resp, err := http.Get(srv.URL + path)
@@ -112,12 +113,16 @@ func TestExcelExport(t *testing.T) {
 		}
 		rows, err := f.GetRows(tc.sheet)
 		f.Close()
-		if err != nil || len(rows) < 2 {
+		if err != nil || len(rows) < 3 {
 			t.Fatalf("%s: %d rows, %v", path, len(rows), err)
 		}
-		if tc.sheet == "hydrant_proposals" && (len(rows) != 21 || rows[0][0] != "rank" || rows[1][0] != "1" ||
-			rows[0][len(rows[0])-2] != "lon" || rows[0][len(rows[0])-1] != "lat") {
-			t.Fatalf("proposals sheet starts %v, %v (%d rows)", rows[0], rows[1], len(rows))
+		// A title row, the header, then the rows.
+		if !strings.HasPrefix(rows[0][0], "示例县 | ") {
+			t.Fatalf("%s: title %q, want the county first", path, rows[0][0])
+		}
+		if tc.sheet == "新增消火栓选址" && (len(rows) != 22 || rows[1][0] != "排序" || rows[2][0] != "1" ||
+			rows[1][len(rows[1])-2] != "经度" || rows[1][len(rows[1])-1] != "纬度") {
+			t.Fatalf("proposals sheet starts %v, %v (%d rows)", rows[1], rows[2], len(rows))
 		}
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	"fireplan/coverage"
+	"fireplan/coverage/export"
 	"fireplan/data"
 
 	"github.com/gorilla/mux"
@@ -104,13 +106,36 @@ func (s *Server) items(w http.ResponseWriter, r *http.Request) error {
 		return errorf(http.StatusNotFound, "no layer %q (layers: %s)", name, strings.Join(data.LayerNames(), ", "))
 	}
 	q := r.URL.Query()
+	e, _ := s.cat.Entry(name)
+	format, o := q.Get("format"), export.Options{Lang: q.Get("lang"), County: coverage.County(snap), Date: snap.LoadedAt}
+	if format == "" {
+		format = "geojson"
+	}
+	if o.Lang == "" {
+		o.Lang = export.Langs[0]
+	}
+	if err := export.Check(e, format, o); err != nil {
+		return errorf(http.StatusBadRequest, "%v", err)
+	}
 	hits, matched, err := s.page(q, v)
 	if err != nil {
 		return err
 	}
-	w.Header().Set("ETag", fmt.Sprintf(`"v%d"`, snap.Version))
 	w.Header().Set("Cache-Control", "no-cache")
-	return writeFeatures(w, hits, v.Feature, map[string]any{"numberMatched": matched, "numberReturned": len(hits)})
+	if format == "geojson" || format == "json" {
+		w.Header().Set("ETag", fmt.Sprintf(`"v%d"`, snap.Version))
+		return writeFeatures(w, hits, v.Feature, map[string]any{"numberMatched": matched, "numberReturned": len(hits)})
+	}
+	// A spreadsheet of the same page: the layer's attributes titled and
+	// labelled in lang, with each item's township and location.
+	w.Header().Set("ETag", fmt.Sprintf(`"v%d-%s-%s"`, snap.Version, format, o.Lang))
+	w.Header().Set("Content-Type", export.ContentType(format))
+	w.Header().Set("Content-Disposition", disposition(name, e.Title.In(o.Lang), format))
+	sw := &startedWriter{w: w}
+	if err := export.Write(sw, format, e, coverage.LayerTable(e, snap, hits), nil, o); err != nil && !sw.started {
+		return err
+	}
+	return nil
 }
 
 // page finds a layer's items in the request's bbox (all without one,

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"fireplan/coverage"
+	"fireplan/coverage/export"
 )
 
 // Route is one HTTP route: its methods, path, what it answers and the
@@ -52,8 +53,14 @@ func (s *Server) listParamDocs() map[string]coverage.Param {
 		"limit":    s.limitParam(""),
 		"offset":   offsetParam,
 		"scenario": scenarioParam,
+		"lang":     langParam,
+		"by": {Name: "by", Kind: coverage.Enum, Enum: []string{export.ByTownship},
+			Title: coverage.Title{Zh: "Excel按乡镇分表(format=xlsx)", En: "one Excel sheet per township (format=xlsx)"}},
 	}
 }
+
+var langParam = coverage.Param{Name: "lang", Kind: coverage.Enum, Enum: export.Langs, Default: export.Langs[0],
+	Title: coverage.Title{Zh: "表头和代码的语言(CSV、Excel)", En: "language of headers and labels (CSV, Excel)"}}
 
 // limitParam is limit with its default; without one, every row.
 func (s *Server) limitParam(def string) coverage.Param {
@@ -74,7 +81,9 @@ func (s *Server) Routes() []Route {
 		{Methods: reads, Path: "/api/layers", Title: t("各图层要素数、范围和跳过的行", "layers: counts, extents and rows skipped"), h: s.layers},
 		{Methods: reads, Path: "/api/report", Title: t("载入时跳过的每一行及原因", "every row skipped at load, with its reason"), h: s.report},
 		{Methods: reads, Path: "/api/layers/{name}/items", Title: t("一个图层的要素(GeoJSON)", "a layer's features (GeoJSON)"),
-			Params: []coverage.Param{bboxParam, s.limitParam(strconv.Itoa(s.opts.DefaultItems)), offsetParam, scenarioParam}, h: s.items},
+			Params: []coverage.Param{bboxParam, s.limitParam(strconv.Itoa(s.opts.DefaultItems)), offsetParam, scenarioParam,
+				{Name: "format", Kind: coverage.Enum, Enum: export.Formats, Default: "geojson", Title: coverage.Title{Zh: "格式", En: "format"}},
+				langParam}, h: s.items},
 		{Methods: reads, Path: "/api/catalog", Title: t("全部图层和分析及其参数和列", "every layer and analysis with its parameters and columns"), h: s.catalog},
 	}
 	docs := s.listParamDocs()
@@ -84,7 +93,9 @@ func (s *Server) Routes() []Route {
 		}
 		ps := slices.Clone(e.Params)
 		for _, n := range listParams {
-			ps = append(ps, docs[n])
+			if _, own := e.Param(n); !own { // coverage_summary's by, district_plans' lang
+				ps = append(ps, docs[n])
+			}
 		}
 		rs = append(rs, Route{Methods: reads, Path: e.Path, Title: e.Title, Params: ps, h: s.analysis(e)})
 	}

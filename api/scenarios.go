@@ -140,6 +140,10 @@ func (s *Server) scenarioDiff(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return errorf(http.StatusNotFound, "no scenario %q (it may have expired)", sc.ID)
 	}
+	if r.URL.Query().Has("format") {
+		return errorf(http.StatusBadRequest, "format: a scenario's diff is one JSON report, not a list; "+
+			"every analysis takes scenario=%s for its lists in any format", sc.ID)
+	}
 	d, err := scenario.Diff(r.Context(), s.cat, base, scen, r.URL.Query(), scenario.ReportAll)
 	if err != nil {
 		return err

@@ -22,6 +22,14 @@ type Title struct {
 	En string `json:"en"`
 }
 
+// In returns the title in lang: "en" for English, Chinese otherwise.
+func (t Title) In(lang string) string {
+	if lang == "en" {
+		return t.En
+	}
+	return t.Zh
+}
+
 // Kind is the type of a parameter.
 type Kind uint8
 
@@ -121,6 +129,9 @@ type Column struct {
 	Name  string `json:"name"`
 	Type  string `json:"type"` // string, integer, number, boolean
 	Title Title  `json:"title"`
+	// Values label the codes of an enumeration column (kind, reach,
+	// tier...): JSON keeps the codes, spreadsheets show the labels.
+	Values map[string]Title `json:"values,omitempty"`
 }
 
 // Entry declares a base layer or an analysis once: everything the HTTP
@@ -138,6 +149,10 @@ type Entry struct {
 	Layer       string   `json:"-"`       // base layers: the snapshot layer it serves
 	Uses        []string `json:"uses"`    // the layers its answer depends on
 	Tiled       bool     `json:"tiled"`   // served as vector tiles
+	// Sort names the column rows are sorted by, largest first (ties keep
+	// the analysis' own order): what matters most to the reader, mostly
+	// the households affected. "" keeps the analysis' order (a rank).
+	Sort string `json:"sort,omitempty"`
 
 	build func(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v Values) (*Table, error)
 }
@@ -290,6 +305,58 @@ func (t *Table) add(id string, g orb.Geometry, vals ...any) {
 	if g != nil {
 		t.Geoms = append(t.Geoms, g)
 	}
+}
+
+// Column returns the index of the column called name, or -1.
+func (t *Table) Column(name string) int {
+	for k, c := range t.Columns {
+		if c.Name == name {
+			return k
+		}
+	}
+	return -1
+}
+
+// sortDesc orders the rows by column name, largest first, rows without a
+// value last; ties keep their order.
+func (t *Table) sortDesc(name string) {
+	k := t.Column(name)
+	if k < 0 {
+		panic("catalogue: no sort column " + name)
+	}
+	num := func(i int) (float64, bool) {
+		switch v := t.Rows[i][k].(type) {
+		case int:
+			return float64(v), true
+		case float64:
+			return v, true
+		}
+		return 0, false
+	}
+	order := make([]int, t.Len())
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		va, oka := num(order[a])
+		vb, okb := num(order[b])
+		if oka != okb {
+			return oka
+		}
+		return va > vb
+	})
+	ids, rows := make([]string, len(order)), make([][]any, len(order))
+	var geoms []orb.Geometry
+	if t.Geoms != nil {
+		geoms = make([]orb.Geometry, len(order))
+	}
+	for n, i := range order {
+		ids[n], rows[n] = t.IDs[i], t.Rows[i]
+		if geoms != nil {
+			geoms[n] = t.Geoms[i]
+		}
+	}
+	t.IDs, t.Rows, t.Geoms = ids, rows, geoms
 }
 
 // Bytes estimates the memory a table holds, for the cache.

@@ -87,6 +87,17 @@ func TestEveryEntryIsDeclaredWhole(t *testing.T) {
 			if col.Title.Zh == "" || col.Title.En == "" {
 				t.Errorf("%s.%s: column without both titles", e.Name, col.Name)
 			}
+			for code, l := range col.Values {
+				if l.Zh == "" || l.En == "" {
+					t.Errorf("%s.%s: value %s without both labels", e.Name, col.Name, code)
+				}
+			}
+			if strings.HasSuffix(col.Name, "_s") && e.Analysis() {
+				t.Errorf("%s.%s: an analysis shows times in minutes (_min)", e.Name, col.Name)
+			}
+		}
+		if e.Sort != "" && !slices.ContainsFunc(e.Columns, func(c Column) bool { return c.Name == e.Sort }) {
+			t.Errorf("%s: sorted by %s, no column of its own", e.Name, e.Sort)
 		}
 		if _, err := e.Parse(nil); err != nil {
 			t.Errorf("%s: defaults do not parse: %v", e.Name, err)

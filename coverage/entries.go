@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"fireplan/coverage/response"
 	"fireplan/coverage/siting"
 	"fireplan/data"
+	"fireplan/geo"
 
 	"github.com/paulmach/orb"
 )
@@ -114,6 +116,9 @@ func (c *Catalog) Table(ctx context.Context, e *Entry, s *data.Snapshot, v Value
 			return nil, 0, err
 		}
 		t.Proj = s.Proj
+		if e.Sort != "" {
+			t.sortDesc(e.Sort)
+		}
 		return t, t.Bytes(), nil
 	})
 }
@@ -130,8 +135,8 @@ func col(name, typ, en string) Column {
 var zhTitles = map[string]string{
 	"id": "编号", "name": "名称", "kind": "类别", "township_id": "乡镇编号", "village_id": "行政村编号",
 	"households": "户数", "buildings": "建筑数", "no_road": "无可通行道路户数", "not_connected": "道路不连通户数",
-	"uncovered_households": "超时户数", "unreachable_households": "不可达户数", "arrival_s": "到场时间(秒)",
-	"worst_arrival_s": "最迟到场时间(秒)", "station_id": "消防站编号", "station": "消防站", "target_min": "目标(分钟)",
+	"uncovered_households": "超时户数", "unreachable_households": "不可达户数", "arrival_min": "到场时间(分钟)",
+	"worst_arrival_min": "最迟到场时间(分钟)", "station_id": "消防站编号", "station": "消防站", "target_min": "目标(分钟)",
 	"minutes": "时间(分钟)", "area_km2": "面积(平方公里)", "reach": "可达情况", "access_m": "步行距离(米)",
 	"lanes": "消防车道数", "length_m": "长度(米)", "marked_m": "已标线(米)", "unmarked_m": "未标线(米)",
 	"obstructed_m": "被占用(米)", "unknown_m": "状况不明(米)", "too_narrow_m": "宽度不足(米)", "too_low_m": "净高不足(米)",
@@ -151,7 +156,36 @@ var zhTitles = map[string]string{
 	"lon": "经度", "lat": "纬度", "required": "必选", "new_in_township": "其中本乡镇户数", "brigades_after": "建成后有专职队乡镇数",
 	"share_after": "建成后比例", "to_target": "达标所需", "villages": "行政村数", "with_brigade": "有志愿队村数",
 	"without_brigade": "无志愿队村数", "target": "目标", "gap": "差额(村)", "first_villages": "优先补建村", "first_households": "优先补建村户数",
+	"township": "乡镇", "village": "行政村", "first_village_names": "优先补建村名称",
 }
+
+// enum declares an enumeration column: its codes labelled by values.
+func enum(name, en string, values map[string]Title) Column {
+	c := col(name, "string", en)
+	c.Values = values
+	return c
+}
+
+// Labels of the enumeration columns' codes.
+var (
+	gapKinds = map[string]Title{"village": {"行政村", "village"}, "district": {"老旧小区", "old district"},
+		"township_rest": {"乡镇其余建筑", "rest of the township"}}
+	reaches = map[string]Title{"reached": {"可到达", "reached"}, "no_passable_road": {"无可通行道路", "no passable road"},
+		"not_connected": {"道路不连通", "road not connected to a station"}}
+	stationClasses = map[string]Title{"special": {"特勤消防站", "special service station"}, "urban1": {"一级普通消防站", "class 1 urban station"},
+		"urban2": {"二级普通消防站", "class 2 urban station"}, "small": {"小型普通消防站", "small urban station"},
+		"township_fulltime": {"乡镇专职消防队", "township full-time brigade"}, "volunteer": {"志愿消防队", "volunteer brigade"},
+		"micro": {"微型消防站", "micro station"}}
+	hydrantGapKinds = map[string]Title{"street_gap": {"保护半径外街道", "street beyond every hydrant's radius"},
+		"spacing": {"间距超标", "spacing too wide"}, "one_side": {"宽街单侧设栓", "wide street with hydrants on one side"},
+		"building": {"未受保护建筑", "unprotected building"}}
+	// spacingKinds label hydrant_gaps' detail of a spacing row; the detail
+	// of a building row is the building's id and stays as it is.
+	spacingKinds = map[string]Title{"between": {"两栓间距过大", "between two hydrants"}, "end": {"街道末端无栓", "street end"},
+		"none": {"整条街无栓", "no hydrant on the street"}}
+	tiers = map[string]Title{"100+": {"100户以上", "100 households or more"}, "50-99": {"50-99户", "50-99 households"},
+		"30-49": {"30-49户", "30-49 households"}, "<30": {"30户以下", "under 30 households"}}
+)
 
 // Parameters shared by several entries.
 func (c *Catalog) responseParamDecls() []Param {
@@ -192,12 +226,13 @@ func params(groups ...[]Param) []Param {
 	return out
 }
 
-// seconds rounds a time to 0.1 s; unreachable is null.
-func seconds(s float64) any {
+// inMinutes turns seconds into minutes rounded to 0.01, the unit people
+// read times in; unreachable is null.
+func inMinutes(s float64) any {
 	if s < 0 || math.IsInf(s, 0) || math.IsNaN(s) {
 		return nil
 	}
-	return math.Round(s*10) / 10
+	return math.Round(s/60*100) / 100
 }
 
 func round1(f float64) float64 { return math.Round(f*10) / 10 }
@@ -225,11 +260,12 @@ func (c *Catalog) analyses() []*Entry {
 			Title:       Title{"覆盖缺口", "coverage gaps"},
 			Description: Title{"目标时间内不能到达的行政村、老旧小区和其余建筑", "villages, old districts and other buildings not reached within the target"},
 			Params:      params([]Param{minutesParam("5", 1)}, rp),
-			Columns: []Column{col("kind", "string", "kind"), col("id", "string", "id"), col("name", "string", "name"),
-				col("township_id", "string", "township"), col("households", "integer", "households"),
+			Columns: []Column{enum("kind", "kind", gapKinds), col("id", "string", "id"), col("name", "string", "name"),
+				col("township_id", "string", "township id"), col("township", "string", "township"), col("households", "integer", "households"),
 				col("uncovered_households", "integer", "households waiting longer"), col("unreachable_households", "integer", "households never reached"),
-				col("arrival_s", "number", "arrival at the centroid (s)"), col("worst_arrival_s", "number", "slowest arrival (s)"),
-				col("station_id", "string", "first station"), col("target_min", "number", "target (minutes)")},
+				col("arrival_min", "number", "arrival at the centroid (min)"), col("worst_arrival_min", "number", "slowest arrival (min)"),
+				col("station_id", "string", "first station id"), col("station", "string", "first station"), col("target_min", "number", "target (minutes)")},
+			Sort:  "uncovered_households",
 			build: buildGaps,
 		},
 		{
@@ -247,21 +283,24 @@ func (c *Catalog) analyses() []*Entry {
 			Title:       Title{"建筑到场时间", "arrival per building"},
 			Description: Title{"每栋建筑的首车到场时间和首到消防站", "first crew's arrival and station per building"},
 			Params:      rp,
-			Columns: []Column{col("id", "string", "id"), col("households", "integer", "households"), col("arrival_s", "number", "arrival (s)"),
-				col("station_id", "string", "first station"), col("reach", "string", "reach"), col("access_m", "number", "walk from the road (m)")},
+			Columns: []Column{col("id", "string", "id"), col("households", "integer", "households"), col("arrival_min", "number", "arrival (min)"),
+				col("station_id", "string", "first station id"), col("station", "string", "first station"), enum("reach", "reach", reaches),
+				col("access_m", "number", "walk from the road (m)"), col("township_id", "string", "township id"), col("township", "string", "township")},
 			build: buildBuildings,
 		},
 		{
 			Name: "fire_lane_districts", Path: "/api/firelanes", Geometry: "Polygon",
 			Title:       Title{"老旧小区消防车道", "fire lanes per old district"},
 			Description: Title{"各老旧小区消防车道:按状况、宽度不足、净高不足、车辆不可达建筑", "lanes by status, too narrow or low, buildings no truck reaches"},
-			Params:      params(laneParamDecls(), rp),
-			Columns: []Column{col("id", "string", "id"), col("name", "string", "name"), col("lanes", "integer", "lanes"),
+			Params: params(laneParamDecls(), rp),
+			Columns: []Column{col("id", "string", "id"), col("name", "string", "name"), col("township_id", "string", "township id"),
+				col("township", "string", "township"), col("lanes", "integer", "lanes"),
 				col("length_m", "number", "length (m)"), col("marked_m", "number", "marked (m)"), col("unmarked_m", "number", "unmarked (m)"),
 				col("obstructed_m", "number", "obstructed (m)"), col("unknown_m", "number", "status unknown (m)"),
 				col("too_narrow_m", "number", "too narrow (m)"), col("too_low_m", "number", "too low (m)"), col("usable_m", "number", "usable (m)"),
 				col("buildings", "integer", "buildings"), col("households", "integer", "households"),
 				col("buildings_beyond_reach", "integer", "buildings beyond a truck's reach"), col("households_beyond_reach", "integer", "households beyond a truck's reach")},
+			Sort:  "households_beyond_reach",
 			build: buildLanes,
 		},
 		{
@@ -287,10 +326,11 @@ func (c *Catalog) analyses() []*Entry {
 					Title: Title{"候选位置", "candidates: road nodes, township seats (built-up areas), planned stations"}},
 				{Name: "share", Kind: Float, Default: "0", Min: 0, Max: 1, Title: Title{"目标覆盖率(0为不用)", "share to reach with the fewest sites (0: k sites)"}},
 				{Name: "k_max", Kind: Int, Default: "20", Min: 1, Max: 100, Title: Title{"最多新建数量", "most sites for share"}}}, rp),
-			Columns: []Column{col("rank", "integer", "rank"), col("township_id", "string", "township"),
+			Columns: []Column{col("rank", "integer", "rank"), col("township_id", "string", "township id"), col("township", "string", "township"),
 				col("new_households", "integer", "households it adds"), col("covered_after", "integer", "covered once built"),
-				col("class", "string", "class"), col("minutes", "number", "target (minutes)"), col("lon", "number", "longitude"),
-				col("lat", "number", "latitude"), col("required", "boolean", "required"), col("station_id", "string", "planned station")},
+				enum("class", "class", stationClasses), col("minutes", "number", "target (minutes)"), col("lon", "number", "longitude"),
+				col("lat", "number", "latitude"), col("required", "boolean", "required"), col("station_id", "string", "planned station id"),
+				col("station", "string", "planned station")},
 			build: buildSiting,
 		},
 		{
@@ -318,7 +358,8 @@ func (c *Catalog) analyses() []*Entry {
 			Columns: []Column{col("id", "string", "township"), col("name", "string", "name"), col("villages", "integer", "villages"),
 				col("with_brigade", "integer", "with a brigade"), col("without_brigade", "integer", "without one"), col("share", "number", "share"),
 				col("target", "number", "target"), col("meets_target", "boolean", "meets the target"), col("gap", "integer", "villages to add"),
-				col("first_villages", "string", "to add first"), col("first_households", "integer", "their households")},
+				col("first_villages", "string", "to add first (ids)"), col("first_village_names", "string", "to add first"),
+				col("first_households", "integer", "their households")},
 			build: buildVillageBrigades,
 		},
 		{
@@ -326,10 +367,12 @@ func (c *Catalog) analyses() []*Entry {
 			Title:       Title{"消火栓缺口", "hydrant gaps"},
 			Description: Title{"保护半径外的街道、间距超标、宽街单侧、未受保护建筑", "street gaps, spacing gaps, one-sided wide streets, unprotected buildings"},
 			Params:      hydrantParamDecls(),
-			Columns: []Column{col("kind", "string", "kind"), col("detail", "string", "detail"), col("street", "string", "street"),
-				col("road_id", "string", "road"), col("length_m", "number", "length (m)"), col("width_m", "number", "width (m)"),
+			Columns: []Column{enum("kind", "kind", hydrantGapKinds), enum("detail", "detail", spacingKinds), col("street", "string", "street"),
+				col("road_id", "string", "road"), col("township_id", "string", "township id"), col("township", "string", "township"),
+				col("length_m", "number", "length (m)"), col("width_m", "number", "width (m)"),
 				col("hydrants_left", "integer", "hydrants left"), col("hydrants_right", "integer", "hydrants right"),
-				col("households", "integer", "households")},
+				col("households", "integer", "households unprotected"), col("lon", "number", "longitude"), col("lat", "number", "latitude")},
+			Sort:  "households",
 			build: buildHydrantGaps,
 		},
 		{
@@ -360,11 +403,13 @@ func (c *Catalog) analyses() []*Entry {
 			Title:       Title{"老旧小区消火栓欠账", "hydrant debt per old district"},
 			Description: Title{"各老旧小区街道和户数的保护率及欠建消火栓数", "protected street and households, and the sites still owed"},
 			Params:      hydrantParamDecls(),
-			Columns: []Column{col("id", "string", "id"), col("name", "string", "name"), col("street_m", "number", "street (m)"),
+			Columns: []Column{col("id", "string", "id"), col("name", "string", "name"), col("township_id", "string", "township id"),
+				col("township", "string", "township"), col("street_m", "number", "street (m)"),
 				col("protected_street_m", "number", "protected street (m)"), col("street_share", "number", "street protected share"),
 				col("households", "integer", "households"), col("protected_households", "integer", "protected households"),
 				col("household_share", "number", "households protected share"), col("working_hydrants", "integer", "working hydrants"),
 				col("hydrant_debt", "integer", "sites owed")},
+			Sort:  "hydrant_debt",
 			build: buildHydrantDistricts,
 		},
 		{
@@ -373,10 +418,12 @@ func (c *Catalog) analyses() []*Entry {
 			Description: Title{"防火间距内相连的农村建筑群及其规模等级", "rural buildings within the separation of each other, by tier (min_households=30)"},
 			Params: params(clusterParamDecls(), []Param{
 				{Name: "min_households", Kind: Int, Default: "30", Min: 0, Max: 1000000, Title: Title{"最少户数", "least households"}}}, rp),
-			Columns: []Column{col("id", "string", "id"), col("tier", "string", "tier"), col("households", "integer", "households"),
-				col("buildings", "integer", "buildings"), col("wood_share", "number", "timber share"), col("township_id", "string", "township"),
-				col("village_id", "string", "village"), col("retrofitted", "boolean", "retrofitted"), col("volunteer_brigade", "boolean", "volunteer brigade"),
-				col("arrival_s", "number", "first crew (s)"), col("water_m", "number", "nearest water (m)")},
+			Columns: []Column{col("id", "string", "id"), col("name", "string", "name"), enum("tier", "tier", tiers),
+				col("households", "integer", "households"), col("buildings", "integer", "buildings"), col("wood_share", "number", "timber share"),
+				col("township_id", "string", "township id"), col("township", "string", "township"), col("village_id", "string", "village id"),
+				col("village", "string", "village"), col("retrofitted", "boolean", "retrofitted"), col("volunteer_brigade", "boolean", "volunteer brigade"),
+				col("arrival_min", "number", "first crew (min)"), col("water_m", "number", "nearest water (m)")},
+			Sort:  "households",
 			build: buildClusters,
 		},
 		{
@@ -412,12 +459,23 @@ func buildSummary(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v
 		rows = r.VillageSummary(minutes)
 	}
 	t := &Table{Columns: append([]Column(nil), e.Columns...)}
+	// Villages are placed in their townships; township rows are townships.
+	byVillage := v.Get("by") == "village"
+	if byVillage {
+		t.Columns = slices.Insert(t.Columns, 2, col("township_id", "string", "township id"), col("township", "string", "township"))
+	}
+	townships, county := townshipNames(s), countyRow(s)
 	for _, m := range minutes {
 		t.Columns = append(t.Columns, Column{Name: minutesName("covered", m), Type: "integer", Title: Title{fmt.Sprintf("%g分钟覆盖户数", m), fmt.Sprintf("households within %g min", m)}},
 			Column{Name: minutesName("share", m), Type: "number", Title: Title{fmt.Sprintf("%g分钟覆盖率", m), fmt.Sprintf("share within %g min", m)}})
 	}
-	for _, a := range rows {
-		vals := []any{a.ID, a.Name, a.Households, a.Buildings, a.NoRoad, a.Unconnected}
+	for i, a := range rows {
+		vals := []any{a.ID, county(a.ID, a.Name)}
+		if byVillage { // VillageSummary's row i is village i
+			tid := s.Villages.Items[i].TownshipID
+			vals = append(vals, tid, townships[tid])
+		}
+		vals = append(vals, a.Households, a.Buildings, a.NoRoad, a.Unconnected)
 		for _, m := range minutes {
 			k := strconv.FormatFloat(m, 'f', -1, 64)
 			vals = append(vals, a.Covered[k], a.Share[k])
@@ -435,9 +493,22 @@ func buildGaps(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v Va
 	}
 	m := v.Float("minutes")
 	t := &Table{Columns: e.Columns}
+	districts, district := districtPlaces(s), make(map[string]int, s.Districts.Len())
+	for i, d := range s.Districts.Items {
+		district[d.ID] = i
+	}
+	townships, stations := townshipNames(s), stationNames(s)
 	for _, g := range r.Gaps(m) {
-		t.add(g.Kind+":"+g.ID, g.Geom, g.Kind, g.ID, g.Name, g.TownshipID, g.Households, g.Uncovered, g.Unreachable,
-			seconds(g.ArrivalS), seconds(g.WorstS), g.Station, m)
+		name, tid := g.Name, g.TownshipID
+		switch g.Kind {
+		case "district":
+			p := districts[district[g.ID]]
+			name, tid = p.Name, p.TownshipID
+		case "township_rest": // the kind says what the row is; its name is the township's
+			name = townships[tid]
+		}
+		t.add(g.Kind+":"+g.ID, g.Geom, g.Kind, g.ID, name, tid, townships[tid], g.Households, g.Uncovered, g.Unreachable,
+			inMinutes(g.ArrivalS), inMinutes(g.WorstS), g.Station, stations[g.Station], m)
 	}
 	return t, nil
 }
@@ -474,7 +545,9 @@ func buildBuildings(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot,
 	t := &Table{Columns: e.Columns}
 	for i, b := range s.Buildings.Items {
 		a := r.Buildings[i]
-		t.add(b.ID, r.Member.Centroid[i], b.ID, b.Households, seconds(a.T), stationID(s, a.Station), a.Reach.String(), round1(a.AccessM))
+		tid, tname := township(s, r.Member.Township[i])
+		t.add(b.ID, r.Member.Centroid[i], b.ID, b.Households, inMinutes(a.T), stationID(s, a.Station), stationName(s, a.Station),
+			a.Reach.String(), round1(a.AccessM), tid, tname)
 	}
 	return t, nil
 }
@@ -485,8 +558,10 @@ func buildLanes(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v V
 		return nil, err
 	}
 	t := &Table{Columns: e.Columns}
+	places := districtPlaces(s)
 	for i, d := range a.Districts {
-		t.add(d.ID, s.Districts.Metric[i], d.ID, d.Name, d.Lanes, d.LengthM, d.ByStatusM["marked"], d.ByStatusM["unmarked"],
+		p := places[i]
+		t.add(d.ID, s.Districts.Metric[i], d.ID, p.Name, p.TownshipID, p.Township, d.Lanes, d.LengthM, d.ByStatusM["marked"], d.ByStatusM["unmarked"],
 			d.ByStatusM["obstructed"], d.ByStatusM["unknown"], d.NarrowM, d.LowM, d.UsableM, d.Buildings, d.Households,
 			d.BeyondReach, d.BeyondReachHousehold)
 	}
@@ -534,14 +609,15 @@ func buildSiting(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v 
 		return nil, err
 	}
 	t := &Table{Columns: e.Columns}
+	townships, stations := townshipNames(s), stationNames(s)
 	for _, st := range plan.Sites {
 		ll := s.Proj.Inverse(st.Point)
 		id := strconv.Itoa(st.Rank)
 		if st.Required {
 			id = "required:" + st.Site.StationID
 		}
-		t.add(id, st.Point, st.Rank, st.TownshipID, st.NewHouseholds, st.CoveredAfter, st.Site.Class, plan.Minutes,
-			round7(ll[0]), round7(ll[1]), st.Required, st.Site.StationID)
+		t.add(id, st.Point, st.Rank, st.TownshipID, townships[st.TownshipID], st.NewHouseholds, st.CoveredAfter, st.Site.Class, plan.Minutes,
+			round7(ll[0]), round7(ll[1]), st.Required, st.Site.StationID, stations[st.Site.StationID])
 	}
 	mode := "max_cover"
 	if plan.Share > 0 {
@@ -611,12 +687,12 @@ func buildVillageBrigades(ctx context.Context, c *Catalog, e *Entry, s *data.Sna
 		if l.Township >= 0 {
 			id, name = s.Townships.Items[l.Township].ID, s.Townships.Items[l.Township].Name
 		}
-		first := make([]string, len(l.First))
+		first, names := make([]string, len(l.First)), make([]string, len(l.First))
 		for i, vi := range l.First {
-			first[i] = s.Villages.Items[vi].ID
+			first[i], names[i] = s.Villages.Items[vi].ID, s.Villages.Items[vi].Name
 		}
 		t.add(id, nil, id, name, l.Villages, l.WithBrigade, l.Villages-l.WithBrigade, l.Share, target, l.Gap == 0, l.Gap,
-			strings.Join(first, ","), l.FirstHouseholds)
+			strings.Join(first, ","), strings.Join(names, "、"), l.FirstHouseholds)
 	}
 	t.Meta = map[string]any{"villages": total.Villages, "with_brigade": total.WithBrigade, "share": total.Share, "target": target,
 		"gap": total.Gap, "meets_target": total.Gap == 0, "order": v.Get("order")}
@@ -637,23 +713,54 @@ func buildHydrantGaps(ctx context.Context, c *Catalog, e *Entry, s *data.Snapsho
 		return nil, err
 	}
 	t := &Table{Columns: e.Columns, Meta: hydrantMeta(h)}
+	// Every row is placed by its label point: township, lon and lat.
+	add := func(id string, g orb.Geometry, kind, detail, street, road string, length, width, left, right, households any) {
+		p := LabelPoint(g)
+		tid, tname := township(s, townshipAt(s, p))
+		ll := s.Proj.Inverse(p)
+		t.add(id, g, kind, detail, street, road, tid, tname, length, width, left, right, households, round7(ll[0]), round7(ll[1]))
+	}
 	g := h.St.G
+	streets := make([]orb.LineString, len(h.Stretches))
 	for i, st := range h.Stretches {
-		t.add(fmt.Sprintf("street_gap:%d", i), g.SubLine(st.Edge, st.A, st.B), "street_gap", "", st.Street, st.RoadID,
-			round1(st.Length()), nil, nil, nil, nil)
+		streets[i] = g.SubLine(st.Edge, st.A, st.B)
+	}
+	along := streetGapHouseholds(s, h, streets)
+	for i, st := range h.Stretches {
+		add(fmt.Sprintf("street_gap:%d", i), streets[i], "street_gap", "", st.Street, st.RoadID, round1(st.Length()), nil, nil, nil, along[i])
 	}
 	for i, sg := range h.Spacing {
-		t.add(fmt.Sprintf("spacing:%d", i), h.St.ChainLine(sg.Chain, sg.A, sg.B), "spacing", sg.Kind, sg.Street, "",
+		add(fmt.Sprintf("spacing:%d", i), h.St.ChainLine(sg.Chain, sg.A, sg.B), "spacing", sg.Kind, sg.Street, "",
 			round1(sg.B-sg.A), nil, nil, nil, nil)
 	}
 	for _, os := range h.OneSide {
-		t.add("one_side:"+os.RoadID, g.EdgeLine(os.Edge), "one_side", "", os.Street, os.RoadID, nil, os.WidthM, os.Left, os.Right, nil)
+		add("one_side:"+os.RoadID, g.EdgeLine(os.Edge), "one_side", "", os.Street, os.RoadID, nil, os.WidthM, os.Left, os.Right, nil)
 	}
 	for _, i := range h.BuildingGaps {
 		b := s.Buildings.Items[i]
-		t.add("building:"+b.ID, h.Member.Centroid[i], "building", b.ID, "", "", nil, nil, nil, nil, b.Households)
+		add("building:"+b.ID, h.Member.Centroid[i], "building", b.ID, "", "", nil, nil, nil, nil, b.Households)
 	}
 	return t, nil
+}
+
+// streetGapHouseholds counts, per unprotected street stretch, the
+// households of the unprotected buildings nearest to it within the
+// protection radius: what a hydrant on that stretch would protect, so the
+// list can put the stretches that matter first.
+func streetGapHouseholds(s *data.Snapshot, h *hydrants.Hydrants, streets []orb.LineString) []int {
+	var idx geo.Index
+	for i, l := range streets {
+		idx.Insert(int32(i), l.Bound())
+	}
+	out := make([]int, len(streets))
+	for _, b := range h.BuildingGaps {
+		c := h.Member.Centroid[b]
+		near := idx.Nearest(c, 1, h.P.RadiusM, func(i int32) float64 { return geo.PointDistance(c, streets[i]) })
+		if len(near) > 0 {
+			out[near[0].Item] += s.Buildings.Items[b].Households
+		}
+	}
+	return out
 }
 
 func buildProposals(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v Values) (*Table, error) {
@@ -690,12 +797,13 @@ func buildHydrantStats(ctx context.Context, c *Catalog, e *Entry, s *data.Snapsh
 		}
 		return n
 	}
+	county := countyRow(s)
 	for _, r := range tw {
 		var rate any
 		if r.IntactRate != nil {
 			rate = *r.IntactRate
 		}
-		t.add(r.ID, nil, r.ID, r.Name, r.Working, r.Broken, r.Planned, total(r.ByKind["municipal"]), total(r.ByKind["fire_pool"]),
+		t.add(r.ID, nil, r.ID, county(r.ID, r.Name), r.Working, r.Broken, r.Planned, total(r.ByKind["municipal"]), total(r.ByKind["fire_pool"]),
 			total(r.ByKind["natural"]), total(r.ByKind["crane"]), rate, r.MeetsTarget)
 	}
 	return t, nil
@@ -708,8 +816,10 @@ func buildHydrantDistricts(ctx context.Context, c *Catalog, e *Entry, s *data.Sn
 	}
 	_, ds := h.Stats(plan)
 	t := &Table{Columns: e.Columns, Meta: hydrantMeta(h)}
+	places := districtPlaces(s)
 	for i, d := range ds {
-		t.add(d.ID, s.Districts.Metric[i], d.ID, d.Name, d.StreetM, d.ProtectedStreetM, d.StreetShare, d.Households,
+		p := places[i]
+		t.add(d.ID, s.Districts.Metric[i], d.ID, p.Name, p.TownshipID, p.Township, d.StreetM, d.ProtectedStreetM, d.StreetShare, d.Households,
 			d.ProtectedHouseholds, d.HouseholdShare, d.Hydrants, d.Debt)
 	}
 	return t, nil
@@ -729,23 +839,62 @@ func buildClusters(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, 
 	}
 	minHH := v.Int("min_households")
 	t := &Table{Columns: e.Columns}
+	names := clusterNames(s, cs.Clusters)
 	for i := range cs.Clusters {
 		cl := &cs.Clusters[i]
 		if cl.Households < minHH {
 			continue
 		}
-		township, village := "", ""
-		if cl.Township >= 0 {
-			township = s.Townships.Items[cl.Township].ID
-		}
+		tid, tname := township(s, cl.Township)
+		vid, vname := "", ""
 		if cl.Village >= 0 {
-			village = s.Villages.Items[cl.Village].ID
+			vid, vname = s.Villages.Items[cl.Village].ID, s.Villages.Items[cl.Village].Name
 		}
 		var g orb.Geometry = cl.Outline
-		t.add(cl.ID, g, cl.ID, cl.Tier, cl.Households, len(cl.Buildings), cl.WoodShare, township, village, cl.Retrofitted,
-			cl.VolunteerBrigade, finite(cl.ArrivalS), finite(cl.WaterM))
+		t.add(cl.ID, g, cl.ID, names[i], cl.Tier, cl.Households, len(cl.Buildings), cl.WoodShare, tid, tname, vid, vname, cl.Retrofitted,
+			cl.VolunteerBrigade, inMinutes(cl.ArrivalS), finite(cl.WaterM))
 	}
 	return t, nil
+}
+
+// clusterNames names each cluster after the village holding most of its
+// households (the township outside any village), numbered largest first
+// where a village has several: "石门村-2" is a name a planner finds on
+// the map, where "cl-b001234" is not. Every cluster counts, whatever the
+// request's min_households, so a name stays the same between lists.
+func clusterNames(s *data.Snapshot, cls []clusters.Cluster) []string {
+	base := make([]string, len(cls))
+	byBase := map[string][]int{}
+	for i := range cls {
+		cl := &cls[i]
+		switch {
+		case cl.Village >= 0:
+			base[i] = s.Villages.Items[cl.Village].Name
+		case cl.Township >= 0:
+			base[i] = s.Townships.Items[cl.Township].Name
+		}
+		if base[i] == "" {
+			base[i] = cl.ID
+		}
+		byBase[base[i]] = append(byBase[base[i]], i)
+	}
+	out := make([]string, len(cls))
+	for b, idx := range byBase {
+		if len(idx) == 1 {
+			out[idx[0]] = b
+			continue
+		}
+		sort.SliceStable(idx, func(x, y int) bool {
+			if cls[idx[x]].Households != cls[idx[y]].Households {
+				return cls[idx[x]].Households > cls[idx[y]].Households
+			}
+			return cls[idx[x]].ID < cls[idx[y]].ID
+		})
+		for n, i := range idx {
+			out[i] = b + "-" + strconv.Itoa(n+1)
+		}
+	}
+	return out
 }
 
 func tierName(t string) string {
@@ -768,12 +917,13 @@ func buildLedger(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v 
 		t.Columns = append(t.Columns, Column{Name: "clusters_" + tierName(tier), Type: "integer", Title: Title{tier + "户连片数", "clusters of " + tier + " households"}},
 			Column{Name: "households_" + tierName(tier), Type: "integer", Title: Title{tier + "户连片户数", "households in clusters of " + tier}})
 	}
+	county := countyRow(s)
 	for _, r := range cs.Ledger() {
 		var share any
 		if r.RetrofitShare != nil {
 			share = *r.RetrofitShare
 		}
-		vals := []any{r.ID, r.Name, r.Retrofitted100, share, r.RetrofitTarget, r.MeetsTarget, r.NoBrigade30Plus, r.NoWater30Plus}
+		vals := []any{r.ID, county(r.ID, r.Name), r.Retrofitted100, share, r.RetrofitTarget, r.MeetsTarget, r.NoBrigade30Plus, r.NoWater30Plus}
 		for _, tier := range clusters.Tiers {
 			vals = append(vals, r.Clusters[tier], r.Households[tier])
 		}

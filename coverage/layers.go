@@ -35,11 +35,27 @@ func baseLayers() []*Entry {
 			Geometry: geom, MinZoom: d.minZoom, MaxZoom: d.maxZoom, Layer: d.name, Tiled: true, Params: []Param{}}
 		e.Columns = append(e.Columns, Column{Name: "id", Type: "string", Title: Title{"编号", "id"}})
 		for _, f := range s.Fields {
-			e.Columns = append(e.Columns, Column{Name: f.Name, Type: fieldType(f.Type), Title: Title{fieldZh(f.Name), f.Name}})
+			e.Columns = append(e.Columns, Column{Name: f.Name, Type: fieldType(f.Type), Title: Title{fieldZh(f.Name), f.Name},
+				Values: fieldValues[d.name+"."+f.Name]})
 		}
 		out = append(out, e)
 	}
 	return out
+}
+
+// fieldValues label the codes of the layers' enumerations (layer.field).
+var fieldValues = map[string]map[string]Title{
+	data.LayerStations + ".class":  stationClasses,
+	data.LayerStations + ".status": {"active": {"在用", "active"}, "planned": {"规划", "planned"}},
+	data.LayerHydrants + ".kind": {"municipal": {"市政消火栓", "municipal hydrant"}, "fire_pool": {"消防水池", "fire pool"},
+		"natural": {"天然水源", "natural source"}, "crane": {"消防水鹤", "water crane"}},
+	data.LayerHydrants + ".status":  {"working": {"完好", "working"}, "broken": {"损坏", "broken"}, "planned": {"规划", "planned"}},
+	data.LayerFireLanes + ".status": {"marked": {"已标线", "marked"}, "unmarked": {"未标线", "unmarked"}, "obstructed": {"被占用", "obstructed"}},
+	data.LayerBuildings + ".structure": {"wood": {"木结构", "wood"}, "brick": {"砖结构", "brick"}, "concrete": {"钢筋混凝土", "concrete"},
+		"mixed": {"混合结构", "mixed"}},
+	data.LayerTownships + ".kind": {"town": {"镇", "town"}, "township": {"乡", "township"}, "subdistrict": {"街道", "subdistrict"}},
+	data.LayerBuiltup + ".kind": {"county_town": {"县城", "county town"}, "township_seat": {"乡镇驻地", "township seat"},
+		"industrial": {"工业园区", "industrial park"}},
 }
 
 func fieldType(t data.FieldType) string {

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/url"
 	"os"
-	"slices"
 	"strings"
 
 	"fireplan/coverage"
@@ -47,6 +46,7 @@ func exportCmd(ctx context.Context, name string, args []string, stdout, stderr i
 	var src sourceFlags
 	src.register(fs)
 	format := fs.String("format", "csv", "json, geojson, csv or xlsx")
+	lang := fs.String("lang", export.Langs[0], "CSV and Excel headers and labels: zh or en")
 	out := fs.String("o", "", "write to this file instead of standard output")
 	vals := map[string]*string{}
 	for _, p := range e.Params {
@@ -84,8 +84,8 @@ func exportCmd(ctx context.Context, name string, args []string, stdout, stderr i
 	if err != nil {
 		return err
 	}
-	if !slices.Contains(export.Formats, *format) {
-		return fmt.Errorf("--format must be one of %s", strings.Join(export.Formats, ", "))
+	if err := export.Check(e, *format, export.Options{Lang: *lang}); err != nil {
+		return err
 	}
 	snap, err := src.load(ctx, stderr)
 	if err != nil {
@@ -105,7 +105,8 @@ func exportCmd(ctx context.Context, name string, args []string, stdout, stderr i
 		defer f.Close()
 		w = f
 	}
-	return export.Write(w, *format, e, t, nil, map[string]any{"name": e.Name, "parameters": v.Map()})
+	return export.Write(w, *format, e, t, nil, export.Options{Lang: *lang, Values: v, County: coverage.County(snap), Date: snap.LoadedAt,
+		Extra: map[string]any{"name": e.Name, "parameters": v.Map()}})
 }
 
 // listAnalyses prints every analysis with its parameters and defaults.

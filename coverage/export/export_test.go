@@ -17,15 +17,19 @@ func TestCSVHeaderHasLonLatOnce(t *testing.T) {
 		name    string
 		columns []coverage.Column
 		row     []any
+		geom    orb.Geometry
 		want    string
 	}{
-		{"points get lon and lat", []coverage.Column{{Name: "id"}}, []any{"a"}, "id,lon,lat"},
-		{"points that carry them keep theirs", []coverage.Column{{Name: "id"}, {Name: "lon"}, {Name: "lat"}}, []any{"a", 111.5, 27.2}, "id,lon,lat"},
+		{"points get lon and lat", []coverage.Column{{Name: "id", Title: coverage.Title{Zh: "编号", En: "id"}}}, []any{"a"}, orb.Point{0, 0}, "id,longitude,latitude"},
+		{"lines get them too", []coverage.Column{{Name: "id", Title: coverage.Title{Zh: "编号", En: "id"}}}, []any{"a"},
+			orb.LineString{{0, 0}, {10, 0}}, "id,longitude,latitude"},
+		{"points that carry them keep theirs", []coverage.Column{{Name: "id", Title: coverage.Title{En: "id"}}, {Name: "lon", Title: coverage.Title{En: "lon"}},
+			{Name: "lat", Title: coverage.Title{En: "lat"}}}, []any{"a", 111.5, 27.2}, orb.Point{0, 0}, "id,lon,lat"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tb := &coverage.Table{Columns: tc.columns, IDs: []string{"a"}, Rows: [][]any{tc.row}, Geoms: []orb.Geometry{orb.Point{0, 0}}, Proj: proj}
+			tb := &coverage.Table{Columns: tc.columns, IDs: []string{"a"}, Rows: [][]any{tc.row}, Geoms: []orb.Geometry{tc.geom}, Proj: proj}
 			var b bytes.Buffer
-			if err := CSV(&b, tb, nil); err != nil {
+			if err := CSV(&b, tb, []int{0}, "en"); err != nil {
 				t.Fatal(err)
 			}
 			head, _, _ := strings.Cut(strings.TrimPrefix(b.String(), "\uFEFF"), "\n")
