@@ -292,7 +292,7 @@ func (c *Catalog) analyses() []*Entry {
 			Name: "fire_lane_districts", Path: "/api/firelanes", Geometry: "Polygon",
 			Title:       Title{"老旧小区消防车道", "fire lanes per old district"},
 			Description: Title{"各老旧小区消防车道:按状况、宽度不足、净高不足、车辆不可达建筑", "lanes by status, too narrow or low, buildings no truck reaches"},
-			Params: params(laneParamDecls(), rp),
+			Params:      params(laneParamDecls(), rp),
 			Columns: []Column{col("id", "string", "id"), col("name", "string", "name"), col("township_id", "string", "township id"),
 				col("township", "string", "township"), col("lanes", "integer", "lanes"),
 				col("length_m", "number", "length (m)"), col("marked_m", "number", "marked (m)"), col("unmarked_m", "number", "unmarked (m)"),
