@@ -310,6 +310,7 @@ func (c *Catalog) analyses() []*Entry {
 				"per old district: fire lanes, households beyond a truck's reach, hydrant debt, first-crew arrival and the actions ranked by households (/api/districts/{id}: one district)"},
 			Params:  districtParamDecls(rp),
 			Columns: districtColumns(),
+			Sort:    "households_affected",
 			build:   buildDistricts,
 		},
 		{
@@ -383,6 +384,7 @@ func (c *Catalog) analyses() []*Entry {
 			Params: params(hydrantParamDecls(), []Param{
 				{Name: "count", Kind: Int, Default: "0", Min: 0, Max: 100000, Title: Title{"数量(0为全部)", "how many (0: all)"}}}),
 			Columns: []Column{col("rank", "integer", "rank"), col("street", "string", "street"), col("road_id", "string", "road"),
+				col("township_id", "string", "township id"), col("township", "string", "township"),
 				col("new_street_m", "number", "street protected first (m)"), col("new_spacing_m", "number", "spacing gap closed (m)"),
 				col("new_buildings", "integer", "buildings protected first"), col("new_households", "integer", "households protected first")},
 			build: buildProposals,
@@ -413,7 +415,7 @@ func (c *Catalog) analyses() []*Entry {
 			build: buildHydrantDistricts,
 		},
 		{
-			Name: "clusters", Path: "/api/clusters", Geometry: "Polygon", MinZoom: 10, MaxZoom: 16, Tiled: true,
+			Name: "clusters", Path: "/api/clusters", Geometry: "Polygon", MinZoom: 9, MaxZoom: 16, Tiled: true,
 			Title:       Title{"农村连片村寨", "rural house clusters"},
 			Description: Title{"防火间距内相连的农村建筑群及其规模等级", "rural buildings within the separation of each other, by tier (min_households=30)"},
 			Params: params(clusterParamDecls(), []Param{
@@ -776,7 +778,8 @@ func buildProposals(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot,
 	}
 	t := &Table{Columns: e.Columns, Meta: map[string]any{"plan_size": len(plan.Sites), "uncoverable": plan.Uncoverable, "count": len(sites)}}
 	for _, st := range sites {
-		t.add(fmt.Sprintf("site-%05d", st.Rank), st.Point, st.Rank, st.Street, st.RoadID, round1(st.NewStreetM), round1(st.NewSpacingM),
+		tid, tname := township(s, townshipAt(s, st.Point))
+		t.add(fmt.Sprintf("site-%05d", st.Rank), st.Point, st.Rank, st.Street, st.RoadID, tid, tname, round1(st.NewStreetM), round1(st.NewSpacingM),
 			st.NewBuildings, st.NewHouseholds)
 	}
 	return t, nil
