@@ -11,6 +11,7 @@ import (
 	"fireplan/data/sample"
 	"fireplan/geo"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 )
 
@@ -79,6 +80,57 @@ func BenchmarkPostGISLoad(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "features/s")
+}
+
+// BenchmarkReload times what a server following the database does: the
+// change signature of the nine tables (each poll), and a reload after one
+// hydrant was edited, which re-reads the hydrants only, beside the full
+// read a reload was before.
+func BenchmarkReload(b *testing.B) {
+	pool := pgtest.Pool(b)
+	schema := pgtest.Schema(b, pool)
+	ctx := context.Background()
+	if err := data.Write(ctx, pool, sample.Generate(sample.Options{Seed: sample.DefaultSeed}), schema); err != nil {
+		b.Fatal(err)
+	}
+	cfg := &data.Config{Schema: schema}
+	edit := fmt.Sprintf("UPDATE %s.hydrants SET status = CASE status WHEN 'broken' THEN 'working' ELSE 'broken' END WHERE id = (SELECT min(id) FROM %[1]s.hydrants)",
+		pgx.Identifier{schema}.Sanitize())
+	b.Run("signature", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := data.Signature(ctx, pool, cfg); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("hydrant-edited", func(b *testing.B) {
+		var l data.Loader
+		if _, _, _, err := l.Load(ctx, pool, cfg); err != nil {
+			b.Fatal(err)
+		}
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			if _, err := pool.Exec(ctx, edit); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			set, rep, read, err := l.Load(ctx, pool, cfg)
+			if err != nil || len(read) != 1 {
+				b.Fatalf("read %v: %v", read, err)
+			}
+			data.NewSnapshot(set, "bench", rep)
+		}
+	})
+	b.Run("full", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			set, rep, err := data.Load(ctx, pool, cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			data.NewSnapshot(set, "bench", rep)
+		}
+	})
 }
 
 func sampleSnapshot(b *testing.B) *data.Snapshot {
