@@ -110,7 +110,7 @@ func sheetRows(t *testing.T, srv *httptest.Server, path, format string) ([]strin
 // TestLists runs the list checks on one server, so that each analysis is
 // computed once for all of them (the suite runs under the race detector).
 func TestLists(t *testing.T) {
-	s, srv := sampleServer(t)
+	s, srv := sharedServer(t)
 	for _, tc := range []struct {
 		name string
 		run  func(*testing.T, *Server, *httptest.Server)

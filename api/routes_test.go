@@ -22,7 +22,7 @@ var update = flag.Bool("update", false, "rewrite the README's parameter table")
 // parameters: one it does not declare is a 400 naming it, and none it
 // declares is refused as unknown.
 func TestRoutesTakeWhatTheyDeclare(t *testing.T) {
-	s, srv := sampleServer(t)
+	s, srv := sharedServer(t)
 	resp, err := http.Post(srv.URL+"/api/scenarios", "application/json",
 		strings.NewReader(`{"changes": [{"layer": "hydrants", "op": "remove", "id": "`+sampleSnap.Hydrants.Items[0].ID+`"}]}`))
 	if err != nil {
@@ -131,7 +131,7 @@ func diffLines(got, want string) string {
 // TestReadmeExamplesAnswer runs every GET the README shows with curl
 // against the sample county: each must answer 200.
 func TestReadmeExamplesAnswer(t *testing.T) {
-	srv := testServer(t)
+	_, srv := sharedServer(t)
 	b, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatal(err)

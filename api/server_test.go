@@ -38,6 +38,30 @@ func sampleServer(t testing.TB) (*Server, *httptest.Server) {
 	return serve(t, sampleSnap)
 }
 
+var (
+	sharedOnce sync.Once
+	shared     *Server
+	sharedSrv  *httptest.Server
+)
+
+// sharedServer serves the sample county from one server for the whole
+// package: tests that only read share its cache, so each analysis is
+// computed once for all of them (the suite runs under the race detector).
+func sharedServer(t testing.TB) (*Server, *httptest.Server) {
+	t.Helper()
+	sharedOnce.Do(func() {
+		sampleServer(t)
+		var st data.Store
+		st.Swap(sampleSnap)
+		s, err := New(&st, Options{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		shared, sharedSrv = s, httptest.NewServer(s) // lives as long as the test binary
+	})
+	return shared, sharedSrv
+}
+
 // serve serves snap with a fresh server (and an empty cache).
 func serve(t testing.TB, snap *data.Snapshot) (*Server, *httptest.Server) {
 	t.Helper()
