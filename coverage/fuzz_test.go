@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -153,6 +154,10 @@ func FuzzSettings(f *testing.F) {
 	})
 }
 
+// paramProblem is how a problem with a param begins: its path, an odd
+// name quoted.
+var paramProblem = regexp.MustCompile(`^params\.("|[^\s:.])`)
+
 // namesParams fails unless every line of err names a param.
 func namesParams(t *testing.T, raw string, err error) {
 	t.Helper()
@@ -160,7 +165,7 @@ func namesParams(t *testing.T, raw string, err error) {
 		return
 	}
 	for _, l := range strings.Split(err.Error(), "\n") {
-		if !strings.HasPrefix(l, "params.") {
+		if !paramProblem.MatchString(l) {
 			t.Fatalf("%s: problem %q names no param", raw, l)
 		}
 	}

@@ -55,7 +55,7 @@ func keyProblems(b []byte) []error {
 				return err
 			}
 			key := tok.(string)
-			at := joinPath(path, key)
+			at := KeyPath(path, key)
 			if seen[key] {
 				errs = append(errs, fmt.Errorf("config: %s is given twice (the second would replace the first: merge them)", at))
 			}
@@ -88,12 +88,14 @@ func keyProblems(b []byte) []error {
 	return errs
 }
 
-// joinPath adds key to a dotted path. A key that would not read as one
-// segment (empty, or holding a dot, a quote, a space or a control) is
-// quoted, so the path still points at it and stays on one line.
-func joinPath(path, key string) string {
+// KeyPath adds key to a dotted config path ("layers.roads" and "colums"
+// make "layers.roads.colums"). A key that would not read as one segment
+// (empty, or holding a dot, a colon, a quote, a space or a control) is
+// quoted, so the path still points at it, stays on one line and ends
+// before the ": " of a message.
+func KeyPath(path, key string) string {
 	odd := func(r rune) bool {
-		return r == '.' || r == '"' || r == '\\' || r == utf8.RuneError || !unicode.IsGraphic(r) || unicode.IsSpace(r)
+		return r == '.' || r == ':' || r == '"' || r == '\\' || r == utf8.RuneError || !unicode.IsGraphic(r) || unicode.IsSpace(r)
 	}
 	if key == "" || strings.IndexFunc(key, odd) >= 0 {
 		key = strconv.Quote(key)

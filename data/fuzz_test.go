@@ -17,7 +17,7 @@ import (
 
 // configProblem is how every problem a config check reports begins: with
 // the path of the key at fault.
-var configProblem = regexp.MustCompile(`^config: (unknown layer "|unknown key \S|layers\.|params\.|\S.* is given twice)`)
+var configProblem = regexp.MustCompile(`^config: (unknown layer "|unknown key ("|[^\s:.])|layers\.|params\.|("|[^\s:.]).* is given twice)`)
 
 // FuzzConfig reads fuzzed config files as LoadConfig does, then asks for
 // everything serving and loading ask of a config: nothing panics, and every
