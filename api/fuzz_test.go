@@ -90,10 +90,10 @@ func fuzzServer(tb testing.TB) (*Server, string) {
 	return fuzzSrv, fuzzScen
 }
 
-// FuzzRequest sends a fuzzed path and query to every route and holds the
-// server to its contract: no 5xx but a 503 for a request out of time, a
-// JSON body with an "error" on every 4xx, and no panic (the handler turns
-// one into a 500, so that is caught too).
+// FuzzRequest sends a fuzzed path and query (a GET, or a POST without a
+// body) to every route and holds the server to its contract: no 5xx but a
+// 503 for a request out of time, a JSON body with an "error" on every 4xx,
+// and no panic (the handler turns one into a 500, so that is caught too).
 func FuzzRequest(f *testing.F) {
 	s, scen := fuzzServer(f)
 	seeds := []string{
@@ -124,9 +124,14 @@ func FuzzRequest(f *testing.F) {
 		}
 	}
 	for _, sd := range seeds {
-		f.Add(sd)
+		f.Add(sd, false)
 	}
-	f.Fuzz(func(t *testing.T, target string) {
+	for _, sd := range []string{"/api/scenarios", "/api/scenarios/from-proposals?analysis=stations&k=1",
+		"/api/scenarios/from-proposals?analysis=hydrants&count=2&radius_m=100", "/api/scenarios/from-proposals?analysis=castles",
+		"/api/scenarios/from-proposals?analysis=stations&share=0.5&k_max=2&candidates=seats", "/api/layers?x=1"} {
+		f.Add(sd, true)
+	}
+	f.Fuzz(func(t *testing.T, target string, post bool) {
 		if len(target) > 2048 || !strings.HasPrefix(target, "/") {
 			t.Skip()
 		}
@@ -134,24 +139,50 @@ func FuzzRequest(f *testing.F) {
 		if err != nil {
 			t.Skip()
 		}
-		req := &http.Request{Method: http.MethodGet, URL: u, RequestURI: target, Host: "fireplan.test",
+		checkQueryHelpers(t, u.Query())
+		method := http.MethodGet
+		if post {
+			method = http.MethodPost // with no body; scenario bodies have their own fuzzer
+		}
+		req := &http.Request{Method: method, URL: u, RequestURI: target, Host: "fireplan.test",
 			Header: http.Header{"Accept-Encoding": {"gzip"}}, Body: http.NoBody}
 		rec := httptest.NewRecorder()
 		s.ServeHTTP(rec, req)
 		code, body := rec.Code, rec.Body.Bytes()
 		if code >= 500 && !(code == http.StatusServiceUnavailable && strings.Contains(string(body), "timed out")) {
-			t.Fatalf("GET %s: status %d %s", target, code, body)
+			t.Fatalf("%s %s: status %d %s", method, target, code, body)
 		}
 		if code >= 400 {
 			var e struct {
 				Error string `json:"error"`
 			}
 			if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-				t.Fatalf("GET %s: status %d with Content-Type %q", target, code, ct)
+				t.Fatalf("%s %s: status %d with Content-Type %q", method, target, code, ct)
 			}
 			if err := json.Unmarshal(body, &e); err != nil || e.Error == "" {
-				t.Fatalf("GET %s: status %d without a JSON error: %s", target, code, body)
+				t.Fatalf("%s %s: status %d without a JSON error: %s", method, target, code, body)
 			}
 		}
 	})
+}
+
+// checkQueryHelpers holds parseBBox and intParam to their promises on the
+// query's values: a bbox taken is finite, ordered and on the globe; an
+// integer taken is within 0..max.
+func checkQueryHelpers(t *testing.T, q url.Values) {
+	t.Helper()
+	if v := q.Get("bbox"); v != "" {
+		if b, err := parseBBox(v); err == nil {
+			if !(b.Min[0] >= -180 && b.Min[0] <= b.Max[0] && b.Max[0] <= 180 && b.Min[1] >= -90 && b.Min[1] <= b.Max[1] && b.Max[1] <= 90) {
+				t.Fatalf("bbox %q taken as %v", v, b)
+			}
+		} else if e, ok := err.(*Error); !ok || e.Status != http.StatusBadRequest {
+			t.Fatalf("bbox %q: %v, want a 400", v, err)
+		}
+	}
+	for _, name := range []string{"limit", "offset"} {
+		if n, err := intParam(q, name, 7, 1000); err == nil && (n < 0 || n > 1000 || q.Get(name) == "" && n != 7) {
+			t.Fatalf("%s %q taken as %d", name, q.Get(name), n)
+		}
+	}
 }
