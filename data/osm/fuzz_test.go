@@ -66,6 +66,18 @@ func FuzzReadXML(f *testing.F) {
 		`<osm><way id="1"><nd ref="1"/><nd ref="1"/><tag k="building" v="yes"/></way></osm>`,
 		`<osm><relation id="1"><member type="relation" ref="1" role="outer"/><tag k="type" v="multipolygon"/><tag k="building" v="yes"/></relation></osm>`,
 		`<osm><node id="1" lat="27" lon="111"><tag k="place" v="village"/></node><node id="2" lat="27" lon="111"><tag k="place" v="hamlet"/></node></osm>`,
+		// small shapes of every kind, for mutations to start from
+		`<osm><node id="1" lat="27.2" lon="111.5"/><node id="2" lat="27.2" lon="111.501"/><node id="3" lat="27.201" lon="111.501"/>` +
+			`<way id="1"><nd ref="1"/><nd ref="2"/><nd ref="3"/><nd ref="1"/><tag k="building" v="house"/><tag k="building:levels" v="2"/></way>` +
+			`<way id="2"><nd ref="1"/><nd ref="2"/><nd ref="3"/><tag k="highway" v="residential"/><tag k="width" v="5 m"/><tag k="oneway" v="-1"/></way>` +
+			`<way id="3"><nd ref="3"/><nd ref="1"/><tag k="highway" v="service"/></way></osm>`,
+		`<osm><node id="1" lat="27.2" lon="111.5"/><node id="2" lat="27.2" lon="111.51"/><node id="3" lat="27.21" lon="111.51"/><node id="4" lat="27.21" lon="111.5"/>` +
+			`<way id="1"><nd ref="1"/><nd ref="2"/><nd ref="3"/></way><way id="2"><nd ref="1"/><nd ref="4"/><nd ref="3"/></way>` +
+			`<relation id="1"><member type="way" ref="1" role="outer"/><member type="way" ref="2" role="outer"/>` +
+			`<tag k="type" v="boundary"/><tag k="boundary" v="administrative"/><tag k="admin_level" v="8"/><tag k="name" v="城关镇"/></relation>` +
+			`<node id="5" lat="27.205" lon="111.505"><tag k="place" v="village"/><tag k="name" v="村"/></node>` +
+			`<node id="6" lat="27.204" lon="111.505"><tag k="emergency" v="fire_hydrant"/><tag k="fire_hydrant:type" v="pillar"/></node>` +
+			`<node id="7" lat="27.206" lon="111.505"><tag k="amenity" v="fire_station"/><tag k="fire_station:type" v="full_time"/></node></osm>`,
 	} {
 		f.Add([]byte(s))
 	}
