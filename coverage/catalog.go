@@ -80,7 +80,7 @@ func (p *Param) canonical(raw string) (string, error) {
 			}
 			return "", bad("%s %s from %g to %g", article, p.Kind, p.Min, p.Max)
 		}
-		return strconv.FormatFloat(f, 'f', -1, 64), nil
+		return formatNumber(f), nil
 	case Bool:
 		b, err := strconv.ParseBool(raw)
 		if err != nil {
@@ -111,7 +111,7 @@ func (p *Param) canonical(raw string) (string, error) {
 		out := make([]string, 0, len(fs))
 		for i, f := range fs {
 			if i == 0 || f != fs[i-1] {
-				out = append(out, strconv.FormatFloat(f, 'f', -1, 64))
+				out = append(out, formatNumber(f))
 			}
 		}
 		return strings.Join(out, ","), nil
@@ -122,6 +122,14 @@ func (p *Param) canonical(raw string) (string, error) {
 		return raw, nil
 	}
 	return "", bad("a known kind")
+}
+
+// formatNumber writes f canonically: -0 is 0, so both are one cache entry.
+func formatNumber(f float64) string {
+	if f == 0 {
+		f = 0
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64)
 }
 
 // Column is one column of an analysis' rows.

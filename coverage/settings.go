@@ -53,7 +53,7 @@ func ParseSettings(params map[string]json.RawMessage, skip []string) (Settings, 
 	sort.Strings(names)
 	var errs []string
 	bad := func(name, format string, args ...any) {
-		errs = append(errs, fmt.Sprintf("params.%s: ", name)+fmt.Sprintf(format, args...))
+		errs = append(errs, data.KeyPath("params", name)+": "+fmt.Sprintf(format, args...))
 	}
 	for _, name := range names {
 		raw := params[name]
@@ -152,13 +152,13 @@ func (c *Catalog) SetDefaults(q map[string]string) error {
 			}
 			canon, err := p.canonical(v)
 			if err != nil {
-				errs = append(errs, fmt.Sprintf("params.%s (%s): %v", name, e.Name, err))
+				errs = append(errs, fmt.Sprintf("%s (%s): %v", data.KeyPath("params", name), e.Name, err))
 				continue
 			}
 			p.Default = canon
 		}
 		if !found {
-			errs = append(errs, fmt.Sprintf("params.%s: no analysis has this parameter (known: %s)", name, strings.Join(c.paramNames(), ", ")))
+			errs = append(errs, fmt.Sprintf("%s: no analysis has this parameter (known: %s)", data.KeyPath("params", name), strings.Join(c.paramNames(), ", ")))
 		}
 	}
 	if len(errs) > 0 {

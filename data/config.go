@@ -273,7 +273,7 @@ type attrMap struct {
 func (tc *TableConfig) compile(s Schema, params map[string]json.RawMessage) ([]attrMap, []error) {
 	var errs []error
 	bad := func(key, attr, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("config: layers.%s.%s.%s: %s", s.Name, key, attr, fmt.Sprintf(format, args...)))
+		errs = append(errs, fmt.Errorf("config: %s: %s", KeyPath("layers."+s.Name+"."+key, attr), fmt.Sprintf(format, args...)))
 	}
 	for _, kv := range []struct {
 		key   string

@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // keyProblems walks a config's JSON and returns every key fireplan does not
@@ -52,10 +55,7 @@ func keyProblems(b []byte) []error {
 				return err
 			}
 			key := tok.(string)
-			at := key
-			if path != "" {
-				at = path + "." + key
-			}
+			at := KeyPath(path, key)
 			if seen[key] {
 				errs = append(errs, fmt.Errorf("config: %s is given twice (the second would replace the first: merge them)", at))
 			}
@@ -86,6 +86,24 @@ func keyProblems(b []byte) []error {
 		return append(errs, fmt.Errorf("config: %w", err))
 	}
 	return errs
+}
+
+// KeyPath adds key to a dotted config path ("layers.roads" and "colums"
+// make "layers.roads.colums"). A key that would not read as one segment
+// (empty, or holding a dot, a colon, a quote, a space or a control) is
+// quoted, so the path still points at it, stays on one line and ends
+// before the ": " of a message.
+func KeyPath(path, key string) string {
+	odd := func(r rune) bool {
+		return r == '.' || r == ':' || r == '"' || r == '\\' || r == utf8.RuneError || !unicode.IsGraphic(r) || unicode.IsSpace(r)
+	}
+	if key == "" || strings.IndexFunc(key, odd) >= 0 {
+		key = strconv.Quote(key)
+	}
+	if path == "" {
+		return key
+	}
+	return path + "." + key
 }
 
 func fieldByJSON(t reflect.Type, key string) (reflect.Type, bool) {

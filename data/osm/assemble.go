@@ -125,7 +125,7 @@ func (m *mapper) rings(parts [][]osm.NodeID) ([]orb.Ring, string) {
 	used := make([]bool, len(parts))
 	var out []orb.Ring
 	for i := range parts {
-		if used[i] {
+		if used[i] || len(parts[i]) == 0 { // a member way without nodes adds nothing
 			continue
 		}
 		used[i] = true

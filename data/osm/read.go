@@ -112,8 +112,9 @@ func (m *mapper) scan(ctx context.Context, r io.Reader, f Format) error {
 	switch f {
 	case PBF:
 		// Blocks decode in parallel on every core; objects still come in
-		// file order.
-		sc = osmpbf.New(ctx, r, runtime.GOMAXPROCS(0))
+		// file order. checkedPBF refuses first what would crash the
+		// decoder's goroutines.
+		sc = osmpbf.New(ctx, newCheckedPBF(r), runtime.GOMAXPROCS(0))
 	case GzipXML:
 		gz, err := gzip.NewReader(r)
 		if err != nil {
