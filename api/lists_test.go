@@ -379,7 +379,7 @@ func testListFormatErrors(t *testing.T, s *Server, srv *httptest.Server) {
 		{"/api/clusters?format=csv&lang=fr", 400, "lang"},
 		{"/api/clusters?format=csv&by=township", 400, "format=xlsx"},
 		{"/api/clusters?format=xlsx&by=village", 400, "by"},
-		{"/api/hydrants/stats?format=xlsx&by=township", 400, "not placed in townships"},
+		{"/api/hydrants/stats?format=xlsx&by=township", 400, `unknown parameter \"by\"`},
 		{"/api/coverage?format=xlsx&by=village", 200, ""}, // its own by: rows per village
 		{"/api/clusters?format=json&lang=en", 200, ""},
 		{"/api/scenarios/" + sc.ID + "/diff?format=csv", 400, "format"},

@@ -93,9 +93,13 @@ func (s *Server) Routes() []Route {
 		}
 		ps := slices.Clone(e.Params)
 		for _, n := range listParams {
-			if _, own := e.Param(n); !own { // coverage_summary's by, district_plans' lang
-				ps = append(ps, docs[n])
+			if _, own := e.Param(n); own { // coverage_summary's by, district_plans' lang
+				continue
 			}
+			if n == "by" && export.Check(e, "xlsx", export.Options{By: export.ByTownship}) != nil {
+				continue // rows not placed in townships
+			}
+			ps = append(ps, docs[n])
 		}
 		rs = append(rs, Route{Methods: reads, Path: e.Path, Title: e.Title, Params: ps, h: s.analysis(e)})
 	}

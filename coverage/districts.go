@@ -194,19 +194,18 @@ func (c *Catalog) Districts(ctx context.Context, s *data.Snapshot, v Values) ([]
 // arrival target (minutes).
 func planDistricts(s *data.Snapshot, a *lanes.Access, h *hydrants.Hydrants, plan *hydrants.Plan, arr []response.Arrival, target float64) []District {
 	_, hd := h.Stats(plan)
+	places := districtPlaces(s) // names told apart, as every list shows them
 	out := make([]District, s.Districts.Len())
 	for k, dd := range s.Districts.Items {
 		dl := a.Districts[k]
 		c := areas.Centroid(s.Districts.Metric[k])
 		ll := s.Proj.Inverse(c)
-		d := District{Index: k, ID: dd.ID, Name: dd.Name, Lon: round7(ll[0]), Lat: round7(ll[1]), Households: dl.Households, Buildings: dl.Buildings,
+		d := District{Index: k, ID: dd.ID, Name: places[k].Name, Lon: round7(ll[0]), Lat: round7(ll[1]), Households: dl.Households, Buildings: dl.Buildings,
 			LengthM: dl.LengthM, ByStatusM: dl.ByStatusM, NarrowM: dl.NarrowM, LowM: dl.LowM, UsableM: dl.UsableM,
 			BuildingsBeyondReach: dl.BeyondReach, HouseholdsBeyondReach: dl.BeyondReachHousehold,
 			WorkingHydrants: hd[k].Hydrants, HydrantDebt: hd[k].Debt, ProtectedHouseholds: hd[k].ProtectedHouseholds,
 			ProtectedShare: hd[k].HouseholdShare, TargetMin: target, Lanes: []lanes.Lane{}, HydrantSites: []HydrantSite{}}
-		if t := areas.Containing(&s.Townships.MIndex, s.Townships.Metric, c); t >= 0 {
-			d.TownshipID, d.Township = s.Townships.Items[t].ID, s.Townships.Items[t].Name
-		}
+		d.TownshipID, d.Township = places[k].TownshipID, places[k].Township
 		for _, l := range a.Lanes {
 			if int(l.District) == k {
 				d.Lanes = append(d.Lanes, l)

@@ -341,7 +341,7 @@ func (c *Catalog) analyses() []*Entry {
 				"townships without a full-time brigade ranked by the households one (at the best site inside) newly brings within the target, against the 70% target"},
 			Params: params([]Param{minutesParam("15", 1),
 				{Name: "target", Kind: Float, Default: "0.7", Min: 0, Max: 1, Title: Title{"目标比例", "target share of townships"}}}, rp),
-			Columns: []Column{col("rank", "integer", "rank"), col("id", "string", "township"), col("name", "string", "name"),
+			Columns: []Column{col("rank", "integer", "rank"), col("id", "string", "township id"), col("name", "string", "name"),
 				col("new_households", "integer", "households it adds (county)"), col("new_in_township", "integer", "of them in the township"),
 				col("covered_after", "integer", "covered once built"), col("brigades_after", "integer", "townships with a brigade after"),
 				col("share_after", "number", "share of townships after"), col("to_target", "boolean", "needed for the target"),
@@ -356,7 +356,7 @@ func (c *Catalog) analyses() []*Entry {
 			Params: params([]Param{
 				{Name: "target", Kind: Float, Default: "0.7", Min: 0, Max: 1, Title: Title{"目标比例", "target share of villages"}},
 				{Name: "order", Kind: Enum, Default: "households", Enum: []string{siting.ByHouseholds, siting.ByArrival}, Title: Title{"优先顺序", "add first by"}}}, rp),
-			Columns: []Column{col("id", "string", "township"), col("name", "string", "name"), col("villages", "integer", "villages"),
+			Columns: []Column{col("id", "string", "township id"), col("name", "string", "name"), col("villages", "integer", "villages"),
 				col("with_brigade", "integer", "with a brigade"), col("without_brigade", "integer", "without one"), col("share", "number", "share"),
 				col("target", "number", "target"), col("meets_target", "boolean", "meets the target"), col("gap", "integer", "villages to add"),
 				col("first_villages", "string", "to add first (ids)"), col("first_village_names", "string", "to add first"),

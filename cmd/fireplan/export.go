@@ -47,6 +47,10 @@ func exportCmd(ctx context.Context, name string, args []string, stdout, stderr i
 	src.register(fs)
 	format := fs.String("format", "csv", "json, geojson, csv or xlsx")
 	lang := fs.String("lang", export.Langs[0], "CSV and Excel headers and labels: zh or en")
+	by := new(string)
+	if _, own := e.Param("by"); !own {
+		by = fs.String("by", "", "with --format xlsx: "+export.ByTownship+" (one sheet per township)")
+	}
 	out := fs.String("o", "", "write to this file instead of standard output")
 	vals := map[string]*string{}
 	for _, p := range e.Params {
@@ -84,7 +88,7 @@ func exportCmd(ctx context.Context, name string, args []string, stdout, stderr i
 	if err != nil {
 		return err
 	}
-	if err := export.Check(e, *format, export.Options{Lang: *lang}); err != nil {
+	if err := export.Check(e, *format, export.Options{Lang: *lang, By: *by}); err != nil {
 		return err
 	}
 	snap, err := src.load(ctx, stderr)
@@ -105,7 +109,7 @@ func exportCmd(ctx context.Context, name string, args []string, stdout, stderr i
 		defer f.Close()
 		w = f
 	}
-	return export.Write(w, *format, e, t, nil, export.Options{Lang: *lang, Values: v, County: coverage.County(snap), Date: snap.LoadedAt,
+	return export.Write(w, *format, e, t, nil, export.Options{Lang: *lang, By: *by, Values: v, County: coverage.County(snap), Date: snap.LoadedAt,
 		Extra: map[string]any{"name": e.Name, "parameters": v.Map()}})
 }
 
@@ -115,6 +119,8 @@ func listAnalyses(w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	fmt.Fprintln(w, "usage: fireplan export ANALYSIS [--format csv|json|geojson|xlsx] [--lang zh|en] [--by township] [-o FILE] [--db URL --config FILE | --osm FILE] [parameters]")
+	fmt.Fprintln(w, "(--by township: one Excel sheet per township, with --format xlsx, for analyses whose rows lie in townships)")
 	for _, e := range cat.Entries {
 		if !e.Analysis() {
 			continue

@@ -30,7 +30,7 @@ import (
 func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db := fs.String("db", "", "PostGIS URL to write into (required)")
+	db := fs.String("db", "", "PostGIS URL to write into (default $DATABASE_URL)")
 	schema := fs.String("schema", "public", "schema to write the layer tables into")
 	useSample := fs.Bool("sample", false, "write the built-in sample county")
 	seed := fs.Int64("seed", sample.DefaultSeed, "sample county seed")
@@ -53,6 +53,9 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if b {
 			n++
 		}
+	}
+	if *db == "" {
+		*db = os.Getenv("DATABASE_URL") // the password stays out of process lists
 	}
 	if *db == "" || n != 1 {
 		return errors.New("import needs --db URL and one of --sample, --osm FILE, --points FILE --layer LAYER")

@@ -76,7 +76,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if len(args) < 2 {
 			return errors.New("usage: fireplan export ANALYSIS [flags] (fireplan export -list lists them)")
 		}
-		if args[1] == "-list" || args[1] == "--list" {
+		if args[1] == "-list" || args[1] == "--list" || args[1] == "-h" || args[1] == "--help" || args[1] == "help" {
 			return listAnalyses(stdout)
 		}
 		return exportCmd(ctx, args[1], args[2:], stdout, stderr)
