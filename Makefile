@@ -1,7 +1,7 @@
 # fireplan: `make run` serves the sample county; `make test` runs every test
 # (it starts a throwaway PostGIS on a local port, installing it if missing).
 GO      ?= go
-ADDR    ?= :8080
+ADDR    ?= 127.0.0.1:8080
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
