@@ -21,6 +21,7 @@ const T = {
     changedRoad: "修改道路", removedRoad: "撤除道路",
     special: "特勤站", urban1: "一级站", urban2: "二级站", small: "小型站", township_fulltime: "乡镇专职队",
     volunteer: "志愿消防队", micro: "微型消防站",
+    needsToken: "本服务器的情景推演需要管理员令牌，此处无法计算或保存链接中的变更。地图显示的是现状；如需查看该情景，请在有令牌的服务器上打开此链接或联系管理员。",
   },
   en: {
     
@@ -40,10 +41,12 @@ const T = {
     changedHydrant: "changed hydrant", changedRoad: "changed road", removedRoad: "removed road",
     special: "Special", urban1: "Urban level 1", urban2: "Urban level 2", small: "Small", township_fulltime: "Township full-time",
     volunteer: "Volunteer", micro: "Micro station",
+    needsToken: "What-ifs on this server need its access token, so the changes in this link cannot be computed or saved here. The map shows the baseline; open the link on a server you hold the token for, or ask its administrator.",
   },
 };
 for (const l of Object.keys(T)) T[l] = { ...L.T[l], ...T[l] };
-let lang = "zh";
+// ?lang=en|zh chooses the language; the button keeps it in the address.
+let lang = new URLSearchParams(location.search).get("lang") === "en" ? "en" : "zh";
 const t = (k) => T[lang][k] || k;
 
 // The current scenario's id (null: the baseline). Every source an edit can
@@ -446,6 +449,7 @@ class Scenario {
   show(id, diff, problems) {
     this.renderChanges().catch(() => {});
     this.error = "";
+    this.errorKey = "";
     this.diff = diff;
     this.problems = problems;
     this.pending = false;
@@ -460,6 +464,14 @@ class Scenario {
   // ids the map gives added features.
   fail(body, changes = [...this.changes.values()]) {
     this.pending = false;
+    // A server that guards writes with a token answers 401: say so in the
+    // page's language, not with the API's message.
+    this.errorKey = body.status === 401 || /needs the server's token/.test(String(body.error || "")) ? "needsToken" : "";
+    if (this.errorKey) {
+      this.error = t(this.errorKey);
+      this.render();
+      return;
+    }
     let msg = String(body.error || "");
     let what = "";
     const i = body.change;
@@ -656,8 +668,10 @@ function panelPadding(map) {
   return c.clientWidth - pad.left - pad.right > 100 && c.clientHeight - pad.top - pad.bottom > 100 ? pad : 20;
 }
 
-// printURL opens the print view at the map's view, layers and scenario.
-function printURL(map, minutes, on, changes) {
+// printURL opens the print view at the map's layers and scenario, and at
+// its view only when it is closer than the county's opening fit: otherwise
+// the print view fits the county to its own frame.
+function printURL(map, minutes, on, changes, county) {
   const u = new URL("/print", location.origin);
   u.searchParams.set("paper", document.getElementById("paper").value);
   u.searchParams.set("orientation", document.getElementById("orientation").value);
@@ -668,8 +682,11 @@ function printURL(map, minutes, on, changes) {
     u.searchParams.set("scenario", scenarioID);
     u.searchParams.set("changes", L.encodeChanges(changes));
   }
-  const c = map.getCenter();
-  u.hash = `${map.getZoom().toFixed(2)}/${c.lat.toFixed(5)}/${c.lng.toFixed(5)}`;
+  const fit = county && map.cameraForBounds(county, { padding: panelPadding(map) });
+  if (!fit || map.getZoom() > fit.zoom + 0.05) {
+    const c = map.getCenter();
+    u.hash = `${map.getZoom().toFixed(2)}/${c.lat.toFixed(5)}/${c.lng.toFixed(5)}`;
+  }
   return u.href;
 }
 
@@ -764,7 +781,7 @@ async function main() {
   };
   document.getElementById("save").onclick = () => scenario.saveLink();
   document.getElementById("reset").onclick = () => scenario.reset();
-  document.getElementById("print").onclick = () => window.open(printURL(map, minutes, on, [...scenario.changes.values()]), "_blank");
+  document.getElementById("print").onclick = () => window.open(printURL(map, minutes, on, [...scenario.changes.values()], county), "_blank");
   const fold = (folded) => {
     document.getElementById("panel").classList.toggle("collapsed", folded);
     document.getElementById("fold").textContent = folded ? "☰" : "«";
@@ -777,6 +794,10 @@ async function main() {
   };
   document.getElementById("lang").onclick = () => {
     lang = lang === "zh" ? "en" : "zh";
+    const u = new URL(location.href);
+    u.searchParams.set("lang", lang);
+    history.replaceState(history.state, "", u);
+    if (scenario.errorKey) scenario.error = t(scenario.errorKey);
     render();
   };
   render();

@@ -663,8 +663,8 @@ func TestMapOpensOnCounty(t *testing.T) {
 	}
 	q := u.Query()
 	if u.Path != "/print" || q.Get("paper") != "a4" || q.Get("orientation") != "landscape" || q.Get("minutes") != "5" ||
-		q.Get("layers") != button["analyses"] || !strings.HasPrefix(u.Fragment, button["zoom"]) {
-		t.Errorf("the print button opens %s, want /print?paper=a4&orientation=landscape&minutes=5&layers=%s and #%s...",
+		q.Get("layers") != button["analyses"] || q.Get("lang") != "zh" || !strings.HasPrefix(u.Fragment, button["zoom"]) {
+		t.Errorf("the print button opens %s, want /print?paper=a4&orientation=landscape&minutes=5&layers=%s&lang=zh and #%s...",
 			button["opened"], button["analyses"], button["zoom"])
 	}
 }
@@ -777,7 +777,7 @@ func TestPrintView(t *testing.T) {
 	}
 	t.Logf("print view %q; screenshot %s", sheet, p.screenshot(t, "fireplan-print.png"))
 	if sheet["title"] == "" || sheet["legend"] == "0" || !regexp.MustCompile(`^\d+[\s\x{a0}]*k?m$`).MatchString(sheet["scale"]) || sheet["north"] == "" ||
-		!strings.Contains(sheet["footer"], fmt.Sprint(p.snap.Version)) || !strings.Contains(sheet["params"], "5") {
+		!strings.Contains(sheet["footer"], p.snap.VersionHex()) || !strings.Contains(sheet["params"], "5") {
 		t.Errorf("the print view lacks a title, legend, scale, north arrow, data version or parameters: %q", sheet)
 	}
 	pdf, err := chromedp.Run(p.ctx, func(ctx context.Context, tg *chromedp.Target) (cdppage.PrintToPDFResult, error) {

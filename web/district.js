@@ -15,6 +15,8 @@ const T = {
     print: "打印", other: "English", notFound: "没有该老旧小区", noID: "地址中缺少 id=小区编号",
     footer: "数据版本 {v};参数 {p}", outline: "小区范围", lane_marked: "已标线车道", lane_unmarked: "未标线车道",
     lane_obstructed: "被占用车道", action: "措施位置", hydrant: "消火栓",
+    u_usable: "车道可用", u_narrow: "车道过窄或净高不足", u_obstructed: "车道被占用", u_unknown: "车道状况不明", u_other: "其他小区的车道",
+    site: "规划新增消火栓位置", tooNarrow: "过窄", tooLow: "净高不足",
     k_clear_obstruction: "清除车道占用", k_widen_lane: "拓宽或加高车道", k_build_lane: "新建消防车道", k_add_hydrants: "增设消火栓",
     k_repair_hydrant: "修复消火栓", k_station_cover: "建微型消防站",
     s_marked: "已标线", s_unmarked: "未标线", s_obstructed: "被占用", s_unknown: "状况不明",
@@ -32,12 +34,21 @@ const T = {
     print: "Print", other: "中文", notFound: "No such old district", noID: "The address lacks id=<district id>",
     footer: "Data version {v}; parameters {p}", outline: "District", lane_marked: "Lane, marked", lane_unmarked: "Lane, unmarked",
     lane_obstructed: "Lane, obstructed", action: "Action", hydrant: "Hydrant",
+    u_usable: "Lane, usable", u_narrow: "Lane, too narrow or too low", u_obstructed: "Lane, obstructed", u_unknown: "Lane, status unknown",
+    u_other: "Lane of another district", site: "Hydrant site owed", tooNarrow: "too narrow", tooLow: "too low",
     k_clear_obstruction: "Clear the lane", k_widen_lane: "Widen or raise the lane", k_build_lane: "Build a fire lane",
     k_add_hydrants: "Add hydrants", k_repair_hydrant: "Repair a hydrant", k_station_cover: "Micro fire station",
     s_marked: "marked", s_unmarked: "unmarked", s_obstructed: "obstructed", s_unknown: "unknown",
   },
 };
-const laneColors = { marked: "#1a9641", unmarked: "#fdae61", obstructed: "#d7191c", unknown: "#888888" };
+// Lanes are coloured by whether a truck can use them, not by their marking:
+// green means usable only.
+const useColors = { usable: "#1a9641", narrow: "#f57c00", obstructed: "#d7191c", unknown: "#888888", other: "#c8c8c8" };
+const siteColor = "#00c2c2", siteEdge = "#004d4d", hydrantColor = "#2166ac";
+// usability sorts a lane of /api/districts/{id}: obstructed, too narrow or
+// too low, of unknown status, or usable.
+const usability = (l) => l.status === "obstructed" || l.obstructed ? "obstructed" : l.too_narrow || l.too_low ? "narrow"
+  : !l.usable ? "unknown" : l.status === "unknown" ? "unknown" : "usable";
 
 const query = new URLSearchParams(location.search);
 const lang = query.get("lang") === "en" ? "en" : "zh";
@@ -77,20 +88,24 @@ function render(d) {
     d.actions.map((a) => [a.rank, esc(t("k_" + a.kind)), esc(a.what[lang]), num(a.households),
       a.metres != null ? `${num(a.metres)} ${t("m")}` : a.count != null ? `${num(a.count)}${t("n")}` : "—", `${a.lon.toFixed(5)}, ${a.lat.toFixed(5)}`]));
   table($("lanes"), [[t("id")], [t("status")], [t("width"), 1], [t("height"), 1], [t("length"), 1], [t("ok")]],
-    d.lanes.map((l) => [esc(l.id), `<i style="display:inline-block;width:10px;height:10px;background:${laneColors[l.status]}"></i> ${esc(t("s_" + l.status))}`,
+    d.lanes.map((l) => [esc(l.id), `<i style="display:inline-block;width:10px;height:10px;background:${useColors[usability(l)]}"></i> ${esc(t("s_" + l.status))}`,
       l.width_m == null ? "—" : num(l.width_m, 1), l.clear_height_m == null ? "—" : num(l.clear_height_m, 1), num(l.length_m),
-      l.usable ? t("yes") : `<span class="bad">${t("no")}</span>`]));
+      l.usable ? t("yes") : `<span class="bad">${t("no")}${[l.too_narrow && t("tooNarrow"), l.too_low && t("tooLow")].filter(Boolean).map((x) => ` (${esc(x)})`).join("")}</span>`]));
   table($("sites"), [[t("countyRank"), 1], [t("street")], [t("newHH"), 1], [t("where"), 1]],
     d.hydrant_sites.map((h) => [h.rank, esc(h.street), num(h.new_households), `${h.lon.toFixed(5)}, ${h.lat.toFixed(5)}`]));
   const params = Object.entries(d.parameters).filter(([k]) => k !== "lang").map(([k, v]) => `${k}=${v}`).join(" ");
   $("footer").textContent = t("footer", { v: d.version, p: params });
-  $("legend").innerHTML = [["outline", "#7b3294"], ["lane_marked", laneColors.marked], ["lane_unmarked", laneColors.unmarked],
-    ["lane_obstructed", laneColors.obstructed], ["action", "#000000"], ["hydrant", "#2166ac"]]
-    .map(([k, c]) => `<span><i style="background:${c}${k === "action" || k === "hydrant" ? ";width:8px;height:8px;border-radius:50%" : ""}"></i>${esc(t(k))}</span>`).join("");
+  const kinds = new Set(d.lanes.map(usability));
+  const dot = ";width:8px;height:8px;border-radius:50%";
+  $("legend").innerHTML = [["outline", "#7b3294"],
+    ...["usable", "narrow", "obstructed", "unknown"].filter((k) => kinds.has(k)).map((k) => [`u_${k}`, useColors[k]]), ["u_other", useColors.other],
+    ["action", "#000000", dot], ["site", siteColor, `${dot};border:2px solid ${siteEdge};box-sizing:border-box;width:10px;height:10px`],
+    ["hydrant", hydrantColor, dot]]
+    .map(([k, c, extra = ""]) => `<span><i style="background:${c}${extra}"></i>${esc(t(k))}</span>`).join("");
 }
 
 // drawMap shows the district's outline over the county's tiles, its
-// lanes by status and where each action is (numbered as in the table). The drawing buffer is kept
+// lanes by usability, the hydrant sites it is owed and where each action is (numbered as in the table). The drawing buffer is kept
 // so that printing shows the map.
 async function drawMap(d, outline) {
   const index = await fetch("/tiles").then((r) => r.json());
@@ -103,16 +118,23 @@ async function drawMap(d, outline) {
     if (src(n)) sources[n] = src(n);
   }
   sources.outline = { type: "geojson", data: outline || { type: "FeatureCollection", features: [] } };
+  sources.sites = { type: "geojson", data: { type: "FeatureCollection", features: d.hydrant_sites.map((h) => ({ type: "Feature",
+    geometry: { type: "Point", coordinates: [h.lon, h.lat] }, properties: { rank: h.rank } })) } };
+  // The district's lanes by usability, by id; other districts' lanes faint.
+  const byUse = new Map();
+  for (const l of d.lanes) byUse.set(usability(l), [...(byUse.get(usability(l)) || []), String(l.id)]);
+  const laneColor = ["match", ["to-string", ["get", "id"]], ...[...byUse].flatMap(([k, ids]) => [ids, useColors[k]]), useColors.other];
   const V = (id, source, type, paint, extra = {}) => sources[source] ? [{ id, source, "source-layer": source, type, paint, ...extra }] : [];
   const layers = [
     { id: "bg", type: "background", paint: { "background-color": "#f7f5f0" } },
     { id: "outline-fill", source: "outline", type: "fill", paint: { "fill-color": "#d7b5d8", "fill-opacity": 0.35 } },
     ...V("roads", "roads", "line", { "line-color": "#999", "line-width": 2 }),
     ...V("buildings", "buildings", "fill", { "fill-color": "#c9b8a6", "fill-outline-color": "#777" }),
-    ...V("fire_lanes", "fire_lanes", "line", {
-      "line-color": ["match", ["get", "status"], "obstructed", laneColors.obstructed, "unmarked", laneColors.unmarked, "marked", laneColors.marked,
-        laneColors.unknown], "line-width": 3 }),
-    ...V("hydrants", "hydrants", "circle", { "circle-color": "#2166ac", "circle-radius": 3, "circle-stroke-color": "#fff", "circle-stroke-width": 1 }),
+    ...V("fire_lanes", "fire_lanes", "line", { "line-color": byUse.size ? laneColor : useColors.other,
+      "line-width": byUse.size ? ["match", ["to-string", ["get", "id"]], d.lanes.map((l) => String(l.id)), 3.5, 1.5] : 1.5 }),
+    ...V("hydrants", "hydrants", "circle", { "circle-color": hydrantColor, "circle-radius": 3, "circle-stroke-color": "#fff", "circle-stroke-width": 1 }),
+    { id: "sites", source: "sites", type: "circle", paint: { "circle-color": siteColor, "circle-radius": 5,
+      "circle-stroke-color": siteEdge, "circle-stroke-width": 2 } },
     { id: "outline", source: "outline", type: "line", paint: { "line-color": "#7b3294", "line-width": 2.5 } },
   ];
   const bounds = new maplibregl.LngLatBounds([d.lon, d.lat], [d.lon, d.lat]);
@@ -122,6 +144,7 @@ async function drawMap(d, outline) {
     }
   }
   for (const a of d.actions) bounds.extend([a.lon, a.lat]);
+  for (const h of d.hydrant_sites) bounds.extend([h.lon, h.lat]);
   const map = new maplibregl.Map({ container: "map", style: { version: 8, sources, layers },
     bounds, fitBoundsOptions: { padding: 30, maxZoom: 18 }, interactive: true, attributionControl: false,
     canvasContextAttributes: { preserveDrawingBuffer: true } });

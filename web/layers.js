@@ -10,7 +10,7 @@ export const T = {
     buildingCoverage: "建筑到场时间",
     reach5: "5分钟内到场范围", reach8: "8分钟内到场范围", reach15: "15分钟内到场范围",
     inTime: "建筑：目标内到场", late: "建筑：超出目标", unreached: "建筑：无法到达",
-    gap: "目标时间内未覆盖",
+    gapArea: "村庄/老旧小区：目标时间内未覆盖", gapBuilding: "其余建筑：目标时间内未覆盖",
     working: "消火栓（完好）", broken: "消火栓（损坏）", plannedHydrant: "消火栓（规划）",
     stationFull: "消防站（专职）", stationVolunteer: "志愿/微型消防站", stationPlanned: "规划消防站（空心）",
     road: "道路", roadMajor: "主干道", roadMotorway: "高速/国道", narrow: "过窄道路（<4米）",
@@ -31,7 +31,7 @@ export const T = {
     buildingCoverage: "Arrival per building",
     reach5: "Reached within 5 min", reach8: "Reached within 8 min", reach15: "Reached within 15 min",
     inTime: "Building reached within target", late: "Building reached later than target", unreached: "Building not reached",
-    gap: "Not reached within target",
+    gapArea: "Villages / districts not reached in time", gapBuilding: "Other buildings not reached in time",
     working: "Hydrant, working", broken: "Hydrant, broken", plannedHydrant: "Hydrant, planned",
     stationFull: "Fire station (full-time)", stationVolunteer: "Volunteer / micro station", stationPlanned: "Planned station (hollow)",
     road: "Road", roadMajor: "Main road", roadMotorway: "Motorway / trunk road", narrow: "Road too narrow (<4 m)",
@@ -113,14 +113,15 @@ const P = {
   road: "#ffffff", roadMajor: "#f1c40f", roadMotorway: "#e67e22", narrow: "#c0392b", casing: "#8a8a8a",
   building: "#c9b8a6", wood: "#a0522d", concrete: "#9aa5b1",
   reach5: "#1a9850", reach8: "#fee08b", reach15: "#f46d43",
-  inTime: "#006837", late: "#d7301f", unreached: "#525252",
+  inTime: "#006837", late: "#e08214", unreached: "#525252",
   laneMarked: "#35978f", laneUnmarked: "#dfc27d", laneObstructed: "#8c510a", laneUnknown: "#bababa",
   gap: "#e31a1c",
   tier100: "#4a1486", tier50: "#807dba", tier30: "#bcbddc", tierSmall: "#dadaeb",
   streetGap: "#e7298a", spacing: "#ff7f00", oneSide: "#1f78b4", unprotected: "#f768a1",
   working: "#2b83ba", broken: "#000000", plannedHydrant: "#abd9e9",
   proposalsYear: "#00c2c2", proposalsYearEdge: "#004d4d", proposalsPlan: "#a6e3e3",
-  stationFull: "#b30000", stationVolunteer: "#fb8072", white: "#ffffff",
+  // Stations in indigo, with a white rim: red means only "not reached in time".
+  stationFull: "#283593", stationVolunteer: "#7986cb", white: "#ffffff",
   added: "#00a651", moved: "#ff6a00", removed: "#404040",
 };
 
@@ -190,13 +191,13 @@ function specs(s) {
     legend: ["inTime", "late", "unreached"].map((key) => ({ key, color: P[key], shape: "circle", group: "analysis" })) },
     V("fire_lanes", "fire_lanes", "line", { "line-color": match("status", lanes, P.laneUnknown), "line-width": 2, "line-dasharray": [2, 1] },
       [...lanes, { key: "laneUnknown", color: P.laneUnknown, shape: "dash", group: "base" }]),
-    V("gaps-fill", "coverage_gaps", "fill", { "fill-color": P.gap, "fill-opacity": 0.25 }, [{ key: "gap", color: P.gap, shape: "fill", group: "analysis" }],
+    V("gaps-fill", "coverage_gaps", "fill", { "fill-color": P.gap, "fill-opacity": 0.25 }, [{ key: "gapArea", color: P.gap, shape: "fill", group: "analysis" }],
       { filter: areas }),
     V("gaps-line", "coverage_gaps", "line", { "line-color": P.gap, "line-width": 1.5 }, [], { filter: areas }),
     // A township's buildings outside its villages and districts come as
     // their points, not an area.
     V("gaps-point", "coverage_gaps", "circle", { "circle-color": P.gap, "circle-radius": ["interpolate", ["linear"], ["zoom"], 9, 1.5, 16, 4],
-      "circle-opacity": 0.8 }, [{ key: "gap", color: P.gap, shape: "circle", group: "analysis" }], { filter: points }),
+      "circle-opacity": 0.8 }, [{ key: "gapBuilding", color: P.gap, shape: "circle", group: "analysis" }], { filter: points }),
     V("clusters-fill", "clusters", "fill", { "fill-color": match("tier", tiers, P.tierSmall), "fill-opacity": 0.5 }, tiers),
     V("clusters-line", "clusters", "line", { "line-color": match("tier", tiers, P.tierSmall), "line-width": 1.5 }),
     V("hgaps-line", "hydrant_gaps", "line", { "line-color": match("kind", hgaps, P.streetGap), "line-width": 3 }, hgaps,
@@ -242,7 +243,7 @@ function specs(s) {
       ...label("name", 12, "#2f5a25") }, legend: [] },
     { layer: { id: "township-labels", source: "labels", type: "symbol", maxzoom: 14, filter: ["==", ["get", "layer"], "townships"],
       ...label("name", ["interpolate", ["linear"], ["zoom"], 8, 13, 12, 18], "#3d3426") }, legend: [] },
-    V("station-labels", "stations", "symbol", label("name", 12, "#7f0000").paint, [], {
+    V("station-labels", "stations", "symbol", label("name", 12, "#1a237e").paint, [], {
       minzoom: 11, layout: { ...label("name", 12).layout, "text-offset": [0, 1.2], "text-anchor": "top", "text-optional": true } }),
   ];
 }

@@ -1,7 +1,8 @@
 // The print view: the map at a view, layers and target the map page
 // passes (?paper=a4|a3&orientation=landscape|portrait&minutes=&layers=&lang=
-// [&scenario=&changes=]#zoom/lat/lon), with title, legend, scale bar,
-// north arrow, data date and parameters, sized to one page.
+// [&scenario=&changes=][#zoom/lat/lon]), with title, legend, scale bar,
+// north arrow, data date and parameters, sized to one page. Without a view,
+// or with one no closer than the county's, the county fills the frame.
 import * as maplibregl from "/web/vendor/maplibre-gl.mjs";
 import * as L from "/web/layers.js";
 
@@ -41,8 +42,21 @@ async function drawChanges(map) {
   map.getSource("scenario_changes").setData({ type: "FeatureCollection", features: L.changeFeatures(changes, stations, hydrants) });
 }
 
+// legendColumns gives the legend as many columns as its entries need to fit
+// the column beside the map (landscape) or the band below it (portrait).
+function legendColumns(legend, landscape) {
+  if (!landscape) {
+    legend.style.columnWidth = "50mm";
+    return;
+  }
+  legend.style.columnCount = 1;
+  const room = legend.clientHeight;
+  if (room > 0 && legend.scrollHeight > room) legend.style.columnCount = Math.ceil(legend.scrollHeight / room);
+}
+
 async function main() {
   const { paper, landscape } = sheet();
+  document.body.classList.toggle("portrait", !landscape);
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
   const [index, info, health, townships, scenario] = await Promise.all([fetch("/tiles").then((r) => r.json()),
     fetch("/api/layers").then((r) => r.json()), fetch("/healthz").then((r) => r.text()),
@@ -60,8 +74,10 @@ async function main() {
   const layerNames = L.analyses.filter((a) => on[a.id]).map((a) => t(a.label).replace("{n}", L.yearSites));
   document.getElementById("params").textContent = [`${t("target")} ${minutes} ${t("min")}`, `${t("layersOn")}: ${layerNames.join(lang === "zh" ? "、" : ", ")}`,
     scenario ? `${t("scenario")} ${scenario}` : ""].filter(Boolean).join(" · ");
-  // The version is a 64-bit number: read as text, JSON.parse would round it.
-  const version = health.match(/"version":\s*(\d+)/)?.[1] || "";
+  // The version is a 64-bit number: read as text, JSON.parse would round
+  // it; shown in hex, as /api/status and the district pages show it.
+  const decimal = health.match(/"version":\s*(\d+)/)?.[1];
+  const version = decimal ? BigInt(decimal).toString(16).padStart(16, "0") : "";
   const { loaded_at: loadedAt, source } = JSON.parse(health);
   const loaded = new Date(loadedAt);
   document.getElementById("footer").innerHTML = `<span>${t("dataDate")} ${loaded.toLocaleString(lang === "zh" ? "zh-CN" : "en-GB", { dateStyle: "long", timeStyle: "short" })}` +
@@ -77,13 +93,26 @@ async function main() {
   });
   window.fireplanMap = map;
   map.addControl(new maplibregl.ScaleControl({ unit: "metric", maxWidth: 160 }), "bottom-right");
+  // The scale bar and the credits go beside the frame, off the map: the
+  // controls keep updating the elements wherever they are.
+  const moveOut = (sel, to) => { const el = map.getContainer().querySelector(sel); if (el) document.getElementById(to).appendChild(el); };
+  moveOut(".maplibregl-ctrl-scale", "scale");
   const bound = L.countyBound(info);
   map.on("load", async () => {
-    if (!view && bound) map.fitBounds(bound, { padding: 20, animate: false });
+    moveOut(".maplibregl-ctrl-attrib", "credit");
     const legend = document.getElementById("legend");
+    // The legend of the view the page will show: the county's, unless the
+    // link asks for a closer one.
+    const fit = bound && map.cameraForBounds(bound, { padding: 20 });
+    if (fit && !(view && view.zoom > fit.zoom + 0.05)) map.jumpTo(fit);
     legend.innerHTML = `<h2>${t("legend")}</h2>` + L.legendHTML(map, s, t);
-    // Columns of at most a dozen entries keep the legend off most of the map.
-    legend.style.columnCount = Math.ceil(legend.querySelectorAll(".legend-entry").length / 12);
+    legendColumns(legend, landscape);
+    // The column beside the frame took its room: the map is fitted to
+    // what is left, the county whole in it unless the link zoomed closer.
+    map.resize();
+    const fitted = bound && map.cameraForBounds(bound, { padding: 20 });
+    if (view && (!fitted || view.zoom > fitted.zoom + 0.05)) map.jumpTo({ center: view.center, zoom: view.zoom });
+    else if (fitted) map.jumpTo(fitted);
     const [villages] = await Promise.all([fetch("/api/layers/villages/items?limit=10000").then((r) => (r.ok ? r.json() : { features: [] })),
       L.loadYearSites(map, s), scenario && q.get("changes") ? drawChanges(map) : null]);
     map.getSource("labels").setData({ type: "FeatureCollection",
