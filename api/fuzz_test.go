@@ -133,11 +133,11 @@ func FuzzRequest(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, target string, post bool) {
 		if len(target) > 2048 || !strings.HasPrefix(target, "/") {
-			t.Skip()
+			return // no request line net/http would pass on
 		}
 		u, err := url.ParseRequestURI(target) // as net/http reads a request line
 		if err != nil {
-			t.Skip()
+			return
 		}
 		checkQueryHelpers(t, u.Query())
 		method := http.MethodGet

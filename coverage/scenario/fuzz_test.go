@@ -50,7 +50,7 @@ func FuzzScenario(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body string) {
 		if len(body) > 64<<10 {
-			t.Skip() // the size limit has its own test; big bodies only slow the search
+			return // the size limit has its own test; big bodies only slow the search
 		}
 		sc, err := scenario.Parse(strings.NewReader(body))
 		if err != nil {

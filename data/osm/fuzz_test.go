@@ -26,7 +26,7 @@ const maxFuzzInput = 64 << 10
 // handed out must be JSON.
 func fuzzRead(t *testing.T, b []byte, f Format) {
 	if len(b) > maxFuzzInput {
-		t.Skip()
+		return // bigger inputs only slow the search
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -98,7 +98,7 @@ func FuzzReadPBF(f *testing.F) {
 	f.Add([]byte{0, 0, 0, 0})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if len(b) > maxFuzzInput {
-			t.Skip()
+			return
 		}
 		c := newCheckedPBF(bytes.NewReader(b))
 		passed, blocks := 0, 0
