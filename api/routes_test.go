@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -23,16 +22,9 @@ var update = flag.Bool("update", false, "rewrite the README's parameter table")
 // declares is refused as unknown.
 func TestRoutesTakeWhatTheyDeclare(t *testing.T) {
 	s, srv := sharedServer(t)
-	resp, err := http.Post(srv.URL+"/api/scenarios", "application/json",
-		strings.NewReader(`{"changes": [{"layer": "hydrants", "op": "remove", "id": "`+sampleSnap.Hydrants.Items[0].ID+`"}]}`))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var sc struct{ ID string }
-	json.NewDecoder(resp.Body).Decode(&sc)
-	resp.Body.Close()
-	if sc.ID == "" {
-		t.Fatalf("creating a scenario: status %d", resp.StatusCode)
+	if code, _ := post(t, srv.URL+"/api/scenarios", `{"changes": [{"layer": "hydrants", "op": "remove", "id": "`+sampleSnap.Hydrants.Items[0].ID+`"}]}`, &sc); sc.ID == "" {
+		t.Fatalf("creating a scenario: status %d", code)
 	}
 	concrete := strings.NewReplacer("{name}", "hydrants", "{layer}", "coverage_gaps", "{z}", "0", "{x}", "0", "{y}", "0", "{id}", sc.ID)
 	do := func(method, path string, q url.Values) (int, string) {

@@ -11,18 +11,18 @@ import (
 // and when it was loaded, the source, the last reload attempt and its
 // error, rows per layer, the cache and the analyses computing and queued.
 func (s *Server) status(w http.ResponseWriter, r *http.Request) error {
-	out := map[string]any{"cache": s.cat.Cache.Stats(), "analyses": s.cat.Limit.Stats(), "scenarios": len(s.scen.List())}
+	out := map[string]any{"cache": s.cat.Cache.Stats(), "analyses": s.cat.Limit.Stats(), "scenarios": len(s.scen.List()), "status": "ok"}
 	if s.opts.Watch != nil {
-		out["source_status"] = s.opts.Watch.Status()
+		st := s.opts.Watch.Status()
+		out["source_status"] = st
+		if st.Error != "" {
+			out["status"] = "stale" // serving the last good data
+		}
 	}
 	snap := s.store.Load()
 	if snap == nil {
 		out["status"] = "loading"
 		return writeJSON(w, http.StatusOK, out)
-	}
-	out["status"] = "ok"
-	if st, ok := out["source_status"].(data.WatchStatus); ok && st.Error != "" {
-		out["status"] = "stale" // serving the last good data
 	}
 	layers := map[string]int{}
 	for _, name := range data.LayerNames() {

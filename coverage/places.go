@@ -230,7 +230,7 @@ func stationNames(s *data.Snapshot) map[string]string {
 // needs and a layer's own attributes mostly lack.
 func LayerTable(e *Entry, s *data.Snapshot, items []int32) *Table {
 	v, _ := s.Layer(e.Layer)
-	metric := layerMetric(s, e.Layer)
+	metric := v.Metres()
 	t := &Table{Columns: e.Columns, Proj: s.Proj}
 	own := slices.ContainsFunc(e.Columns, func(c Column) bool { return c.Name == "township_id" })
 	named := e.Layer != data.LayerTownships
@@ -268,27 +268,3 @@ func LayerTable(e *Entry, s *data.Snapshot, items []int32) *Table {
 	return t
 }
 
-// layerMetric returns a layer's geometries in metres.
-func layerMetric(s *data.Snapshot, name string) []orb.Geometry {
-	switch name {
-	case data.LayerHydrants:
-		return s.Hydrants.Metric
-	case data.LayerStations:
-		return s.Stations.Metric
-	case data.LayerRoads:
-		return s.Roads.Metric
-	case data.LayerBuildings:
-		return s.Buildings.Metric
-	case data.LayerVillages:
-		return s.Villages.Metric
-	case data.LayerDistricts:
-		return s.Districts.Metric
-	case data.LayerFireLanes:
-		return s.FireLanes.Metric
-	case data.LayerTownships:
-		return s.Townships.Metric
-	case data.LayerBuiltup:
-		return s.Builtup.Metric
-	}
-	return nil
-}

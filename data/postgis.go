@@ -119,31 +119,22 @@ func Load(ctx context.Context, pool *pgxpool.Pool, cfg *Config) (*Set, *Report, 
 func readLayer(ctx context.Context, pool *pgxpool.Pool, cfg *Config, set *Set, lr *LayerReport) error {
 	switch lr.Layer {
 	case LayerHydrants:
-		set.Hydrants = nil
 		return loadLayer(ctx, pool, cfg, lr, decodeHydrant, &set.Hydrants)
 	case LayerStations:
-		set.Stations = nil
 		return loadLayer(ctx, pool, cfg, lr, decodeStation, &set.Stations)
 	case LayerRoads:
-		set.Roads = nil
 		return loadLayer(ctx, pool, cfg, lr, decodeRoad, &set.Roads)
 	case LayerBuildings:
-		set.Buildings = nil
 		return loadLayer(ctx, pool, cfg, lr, decodeBuilding, &set.Buildings)
 	case LayerVillages:
-		set.Villages = nil
 		return loadLayer(ctx, pool, cfg, lr, decodeVillage, &set.Villages)
 	case LayerDistricts:
-		set.Districts = nil
 		return loadLayer(ctx, pool, cfg, lr, decodeDistrict, &set.Districts)
 	case LayerFireLanes:
-		set.FireLanes = nil
 		return loadLayer(ctx, pool, cfg, lr, decodeFireLane, &set.FireLanes)
 	case LayerTownships:
-		set.Townships = nil
 		return loadLayer(ctx, pool, cfg, lr, decodeTownship, &set.Townships)
 	case LayerBuiltup:
-		set.Builtup = nil
 		return loadLayer(ctx, pool, cfg, lr, decodeBuiltup, &set.Builtup)
 	}
 	return fmt.Errorf("no layer %q", lr.Layer)
@@ -151,6 +142,7 @@ func readLayer(ctx context.Context, pool *pgxpool.Pool, cfg *Config, set *Set, l
 
 func loadLayer[T Feature](ctx context.Context, pool *pgxpool.Pool, cfg *Config, lr *LayerReport,
 	decode func(string, orb.Geometry, Values) T, out *[]T) error {
+	*out = nil // a layer absent or failed now holds nothing of an earlier read
 	s, _ := SchemaOf(lr.Layer)
 	tc, configured := cfg.table(lr.Layer)
 	if tc == nil {

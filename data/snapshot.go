@@ -48,7 +48,12 @@ type View interface {
 	Search(b orb.Bound, fn func(i int32) bool)
 	// ContentVersion hashes the layer's content.
 	ContentVersion() uint64
+	// Metres returns the items' geometries in metres of the projection.
+	Metres() []orb.Geometry
 }
+
+// Metres returns the items' geometries in metres.
+func (l *Layer[T]) Metres() []orb.Geometry { return l.Metric }
 
 // ContentVersion returns the layer's Version.
 func (l *Layer[T]) ContentVersion() uint64 { return l.Version }
