@@ -267,4 +267,3 @@ func LayerTable(e *Entry, s *data.Snapshot, items []int32) *Table {
 	}
 	return t
 }
-
