@@ -10,6 +10,7 @@ import (
 
 	"fireplan/coverage"
 	"fireplan/data"
+	"fireplan/geo"
 	"fireplan/tiles"
 
 	"github.com/gorilla/mux"
@@ -37,21 +38,25 @@ func (s *Server) tileEntry(name string) (*coverage.Entry, error) {
 func viewSet(v data.View) *tiles.Set {
 	return tiles.NewSet(v.Len(), func(i int) tiles.Feature {
 		f := v.Feature(i)
-		tf := tiles.Feature{ID: f.FeatureID(), Geom: f.Geometry(), Props: f.Properties()}
+		tf := tiles.Feature{ID: f.FeatureID(), Geom: f.Geometry()}
 		if r, ok := f.(data.Road); ok {
 			tf.MinZoom = coverage.RoadMinZoom(r.Class)
 		}
 		return tf
-	}, v.Search)
+	}, func(i int) map[string]any { return v.Feature(i).Properties() }, v.Search)
 }
 
 // tableSet prepares an analysis' rows for the tiler, straight from the table.
 func tableSet(t *coverage.Table) *tiles.Set {
 	fs := make([]tiles.Feature, t.Len())
+	var idx geo.Index
 	for i := range fs {
-		fs[i] = tiles.Feature{ID: t.IDs[i], Geom: t.LonLat(i), Props: t.Record(i)}
+		fs[i] = tiles.Feature{ID: t.IDs[i], Geom: t.LonLat(i)}
+		if fs[i].Geom != nil {
+			idx.Insert(int32(i), fs[i].Geom.Bound())
+		}
 	}
-	return tiles.NewCollection(fs)
+	return tiles.NewSet(len(fs), func(i int) tiles.Feature { return fs[i] }, t.Record, idx.Search)
 }
 
 // tileLayer resolves a layer for a snapshot and values: its prepared

@@ -3,7 +3,10 @@ package coverage
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync/atomic"
+
+	"fireplan/coverage/internal/workers"
 )
 
 // ErrBusy is an analysis refused because as many are computing as the
@@ -14,7 +17,8 @@ var ErrBusy = errors.New("the server is computing as many analyses as it can and
 // builds, siting, isochrones, cluster sweeps: every analysis table not in
 // the cache) at once, lets a bounded number wait for a slot and refuses the
 // rest, so that tiles and items served from memory stay fast while
-// analyses queue.
+// analyses queue. An admitted computation may keep busy its share of the
+// cores but one, which stays for tiles and items.
 type Limiter struct {
 	slots   chan struct{}
 	queue   int64
@@ -41,7 +45,7 @@ func (l *Limiter) Acquire(ctx context.Context) (context.Context, func(), error) 
 		l.running.Add(-1)
 		<-l.slots
 	}
-	admitted := context.WithValue(ctx, admittedKey{}, true)
+	admitted := workers.With(context.WithValue(ctx, admittedKey{}, true), (runtime.GOMAXPROCS(0)-1)/cap(l.slots))
 	select {
 	case l.slots <- struct{}{}:
 		l.running.Add(1)

@@ -13,6 +13,7 @@ import (
 type layerEncoder struct {
 	name  string
 	set   *Set
+	dict  dict
 	rm    *remap
 	feats []byte
 	n     int
@@ -30,19 +31,23 @@ type layerEncoder struct {
 // pooled per set and reset through what was touched.
 type remap struct{ key, val []int32 }
 
-func newRemap(keys, vals int) *remap {
-	r := &remap{key: make([]int32, keys), val: make([]int32, vals)}
-	for i := range r.key {
-		r.key[i] = -1
+func newLayerEncoder(name string, set *Set, d dict) *layerEncoder {
+	rm, _ := set.remaps.Get().(*remap)
+	if rm == nil {
+		rm = &remap{}
 	}
-	for i := range r.val {
-		r.val[i] = -1
-	}
-	return r
+	// The dictionary grows as tiles draw features: a pooled remap may be short.
+	rm.key = grow(rm.key, len(d.keys))
+	rm.val = grow(rm.val, len(d.vals))
+	return &layerEncoder{name: name, set: set, dict: d, rm: rm}
 }
 
-func newLayerEncoder(name string, set *Set) *layerEncoder {
-	return &layerEncoder{name: name, set: set, rm: set.remaps.Get().(*remap)}
+// grow extends r to n entries, the new ones -1.
+func grow(r []int32, n int) []int32 {
+	for len(r) < n {
+		r = append(r, -1)
+	}
+	return r
 }
 
 func (e *layerEncoder) release() {
@@ -317,10 +322,10 @@ func (e *layerEncoder) tile() []byte {
 	l = appendLen(l, 1, []byte(e.name))
 	l = append(l, e.feats...)
 	for _, k := range e.keys {
-		l = appendLen(l, 3, []byte(e.set.keys[k]))
+		l = appendLen(l, 3, []byte(e.dict.keys[k]))
 	}
 	for _, v := range e.vals {
-		l = appendLen(l, 4, e.set.vals[v])
+		l = appendLen(l, 4, e.dict.vals[v])
 	}
 	l = appendTag(l, 5, wireVarint)
 	l = binary.AppendUvarint(l, Extent)

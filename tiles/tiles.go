@@ -11,6 +11,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"fireplan/geo"
@@ -51,77 +52,59 @@ type Layer struct {
 	Source      *Set
 }
 
-// Set is a layer's features made ready for tiling once: ids, geometry,
-// minimum zooms, and every feature's properties (its id among them) as
-// pairs of indices into one dictionary of keys and encoded values. A tile
-// then builds no maps, sorts no keys and hashes no values; it only renumbers
-// the dictionary entries it uses.
+// Set is a layer's features made ready for tiling: ids, lon/lat geometry
+// (the layer's own, not copied) and minimum zooms, read once; a feature's
+// properties are read the first time a tile draws it, into pairs of
+// indices into one dictionary of keys and encoded values. A tile then
+// builds no maps, sorts no keys and hashes no values; it only renumbers the
+// dictionary entries it uses. Reading properties lazily keeps a layer of
+// millions of features ready in a fraction of the time, and spends nothing
+// on features no one looks at.
 type Set struct {
 	ids     []string
 	rank    []int32        // position of each feature in id order
-	geoms   []orb.Geometry // world units (see toWorld)
+	geoms   []orb.Geometry // lon/lat
 	minZoom []int8
-	tagOff  []int32
-	tags    []uint32
-	keys    []string
-	vals    [][]byte
 	search  func(b orb.Bound, fn func(i int32) bool)
+	props   func(i int) map[string]any
 	remaps  sync.Pool
+
+	mu     sync.Mutex // guards what follows, which grows as tiles draw features
+	tagAt  []int32    // start of feature i's pairs in tags; -1 until drawn
+	tags   []uint32
+	keys   []string
+	vals   [][]byte
+	keyIdx map[string]uint32
+	valIdx map[any]uint32
+	sorted []string
 }
 
-// NewSet prepares n features; search finds feature indices by lon/lat box
-// (a layer's existing index serves).
-func NewSet(n int, feature func(i int) Feature, search func(b orb.Bound, fn func(i int32) bool)) *Set {
-	s := &Set{ids: make([]string, n), geoms: make([]orb.Geometry, n), minZoom: make([]int8, n), tagOff: make([]int32, n+1), search: search}
-	keyIdx, valIdx := map[string]uint32{}, map[any]uint32{}
-	var sorted []string
+// dict is the dictionary as one tile saw it: entries are only ever
+// appended, so a tile reads its prefix without the lock.
+type dict struct {
+	tagAt []int32
+	tags  []uint32
+	keys  []string
+	vals  [][]byte
+}
+
+// NewSet prepares n features: feature(i) gives feature i's id, geometry and
+// minimum zoom (its Props are not read), props(i) its properties, when a
+// tile first draws it; search finds feature indices by lon/lat box (a
+// layer's existing index serves).
+func NewSet(n int, feature func(i int) Feature, props func(i int) map[string]any, search func(b orb.Bound, fn func(i int32) bool)) *Set {
+	s := &Set{ids: make([]string, n), geoms: make([]orb.Geometry, n), minZoom: make([]int8, n), tagAt: make([]int32, n),
+		search: search, props: props, keyIdx: map[string]uint32{}, valIdx: map[any]uint32{}}
+	byID := make([]int32, n)
 	for i := 0; i < n; i++ {
 		f := feature(i)
-		// Stored in world units (Web Mercator scaled to [0, 1]): a tile's
-		// projection is then a scale and a shift, no logarithm per point.
-		s.ids[i], s.geoms[i], s.minZoom[i] = f.ID, projectCopy(f.Geom, toWorld), int8(f.MinZoom)
-		sorted = sorted[:0]
-		for k, v := range f.Props {
-			if v != nil && k != "id" {
-				sorted = append(sorted, k)
-			}
-		}
-		sort.Strings(sorted)
-		add := func(k string, v any) {
-			ki, ok := keyIdx[k]
-			if !ok {
-				ki = uint32(len(s.keys))
-				s.keys = append(s.keys, k)
-				keyIdx[k] = ki
-			}
-			v, enc, ok := encodeValue(v)
-			if !ok {
-				return
-			}
-			vi, seen := valIdx[v]
-			if !seen {
-				vi = uint32(len(s.vals))
-				s.vals = append(s.vals, enc)
-				valIdx[v] = vi
-			}
-			s.tags = append(s.tags, ki, vi)
-		}
-		add("id", f.ID)
-		for _, k := range sorted {
-			add(k, f.Props[k])
-		}
-		s.tagOff[i+1] = int32(len(s.tags))
+		s.ids[i], s.geoms[i], s.minZoom[i], s.tagAt[i], byID[i] = f.ID, f.Geom, int8(f.MinZoom), -1, int32(i)
 	}
-	byID := make([]int32, n)
-	for i := range byID {
-		byID[i] = int32(i)
-	}
-	sort.Slice(byID, func(a, b int) bool { return s.ids[byID[a]] < s.ids[byID[b]] })
+	slices.SortFunc(byID, func(a, b int32) int { return strings.Compare(s.ids[a], s.ids[b]) })
 	s.rank = make([]int32, n)
 	for r, i := range byID {
 		s.rank[i] = int32(r)
 	}
-	s.remaps.New = func() any { return newRemap(len(s.keys), len(s.vals)) }
 	return s
 }
 
@@ -129,9 +112,75 @@ func NewSet(n int, feature func(i int) Feature, search func(b orb.Bound, fn func
 func NewCollection(fs []Feature) *Set {
 	var idx geo.Index
 	for i := range fs {
-		idx.Insert(int32(i), fs[i].Geom.Bound())
+		if fs[i].Geom != nil {
+			idx.Insert(int32(i), fs[i].Geom.Bound())
+		}
 	}
-	return NewSet(len(fs), func(i int) Feature { return fs[i] }, idx.Search)
+	return NewSet(len(fs), func(i int) Feature { return fs[i] }, func(i int) map[string]any { return fs[i].Props }, idx.Search)
+}
+
+// prepare reads the properties of the features in fs not drawn before and
+// returns the dictionary as it then stands.
+func (s *Set) prepare(fs []int32) dict {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, i := range fs {
+		if s.tagAt[i] < 0 {
+			s.tagAt[i] = int32(len(s.tags))
+			s.addTags(i)
+		}
+	}
+	return dict{tagAt: s.tagAt, tags: s.tags, keys: s.keys, vals: s.vals}
+}
+
+// addTags appends feature i's id and properties, keys sorted, as pairs of
+// dictionary indices, ended by a pair of markers.
+func (s *Set) addTags(i int32) {
+	props := s.props(int(i))
+	s.sorted = s.sorted[:0]
+	for k, v := range props {
+		if v != nil && k != "id" {
+			s.sorted = append(s.sorted, k)
+		}
+	}
+	sort.Strings(s.sorted)
+	add := func(k string, v any) {
+		ki, ok := s.keyIdx[k]
+		if !ok {
+			ki = uint32(len(s.keys))
+			s.keys = append(s.keys, k)
+			s.keyIdx[k] = ki
+		}
+		v, enc, ok := encodeValue(v)
+		if !ok {
+			return
+		}
+		vi, seen := s.valIdx[v]
+		if !seen {
+			vi = uint32(len(s.vals))
+			s.vals = append(s.vals, enc)
+			s.valIdx[v] = vi
+		}
+		s.tags = append(s.tags, ki, vi)
+	}
+	add("id", s.ids[i])
+	for _, k := range s.sorted {
+		add(k, props[k])
+	}
+	s.tags = append(s.tags, endTags, endTags)
+}
+
+// endTags ends a feature's pairs in Set.tags.
+const endTags = math.MaxUint32
+
+// featureTags returns feature i's pairs from d.
+func (d dict) featureTags(i int32) []uint32 {
+	t := d.tags[d.tagAt[i]:]
+	n := 0
+	for t[n] != endTags {
+		n += 2
+	}
+	return t[:n]
 }
 
 // Len returns the number of features.
@@ -172,14 +221,15 @@ func Render(l Layer, t maptile.Tile, o Options) ([]byte, error) {
 	if low {
 		tol, speck = 4, 64
 	}
+	d := set.prepare(fs)
 	for attempt := 0; ; attempt++ {
-		b, n, err := encode(l.Name, set, fs, t, tol, speck, low)
+		b, n, err := encode(l.Name, set, d, fs, t, tol, speck, low)
 		if err != nil || n == 0 {
 			return nil, err
 		}
 		if len(b) <= o.MaxBytes || attempt == 6 {
 			if len(b) > o.MaxBytes { // still too big: keep the first features that fit
-				return fit(l.Name, set, fs, t, o.MaxBytes)
+				return fit(l.Name, set, d, fs, t, o.MaxBytes)
 			}
 			return b, nil
 		}
@@ -189,10 +239,10 @@ func Render(l Layer, t maptile.Tile, o Options) ([]byte, error) {
 
 // encode builds one layer's tile; it returns the bytes and the number of
 // features kept.
-func encode(name string, set *Set, fs []int32, t maptile.Tile, tol, speck float64, thin bool) ([]byte, int, error) {
+func encode(name string, set *Set, d dict, fs []int32, t maptile.Tile, tol, speck float64, thin bool) ([]byte, int, error) {
 	toTile := projector(t)
 	box := orb.Bound{Min: orb.Point{-Buffer, -Buffer}, Max: orb.Point{Extent + Buffer, Extent + Buffer}}
-	enc := newLayerEncoder(name, set)
+	enc := newLayerEncoder(name, set, d)
 	defer enc.release()
 	dp := simplify.DouglasPeucker(tol)
 	cell := 8 * math.Max(1, tol/4)
@@ -228,7 +278,7 @@ func encode(name string, set *Set, fs []int32, t maptile.Tile, tol, speck float6
 			}
 			seen[k] = true
 		}
-		enc.add(g, set.tags[set.tagOff[f]:set.tagOff[f+1]])
+		enc.add(g, d.featureTags(f))
 	}
 	if enc.n == 0 {
 		return nil, 0, nil
@@ -291,24 +341,25 @@ func toWorld(p orb.Point) orb.Point {
 	return orb.Point{(p[0] + 180) / 360, 0.5 - math.Log((1+s)/(1-s))/(4*math.Pi)}
 }
 
-// projector maps world units to tile units of t, rounded to the nearest
-// unit as PostGIS ST_AsMVTGeom snaps (orb's ProjectToTile floors, which
-// shifts shapes half a unit and loses slivers PostGIS keeps).
+// projector maps lon/lat to tile units of t, rounded to the nearest unit
+// as PostGIS ST_AsMVTGeom snaps (orb's ProjectToTile floors, which shifts
+// shapes half a unit and loses slivers PostGIS keeps).
 func projector(t maptile.Tile) orb.Projection {
 	scale := float64(uint64(1)<<t.Z) * Extent
 	x0, y0 := float64(t.X)*Extent, float64(t.Y)*Extent
 	return func(p orb.Point) orb.Point {
-		return orb.Point{math.Round(p[0]*scale - x0), math.Round(p[1]*scale - y0)}
+		w := toWorld(p)
+		return orb.Point{math.Round(w[0]*scale - x0), math.Round(w[1]*scale - y0)}
 	}
 }
 
 // fit keeps the longest prefix of features whose tile fits max bytes.
-func fit(name string, set *Set, fs []int32, t maptile.Tile, max int) ([]byte, error) {
+func fit(name string, set *Set, d dict, fs []int32, t maptile.Tile, max int) ([]byte, error) {
 	lo, hi := 0, len(fs)
 	var best []byte
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
-		b, _, err := encode(name, set, fs[:mid], t, 32, 4096, true)
+		b, _, err := encode(name, set, d, fs[:mid], t, 32, 4096, true)
 		if err != nil {
 			return nil, err
 		}

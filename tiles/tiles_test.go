@@ -88,3 +88,47 @@ func TestOversizedTilesAreSimplifiedNotBroken(t *testing.T) {
 		t.Fatalf("capped tile: %v", err)
 	}
 }
+
+// TestConcurrentTilesDrawTheSameBytes: features' properties are read the
+// first time a tile draws them, into a dictionary shared by the layer's
+// tiles. Tiles drawn at once, in any order, from one set are the bytes each
+// gives drawn alone from a fresh set.
+func TestConcurrentTilesDrawTheSameBytes(t *testing.T) {
+	c := orb.Point{111.46, 27.23}
+	fs := grid(c, 30)
+	var ts []maptile.Tile
+	for z := maptile.Zoom(10); z <= 16; z++ {
+		for _, tl := range maptile.Tile.Children(maptile.At(c, z-1)) {
+			ts = append(ts, tl)
+		}
+	}
+	want := make([][]byte, len(ts))
+	for i, tl := range ts {
+		fresh := Layer{Name: "test", MinZoom: 0, MaxZoom: 16, Source: NewCollection(fs)}
+		want[i], _ = Render(fresh, tl, DefaultOptions)
+	}
+	shared := Layer{Name: "test", MinZoom: 0, MaxZoom: 16, Source: NewCollection(fs)}
+	got := make([][]byte, len(ts))
+	done := make(chan struct{})
+	for i := range ts {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			got[len(ts)-1-i], _ = Render(shared, ts[len(ts)-1-i], DefaultOptions)
+		}()
+	}
+	for range ts {
+		<-done
+	}
+	drawn := 0
+	for i := range ts {
+		if !bytes.Equal(got[i], want[i]) {
+			t.Errorf("tile %v: %d bytes drawn beside others, %d alone", ts[i], len(got[i]), len(want[i]))
+		}
+		if len(want[i]) > 0 {
+			drawn++
+		}
+	}
+	if drawn < 10 {
+		t.Fatalf("only %d of %d tiles hold features", drawn, len(ts))
+	}
+}

@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"runtime"
 	"sort"
 	"sync"
 
 	"fireplan/coverage/areas"
+	"fireplan/coverage/internal/workers"
 	"fireplan/coverage/network"
 	"fireplan/coverage/response"
 	"fireplan/data"
@@ -199,16 +199,16 @@ func (c *Clusters) partition(ctx context.Context) (*network.UnionFind, error) {
 	boxes = sorted
 	// Workers sweep interleaved stripes of the sorted boxes, each skipping
 	// pairs its own union-find has joined; their joins are merged after.
-	workers := max(1, min(runtime.GOMAXPROCS(0), len(boxes)/2048))
-	pairs := make([][][2]int32, workers)
+	par := max(1, min(workers.Of(ctx), len(boxes)/2048))
+	pairs := make([][][2]int32, par)
 	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
+	for w := 0; w < par; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
 			local := network.NewUnionFind(bs.Len())
 			const stripe = 256
-			for lo := w * stripe; lo < len(boxes); lo += workers * stripe {
+			for lo := w * stripe; lo < len(boxes); lo += par * stripe {
 				if ctx.Err() != nil {
 					return
 				}
