@@ -84,8 +84,9 @@ func BenchmarkPostGISLoad(b *testing.B) {
 
 // BenchmarkReload times what a server following the database does: the
 // change signature of the nine tables (each poll), and a reload after one
-// hydrant was edited, which re-reads the hydrants only, beside the full
-// read a reload was before.
+// hydrant was edited, which re-reads the hydrants only and builds them
+// alone into the snapshot, beside the full read and build a reload was
+// before.
 func BenchmarkReload(b *testing.B) {
 	pool := pgtest.Pool(b)
 	schema := pgtest.Schema(b, pool)
@@ -105,7 +106,7 @@ func BenchmarkReload(b *testing.B) {
 	})
 	b.Run("hydrant-edited", func(b *testing.B) {
 		var l data.Loader
-		if _, _, _, err := l.Load(ctx, pool, cfg); err != nil {
+		if _, _, err := l.Snapshot(ctx, pool, cfg, "bench", data.DefaultOptions()); err != nil {
 			b.Fatal(err)
 		}
 		b.ResetTimer()
@@ -115,11 +116,9 @@ func BenchmarkReload(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.StartTimer()
-			set, rep, read, err := l.Load(ctx, pool, cfg)
-			if err != nil || len(read) != 1 {
-				b.Fatalf("read %v: %v", read, err)
+			if _, _, err := l.Snapshot(ctx, pool, cfg, "bench", data.DefaultOptions()); err != nil {
+				b.Fatal(err)
 			}
-			data.NewSnapshot(set, "bench", rep)
 		}
 	})
 	b.Run("full", func(b *testing.B) {

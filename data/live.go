@@ -113,6 +113,25 @@ type Loader struct {
 	sigs map[string]string
 	set  Set               // as read, before a snapshot checked it
 	reps map[string][]byte // each layer's report as read, as JSON
+	last *Snapshot         // the last snapshot Snapshot built
+}
+
+// Snapshot loads the county as Load does and builds its snapshot, reusing
+// from the last one it built every layer not read again (see Rebuild). On
+// a load error the report says what was read.
+func (l *Loader) Snapshot(ctx context.Context, pool *pgxpool.Pool, cfg *Config, source string, opt Options) (*Snapshot, *Report, error) {
+	set, rep, read, err := l.Load(ctx, pool, cfg)
+	if err != nil {
+		return nil, rep, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	snap, err := Rebuild(l.last, read, set, source, rep, opt)
+	if err != nil {
+		return nil, rep, err
+	}
+	l.last = snap
+	return snap, rep, nil
 }
 
 // Load returns the county as Load would, and the layers read from the

@@ -2,6 +2,7 @@ package data_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -183,7 +184,7 @@ func TestLoaderReadsOnlyWhatChanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := &data.Config{Schema: schema}
-	var l data.Loader
+	var l, snaps data.Loader // one reads, one builds snapshots too
 	version := func(set *data.Set, rep *data.Report) uint64 { return data.NewSnapshot(set, "t", rep).Version }
 	steps := []struct {
 		name, edit string
@@ -192,6 +193,8 @@ func TestLoaderReadsOnlyWhatChanged(t *testing.T) {
 		{"first", "", data.LayerNames()},
 		{"unchanged", "", nil},
 		{"a hydrant", "UPDATE %s.hydrants SET status = 'broken' WHERE id = (SELECT min(id) FROM %[1]s.hydrants)", []string{data.LayerHydrants}},
+		{"a building", "DELETE FROM %s.buildings WHERE id = (SELECT max(id) FROM %[1]s.buildings)", []string{data.LayerBuildings}},
+		{"a township", "UPDATE %s.townships SET name = 'x' WHERE id = (SELECT min(id) FROM %[1]s.townships)", []string{data.LayerTownships}},
 		{"a road", "DELETE FROM %s.roads WHERE id = (SELECT max(id) FROM %[1]s.roads)", []string{data.LayerRoads}},
 	}
 	for _, s := range steps {
@@ -211,8 +214,19 @@ func TestLoaderReadsOnlyWhatChanged(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := version(set, rep), version(fullSet, fullRep); got != want {
-			t.Errorf("%s: the loader's county has version %x, a full load's %x", s.name, got, want)
+		full := data.NewSnapshot(fullSet, "t", fullRep)
+		if got := version(set, rep); got != full.Version {
+			t.Errorf("%s: the loader's county has version %x, a full load's %x", s.name, got, full.Version)
+		}
+		// Built on the last snapshot: the same county and report.
+		snap, _, err := snaps.Snapshot(ctx, pool, cfg, "t", data.DefaultOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, _ := json.Marshal(snap.Report)
+		w, _ := json.Marshal(full.Report)
+		if snap.Version != full.Version || string(g) != string(w) {
+			t.Errorf("%s: the rebuilt snapshot has version %x and report\n%s\na full load's %x\n%s", s.name, snap.Version, g, full.Version, w)
 		}
 	}
 }

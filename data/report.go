@@ -229,3 +229,32 @@ func quoteAll(ids []string) string {
 	}
 	return strings.Join(q, ", ")
 }
+
+// keep puts a copy of lr, a layer's report from an earlier snapshot, in
+// place of what r holds for that layer: the copy is the new snapshot's
+// own to annotate.
+func (r *Report) keep(lr *LayerReport) {
+	if lr == nil {
+		return
+	}
+	c := &LayerReport{}
+	b, _ := json.Marshal(lr)
+	if json.Unmarshal(b, c) != nil {
+		return
+	}
+	for i, l := range r.Layers {
+		if l.Layer == lr.Layer {
+			r.Layers[i] = c
+			return
+		}
+	}
+	r.Layers = append(r.Layers, c)
+}
+
+// sort puts the layers in the order fireplan lists them.
+func (r *Report) sort() {
+	order := LayerNames()
+	slices.SortStableFunc(r.Layers, func(a, b *LayerReport) int {
+		return slices.Index(order, a.Layer) - slices.Index(order, b.Layer)
+	})
+}

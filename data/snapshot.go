@@ -2,6 +2,7 @@ package data
 
 import (
 	"fmt"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -103,6 +104,9 @@ type Snapshot struct {
 	Options  Options   // what it was built with; a derived snapshot keeps them
 	Base     *Snapshot // the snapshot it was derived from (see Derive); nil for a load
 	Report   *Report
+	// derivedBuiltup: no built-up area was loaded, so they were derived
+	// from the buildings (and change with them).
+	derivedBuiltup bool
 
 	Hydrants  *Layer[Hydrant]
 	Stations  *Layer[Station]
@@ -150,6 +154,24 @@ func NewSnapshot(set *Set, source string, rep *Report) *Snapshot {
 // buildings (see deriveBuiltup) and noted in the report. The version is a
 // hash of the items kept, derived areas included (see Snapshot.Version).
 func NewSnapshotWith(set *Set, source string, rep *Report, opt Options) (*Snapshot, error) {
+	return build(nil, nil, set, source, rep, opt)
+}
+
+// Rebuild returns the snapshot NewSnapshotWith would build from set, where
+// only the layers named in read differ from what prev was built from: every
+// other layer, with its indexes, metric geometry and report, is prev's. A
+// reload after a hydrant's edit then checks, projects and indexes the
+// hydrants alone. When the roads were read (the projection's origin follows
+// them), or the options differ, everything is built anew.
+func Rebuild(prev *Snapshot, read []string, set *Set, source string, rep *Report, opt Options) (*Snapshot, error) {
+	if prev == nil || prev.Base != nil || prev.Options != opt || prev.Roads.Len() == 0 || slices.Contains(read, LayerRoads) {
+		return NewSnapshotWith(set, source, rep, opt)
+	}
+	return build(prev, read, set, source, rep, opt)
+}
+
+// build is NewSnapshotWith, keeping prev's layers not named in read.
+func build(prev *Snapshot, read []string, set *Set, source string, rep *Report, opt Options) (*Snapshot, error) {
 	if err := opt.Check(); err != nil {
 		return nil, err
 	}
@@ -157,56 +179,99 @@ func NewSnapshotWith(set *Set, source string, rep *Report, opt Options) (*Snapsh
 		rep = &Report{}
 	}
 	s := &Snapshot{Source: source, LoadedAt: time.Now(), Report: rep, Options: opt}
-	set.Hydrants = filter(LayerHydrants, set.Hydrants, rep, source)
-	set.Stations = filter(LayerStations, set.Stations, rep, source)
-	set.Roads = filter(LayerRoads, set.Roads, rep, source)
-	set.Buildings = filter(LayerBuildings, set.Buildings, rep, source)
-	set.Villages = filter(LayerVillages, set.Villages, rep, source)
-	set.Districts = filter(LayerDistricts, set.Districts, rep, source)
-	set.FireLanes = filter(LayerFireLanes, set.FireLanes, rep, source)
-	set.Townships = filter(LayerTownships, set.Townships, rep, source)
-	set.Builtup = filter(LayerBuiltup, set.Builtup, rep, source)
-
-	o, maxM := set.origin(), opt.MaxDistanceM
-	set.Hydrants = dropFar(set.Hydrants, o, maxM, rep.Layer(LayerHydrants))
-	set.Stations = dropFar(set.Stations, o, maxM, rep.Layer(LayerStations))
-	set.Roads = dropFar(set.Roads, o, maxM, rep.Layer(LayerRoads))
-	set.Buildings = dropFar(set.Buildings, o, maxM, rep.Layer(LayerBuildings))
-	set.Villages = dropFar(set.Villages, o, maxM, rep.Layer(LayerVillages))
-	set.Districts = dropFar(set.Districts, o, maxM, rep.Layer(LayerDistricts))
-	set.FireLanes = dropFar(set.FireLanes, o, maxM, rep.Layer(LayerFireLanes))
-	set.Townships = dropFar(set.Townships, o, maxM, rep.Layer(LayerTownships))
-	set.Builtup = dropFar(set.Builtup, o, maxM, rep.Layer(LayerBuiltup))
-
-	s.Proj = geo.NewProjection(o)
-	s.Hydrants = newLayer(schema(LayerHydrants), set.Hydrants, s.Proj)
-	s.Stations = newLayer(schema(LayerStations), set.Stations, s.Proj)
-	s.Roads = newLayer(schema(LayerRoads), set.Roads, s.Proj)
-	s.Buildings = newLayer(schema(LayerBuildings), set.Buildings, s.Proj)
-	s.Villages = newLayer(schema(LayerVillages), set.Villages, s.Proj)
-	s.Districts = newLayer(schema(LayerDistricts), set.Districts, s.Proj)
-	s.FireLanes = newLayer(schema(LayerFireLanes), set.FireLanes, s.Proj)
-	s.Townships = newLayer(schema(LayerTownships), set.Townships, s.Proj)
-	builtup := set.Builtup
-	if len(builtup) == 0 && opt.BuiltupGapM > 0 && len(set.Buildings) > 0 {
-		var n int
-		builtup, n = deriveBuiltup(s.Buildings, s.Proj, opt.BuiltupGapM, opt.BuiltupMinAreaM2)
-		lr := rep.Layer(LayerBuiltup)
-		rule := fmt.Sprintf("buildings within %g m of each other grouped, each group's convex hull grown by %g m, kept from %g ha",
-			opt.BuiltupGapM, opt.BuiltupGapM/2, opt.BuiltupMinAreaM2/10000)
-		switch len(builtup) {
-		case 0:
-			lr.Note("none loaded, and none derived from the buildings: no group reaches the size (%s)", rule)
-		default:
-			lr.Note("none loaded: derived %d from the buildings (ids derived-1..derived-%d, holding %d of %d buildings): %s",
-				len(builtup), len(builtup), n, len(set.Buildings), rule)
-			// The layer is in use now: not absent, and it weakens nothing.
-			lr.Absent, lr.Loaded, lr.Source = false, len(builtup), "derived from the buildings"
+	// A layer not read again is prev's; built-up areas derived from the
+	// buildings change with them.
+	k := map[string]bool{}
+	for _, name := range LayerNames() {
+		k[name] = prev != nil && !slices.Contains(read, name)
+	}
+	k[LayerBuiltup] = k[LayerBuiltup] && (k[LayerBuildings] || !prev.derivedBuiltup)
+	for _, name := range LayerNames() {
+		if k[name] {
+			rep.keep(prev.Report.Layer(name))
 		}
 	}
-	s.Builtup = newLayer(schema(LayerBuiltup), builtup, s.Proj)
+	checked(&set.Hydrants, LayerHydrants, k, rep, source)
+	checked(&set.Stations, LayerStations, k, rep, source)
+	checked(&set.Roads, LayerRoads, k, rep, source)
+	checked(&set.Buildings, LayerBuildings, k, rep, source)
+	checked(&set.Villages, LayerVillages, k, rep, source)
+	checked(&set.Districts, LayerDistricts, k, rep, source)
+	checked(&set.FireLanes, LayerFireLanes, k, rep, source)
+	checked(&set.Townships, LayerTownships, k, rep, source)
+	checked(&set.Builtup, LayerBuiltup, k, rep, source)
+
+	if prev != nil {
+		s.Proj = prev.Proj // the roads are prev's: so is the origin
+	} else {
+		s.Proj = geo.NewProjection(set.origin())
+	}
+	o, maxM := s.Proj.Origin(), opt.MaxDistanceM
+	var p Snapshot
+	if prev != nil {
+		p = *prev
+	}
+	s.Hydrants = placed(set.Hydrants, LayerHydrants, p.Hydrants, k, o, maxM, rep, s.Proj)
+	s.Stations = placed(set.Stations, LayerStations, p.Stations, k, o, maxM, rep, s.Proj)
+	s.Roads = placed(set.Roads, LayerRoads, p.Roads, k, o, maxM, rep, s.Proj)
+	s.Buildings = placed(set.Buildings, LayerBuildings, p.Buildings, k, o, maxM, rep, s.Proj)
+	s.Villages = placed(set.Villages, LayerVillages, p.Villages, k, o, maxM, rep, s.Proj)
+	s.Districts = placed(set.Districts, LayerDistricts, p.Districts, k, o, maxM, rep, s.Proj)
+	s.FireLanes = placed(set.FireLanes, LayerFireLanes, p.FireLanes, k, o, maxM, rep, s.Proj)
+	s.Townships = placed(set.Townships, LayerTownships, p.Townships, k, o, maxM, rep, s.Proj)
+	if k[LayerBuiltup] {
+		s.Builtup, s.derivedBuiltup = p.Builtup, p.derivedBuiltup
+	} else {
+		set.Builtup = dropFar(set.Builtup, o, maxM, rep.Layer(LayerBuiltup))
+		s.Builtup = newLayer(schema(LayerBuiltup), s.builtup(set, rep, opt), s.Proj)
+	}
+	if prev != nil {
+		rep.sort() // kept reports came first
+	}
 	s.Version = contentVersion(s)
 	return s, nil
+}
+
+// checked runs a layer's items through the id and geometry checks, unless
+// the layer is kept from an earlier snapshot.
+func checked[T Feature](items *[]T, layer string, kept map[string]bool, rep *Report, source string) {
+	if !kept[layer] {
+		*items = filter(layer, *items, rep, source)
+	}
+}
+
+// placed returns a layer kept from an earlier snapshot, or projects and
+// indexes items after dropping what lies beyond maxM of the origin.
+func placed[T hashedFeature](items []T, layer string, prev *Layer[T], kept map[string]bool, o orb.Point, maxM float64, rep *Report, proj *geo.Projection) *Layer[T] {
+	if kept[layer] {
+		return prev
+	}
+	return newLayer(schema(layer), dropFar(items, o, maxM, rep.Layer(layer)), proj)
+}
+
+// builtup returns set's built-up areas, or without any those derived from
+// s's buildings, noted in rep.
+func (s *Snapshot) builtup(set *Set, rep *Report, opt Options) []Builtup {
+	builtup := set.Builtup
+	if len(builtup) > 0 || opt.BuiltupGapM <= 0 || s.Buildings.Len() == 0 {
+		return builtup
+	}
+	var n int
+	s.derivedBuiltup = true
+	builtup, n = deriveBuiltup(s.Buildings, s.Proj, opt.BuiltupGapM, opt.BuiltupMinAreaM2)
+	lr := rep.Layer(LayerBuiltup)
+	rule := fmt.Sprintf("buildings within %g m of each other grouped, each group's convex hull grown by %g m, kept from %g ha",
+		opt.BuiltupGapM, opt.BuiltupGapM/2, opt.BuiltupMinAreaM2/10000)
+	switch len(builtup) {
+	case 0:
+		lr.Note("none loaded, and none derived from the buildings: no group reaches the size (%s)", rule)
+	default:
+		lr.Note("none loaded: derived %d from the buildings (ids derived-1..derived-%d, holding %d of %d buildings): %s",
+			len(builtup), len(builtup), n, s.Buildings.Len(), rule)
+		// The layer is in use now: not absent, and it weakens nothing.
+		lr.Absent, lr.Loaded, lr.Source = false, len(builtup), "derived from the buildings"
+	}
+	return builtup
 }
 
 // Layer returns the named layer's view.

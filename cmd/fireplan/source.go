@@ -169,25 +169,24 @@ func (f *sourceFlags) load(ctx context.Context, w io.Writer) (*data.Snapshot, er
 			return nil, err
 		}
 		defer pool.Close()
-		var set *data.Set
-		var rep *data.Report
-		if f.loader != nil {
-			set, rep, _, err = f.loader.Load(ctx, pool, cfg)
-		} else {
-			set, rep, err = data.Load(ctx, pool, cfg)
-		}
-		if err != nil {
-			rep.Print(w)
-			return nil, fmt.Errorf("%w\n(fireplan check --db URL --config FILE lists every problem)", err)
-		}
 		opts, err := cfg.Options()
 		if err != nil {
 			return nil, err
 		}
 		cc := pool.Config().ConnConfig
-		if snap, err = data.NewSnapshotWith(set, fmt.Sprintf("postgis %s:%d/%s", cc.Host, cc.Port, cc.Database), rep, opts); err != nil {
-			return nil, err
+		source := fmt.Sprintf("postgis %s:%d/%s", cc.Host, cc.Port, cc.Database)
+		l := f.loader
+		if l == nil {
+			l = &data.Loader{} // one read of everything
 		}
+		s, rep, err := l.Snapshot(ctx, pool, cfg, source, opts)
+		if err != nil {
+			if rep != nil {
+				rep.Print(w)
+			}
+			return nil, fmt.Errorf("%w\n(fireplan check --db URL --config FILE lists every problem)", err)
+		}
+		snap = s
 	}
 	if err := markWeakened(snap.Report); err != nil {
 		return nil, err
