@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"sync/atomic"
 
 	"fireplan/coverage/areas"
+	"fireplan/coverage/internal/workers"
 	"fireplan/coverage/network"
 	"fireplan/data"
 
@@ -90,11 +92,26 @@ func New(ctx context.Context, s *data.Snapshot, p Params, g *network.Graph, sn *
 	}
 	r.unreachedRoads()
 	r.Buildings = make([]Arrival, s.Buildings.Len())
-	for i, g := range s.Buildings.Metric {
-		if i%4096 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		r.Buildings[i] = r.Arrive(g)
+	// Arrive only reads: the buildings are shared out in blocks among the
+	// workers the request is allowed.
+	const block = 4096
+	blocks := (len(r.Buildings) + block - 1) / block
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(workers.Of(ctx), blocks) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := int(next.Add(1) - 1); b < blocks && ctx.Err() == nil; b = int(next.Add(1) - 1) {
+				for i := b * block; i < min(len(r.Buildings), (b+1)*block); i++ {
+					r.Buildings[i] = r.Arrive(s.Buildings.Metric[i])
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	r.Villages = r.arriveAll(s.Villages.Metric)
 	r.Districts = r.arriveAll(s.Districts.Metric)
