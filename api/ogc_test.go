@@ -388,15 +388,18 @@ func checkOAS30(t *testing.T, s *Server, srv *httptest.Server) {
 		t.Fatalf("the OpenAPI document does not validate: %v", err)
 	}
 	paths := doc.Paths.Map()
-	for _, p := range []string{"/ogc", "/ogc/conformance", "/ogc/api", "/ogc/collections"} {
+	if len(doc.Servers) != 1 || doc.Servers[0].URL != srv.URL+"/ogc" {
+		t.Errorf("servers %v, want the landing page", doc.Servers)
+	}
+	for _, p := range []string{"/", "/conformance", "/api", "/collections"} {
 		if paths[p] == nil || paths[p].Get == nil {
 			t.Errorf("no GET %s", p)
 		}
 	}
 	for _, e := range s.cat.Entries {
-		items := paths["/ogc/collections/"+e.Name+"/items"]
-		one := paths["/ogc/collections/"+e.Name+"/items/{featureId}"]
-		if paths["/ogc/collections/"+e.Name] == nil || items == nil || one == nil {
+		items := paths["/collections/"+e.Name+"/items"]
+		one := paths["/collections/"+e.Name+"/items/{featureId}"]
+		if paths["/collections/"+e.Name] == nil || paths["/collections/"+e.Name+"/schema"] == nil || items == nil || one == nil {
 			t.Errorf("%s: a path missing", e.Name)
 			continue
 		}
@@ -639,6 +642,29 @@ func TestGDALReadsEveryCollection(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
+	// An attribute filter GDAL finds among the parameters the OpenAPI
+	// document gives the items: sent to the server, not applied after.
+	t.Run("where", func(t *testing.T) {
+		want := 0
+		for _, h := range sampleSnap.Hydrants.Items {
+			if h.Status == "broken" {
+				want++
+			}
+		}
+		gpkg := filepath.Join(dir, "broken.gpkg")
+		out, err := exec.Command("ogr2ogr", "--debug", "on", "-f", "GPKG", gpkg, src, "hydrants", "-where", "status = 'broken'",
+			"-oo", "PAGE_SIZE=100").CombinedOutput()
+		if err != nil {
+			t.Fatalf("ogr2ogr: %v\n%s", err, out)
+		}
+		if !regexp.MustCompile(`Fetch\(\S+/ogc/collections/hydrants/items\?\S*status=broken`).Match(out) {
+			t.Errorf("GDAL did not send the filter to the server:\n%s", out)
+		}
+		info, _ := exec.Command("ogrinfo", "-ro", "-so", gpkg, "hydrants").Output()
+		if m := regexp.MustCompile(`Feature Count: (\d+)`).FindSubmatch(info); m == nil || string(m[1]) != strconv.Itoa(want) {
+			t.Errorf("the GeoPackage holds %s broken hydrants, the county %d", m, want)
+		}
+	})
 	for _, e := range s.cat.Entries {
 		t.Run(e.Name, func(t *testing.T) {
 			t.Parallel()

@@ -51,7 +51,7 @@ func (s *Server) ogcAPI(w http.ResponseWriter, r *http.Request) error {
 				def = strings.Trim(strings.ReplaceAll(toJSON(d), `"`, ""), "[]")
 			}
 			typ, _ := sc["type"].(string)
-			p.Rows = append(p.Rows, []cell{{Text: k, Href: o.base + k}, {Text: prm["name"].(string)}, {Text: typ}, {Text: def}, {Text: rng},
+			p.Rows = append(p.Rows, []cell{{Text: "/ogc" + strings.TrimSuffix(k, "/"), Href: o.base + "/ogc" + strings.TrimSuffix(k, "/")}, {Text: prm["name"].(string)}, {Text: typ}, {Text: def}, {Text: rng},
 				{Text: prm["description"].(string)}})
 		}
 	}
@@ -79,13 +79,19 @@ func schemaRange(sc map[string]any) string {
 func (s *Server) openAPI(lang, base string) map[string]any {
 	paths := map[string]any{}
 	for _, rt := range s.ogcRoutes() {
+		// Paths are relative to the server, the landing page, as the
+		// standard's own document has them: clients look an items path
+		// up as /collections/{id}/items.
+		rel := strings.TrimPrefix(rt.Path, "/ogc")
+		if rel == "" {
+			rel = "/"
+		}
 		if !strings.Contains(rt.Path, "{name}") {
-			paths[rt.Path] = map[string]any{"get": s.operation(rt, "", nil, lang)}
+			paths[rel] = map[string]any{"get": s.operation(rt, nil, lang)}
 			continue
 		}
 		for _, e := range s.cat.Entries {
-			path := strings.Replace(rt.Path, "{name}", e.Name, 1)
-			paths[path] = map[string]any{"get": s.operation(rt, path, e, lang)}
+			paths[strings.Replace(rel, "{name}", e.Name, 1)] = map[string]any{"get": s.operation(rt, e, lang)}
 		}
 	}
 	return map[string]any{
@@ -96,7 +102,7 @@ func (s *Server) openAPI(lang, base string) map[string]any {
 			"version":     "1.0.0",
 			"license":     map[string]any{"name": "see the project's licence"},
 		},
-		"servers": []map[string]any{{"url": base}},
+		"servers": []map[string]any{{"url": base + "/ogc"}},
 		"paths":   paths,
 		"components": map[string]any{
 			"schemas": map[string]any{
@@ -127,7 +133,7 @@ func (s *Server) openAPI(lang, base string) map[string]any {
 }
 
 // operation is the GET of rt, for entry e when its path names one.
-func (s *Server) operation(rt Route, path string, e *coverage.Entry, lang string) map[string]any {
+func (s *Server) operation(rt Route, e *coverage.Entry, lang string) map[string]any {
 	var params []map[string]any
 	seen := map[string]bool{}
 	add := func(prm map[string]any) {
