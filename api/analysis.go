@@ -129,14 +129,25 @@ func fileName(e *coverage.Entry, v coverage.Values) string {
 // pageRows returns the rows in the request's bbox (every row without one),
 // paged by limit and offset when given, with the number matched.
 func (s *Server) pageRows(q url.Values, e *coverage.Entry, t *coverage.Table) ([]int, int, error) {
+	rows, err := tableHits(q, e, t)
+	if err != nil {
+		return nil, 0, err
+	}
+	page, err := window(s, q, rows, true)
+	return page, len(rows), err
+}
+
+// tableHits returns the rows of t in the request's bbox (every row
+// without one), in the table's order: /api and /ogc page the same rows.
+func tableHits(q url.Values, e *coverage.Entry, t *coverage.Table) ([]int, error) {
 	var rows []int
 	if bb := q.Get("bbox"); bb != "" {
 		if e.Geometry == "" { // not t.Geoms == nil: an empty map table has none either
-			return nil, 0, errorf(http.StatusBadRequest, "bbox: this table has no geometry")
+			return nil, errorf(http.StatusBadRequest, "bbox: this table has no geometry")
 		}
 		b, err := parseBBox(bb)
 		if err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 		for i := range t.Geoms {
 			if gb := t.LonLat(i).Bound(); gb.Intersects(b) {
@@ -149,8 +160,7 @@ func (s *Server) pageRows(q url.Values, e *coverage.Entry, t *coverage.Table) ([
 			rows[i] = i
 		}
 	}
-	page, err := window(s, q, rows, true)
-	return page, len(rows), err
+	return rows, nil
 }
 
 // catalog lists every layer and analysis with its parameters and columns.

@@ -108,6 +108,10 @@ func FuzzRequest(f *testing.F) {
 		"/tiles/coverage_gaps.json?minutes=5", "/tiles/clusters/15/26541/13806.mvt?min_households=3&scenario=" + scen,
 		"/tiles/nope/0/0/0.mvt",
 		"/api/scenarios/" + scen, "/api/scenarios/" + scen + "/diff?minutes=4", "/api/scenarios/nope/diff",
+		"/ogc", "/ogc?f=html&lang=en", "/ogc/conformance", "/ogc/api", "/ogc/api?f=html", "/ogc/collections?f=xml",
+		"/ogc/collections/nope/items", "/ogc/collections/hydrants/items?status=broken&properties=kind,status&limit=5&offset=2",
+		"/ogc/collections/hydrants/items?f=html&bbox=111.46,27.22,111.48,27.24", "/ogc/collections/hydrants/items?flow_lps=abc",
+		"/ogc/collections/roads/items?oneway=1&tunnel=false", "/ogc/collections/hydrants/items/nope?scenario=" + scen,
 	}
 	for _, e := range s.Catalog().Entries {
 		if !e.Analysis() {
@@ -119,6 +123,7 @@ func FuzzRequest(f *testing.F) {
 		}
 		seeds = append(seeds, e.Path, e.Path+"?"+q.Encode(), e.Path+"?format=csv&limit=3&offset=1", e.Path+"?bbox=111,27,112,28",
 			e.Path+"?scenario="+scen)
+		seeds = append(seeds, "/ogc/collections/"+e.Name+"/items?limit=3&"+q.Encode(), "/ogc/collections/"+e.Name+"/schema")
 		if e.Tiled {
 			seeds = append(seeds, "/tiles/"+e.Name+"/15/26541/13806.mvt?"+q.Encode())
 		}
@@ -162,6 +167,28 @@ func FuzzRequest(f *testing.F) {
 			if err := json.Unmarshal(body, &e); err != nil || e.Error == "" {
 				t.Fatalf("%s %s: status %d without a JSON error: %s", method, target, code, body)
 			}
+		}
+	})
+}
+
+// FuzzNegotiation holds the OGC routes' reading of Accept and
+// Accept-Language to their promises: without lang=, a language is always
+// one of the two and never an error; with lang=, only zh and en are taken.
+func FuzzNegotiation(f *testing.F) {
+	for _, sd := range [][3]string{{"text/html,application/xhtml+xml,*/*;q=0.8", "zh-CN,zh;q=0.9,en;q=0.8", ""},
+		{"application/geo+json, application/json", "en-US;q=abc, zh;q=2", "en"}, {";;q=0,", ",,;", "fr"}} {
+		f.Add(sd[0], sd[1], sd[2])
+	}
+	f.Fuzz(func(t *testing.T, accept, acceptLanguage, lang string) {
+		acceptsHTML(accept)
+		got, err := requestLang(lang, acceptLanguage)
+		switch {
+		case lang == "" && (err != nil || got != "zh" && got != "en"):
+			t.Fatalf("Accept-Language %q: %q, %v", acceptLanguage, got, err)
+		case lang != "" && err == nil && got != lang:
+			t.Fatalf("lang=%q taken as %q", lang, got)
+		case lang != "" && (err == nil) != (lang == "zh" || lang == "en"):
+			t.Fatalf("lang=%q: %v", lang, err)
 		}
 	})
 }

@@ -142,11 +142,22 @@ func (s *Server) items(w http.ResponseWriter, r *http.Request) error {
 // unless required) and returns the page limit and offset ask for, in item
 // order so pages are stable, with the number matched.
 func (s *Server) page(q url.Values, v data.View) ([]int32, int, error) {
+	hits, err := layerHits(q, v)
+	if err != nil {
+		return nil, 0, err
+	}
+	page, err := window(s, q, hits, false)
+	return page, len(hits), err
+}
+
+// layerHits returns a layer's items in the request's bbox (every item
+// without one), in item order: /api/layers and /ogc page the same hits.
+func layerHits(q url.Values, v data.View) ([]int32, error) {
 	var hits []int32
 	if bb := q.Get("bbox"); bb != "" {
 		b, err := parseBBox(bb)
 		if err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 		v.Search(b, func(i int32) bool { hits = append(hits, i); return true })
 		slices.Sort(hits)
@@ -156,8 +167,7 @@ func (s *Server) page(q url.Values, v data.View) ([]int32, int, error) {
 			hits[i] = int32(i)
 		}
 	}
-	page, err := window(s, q, hits, false)
-	return page, len(hits), err
+	return hits, nil
 }
 
 // window cuts the page limit and offset ask for out of hits. Without
@@ -196,12 +206,7 @@ func writeFeatures(w http.ResponseWriter, idx []int32, feature func(int) data.Fe
 	}
 	fmt.Fprint(w, `,"features":[`)
 	for n, i := range idx {
-		f := feature(int(i))
-		gf := geojson.NewFeature(f.Geometry())
-		gf.ID = f.FeatureID()
-		gf.Properties = geojson.Properties(f.Properties())
-		gf.Properties["id"] = f.FeatureID()
-		b, err := json.Marshal(gf)
+		b, err := json.Marshal(layerFeature(feature(int(i))))
 		if err != nil {
 			return err
 		}
@@ -217,4 +222,14 @@ func writeFeatures(w http.ResponseWriter, idx []int32, feature func(int) data.Fe
 		return nil
 	}
 	return nil
+}
+
+// layerFeature is a layer's item as GeoJSON: its attributes and its id,
+// which the properties repeat.
+func layerFeature(f data.Feature) *geojson.Feature {
+	gf := geojson.NewFeature(f.Geometry())
+	gf.ID = f.FeatureID()
+	gf.Properties = geojson.Properties(f.Properties())
+	gf.Properties["id"] = f.FeatureID()
+	return gf
 }

@@ -122,7 +122,7 @@ func (s *Server) Routes() []Route {
 		Route{Methods: reads, Path: "/tiles/{layer}/{z}/{x}/{y}.mvt", Title: t("矢量切片", "a vector tile"),
 			Params: []coverage.Param{scenarioParam}, Layer: true, h: s.tile},
 	)
-	return rs
+	return append(rs, s.ogcRoutes()...)
 }
 
 // paramsOf adds the parameters of the named entries to own, each name

@@ -22,6 +22,7 @@ import (
 
 	"fireplan/coverage"
 
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/xuri/excelize/v2"
 )
@@ -175,10 +176,7 @@ func GeoJSON(w io.Writer, t *coverage.Table, rows []int, extra map[string]any) e
 	}
 	bw.WriteString(`,"features":[`)
 	for n, i := range rows {
-		f := geojson.NewFeature(t.LonLat(i))
-		f.ID = t.IDs[i]
-		f.Properties = t.Record(i)
-		b, err := json.Marshal(f)
+		b, err := json.Marshal(Feature(t, i))
 		if err != nil {
 			return err
 		}
@@ -191,6 +189,20 @@ func GeoJSON(w io.Writer, t *coverage.Table, rows []int, extra map[string]any) e
 	}
 	bw.WriteString("]}\n")
 	return bw.Flush()
+}
+
+// Feature is row i of t as a GeoJSON feature in lon/lat: its id, its
+// columns as properties, and a null geometry when t has none (a plain
+// table, which OGC API - Features serves as features too).
+func Feature(t *coverage.Table, i int) *geojson.Feature {
+	var g orb.Geometry
+	if t.Geoms != nil {
+		g = t.LonLat(i)
+	}
+	f := geojson.NewFeature(g)
+	f.ID = t.IDs[i]
+	f.Properties = t.Record(i)
+	return f
 }
 
 // JSON writes a plain table as {"rows": [{column: value}...], ...extra}.

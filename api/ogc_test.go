@@ -1,0 +1,737 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"fireplan/coverage"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// fetchOGC GETs path with headers (name, value...) and returns the status,
+// the Content-Type and the body.
+func fetchOGC(t *testing.T, srv *httptest.Server, path string, headers ...string) (int, string, []byte) {
+	t.Helper()
+	u := path
+	if !strings.HasPrefix(u, "http") {
+		u = srv.URL + path
+	}
+	req, _ := http.NewRequest(http.MethodGet, u, nil)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Content-Type"), b
+}
+
+// fetchJSON GETs path, wants a 200 and decodes it.
+func fetchJSON(t *testing.T, srv *httptest.Server, path string, into any) {
+	t.Helper()
+	code, _, b := fetchOGC(t, srv, path)
+	if code != http.StatusOK {
+		t.Fatalf("%s: status %d %.300s", path, code, b)
+	}
+	if err := json.Unmarshal(b, into); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
+
+type ogcLink struct{ Href, Rel, Type string }
+
+type ogcFeature struct {
+	ID         any             `json:"id"`
+	Type       string          `json:"type"`
+	Geometry   json.RawMessage `json:"geometry"`
+	Properties map[string]any  `json:"properties"`
+	Links      []ogcLink       `json:"links"`
+}
+
+type ogcItems struct {
+	Type           string       `json:"type"`
+	NumberMatched  *int         `json:"numberMatched"`
+	NumberReturned *int         `json:"numberReturned"`
+	TimeStamp      string       `json:"timeStamp"`
+	Links          []ogcLink    `json:"links"`
+	Features       []ogcFeature `json:"features"`
+}
+
+func linkOf(links []ogcLink, rel string) (ogcLink, bool) {
+	for _, l := range links {
+		if l.Rel == rel {
+			return l, true
+		}
+	}
+	return ogcLink{}, false
+}
+
+// allItems follows the next links from path and returns every feature.
+func allItems(t *testing.T, srv *httptest.Server, path string) ([]ogcFeature, int) {
+	t.Helper()
+	var out []ogcFeature
+	matched := -1
+	for n := 0; path != ""; n++ {
+		if n > 1000 {
+			t.Fatalf("%s: more than 1000 pages", path)
+		}
+		var page ogcItems
+		fetchJSON(t, srv, path, &page)
+		if page.NumberMatched == nil || page.NumberReturned == nil || *page.NumberReturned != len(page.Features) {
+			t.Fatalf("%s: numberMatched %v, numberReturned %v for %d features", path, page.NumberMatched, page.NumberReturned, len(page.Features))
+		}
+		if matched >= 0 && *page.NumberMatched != matched {
+			t.Fatalf("%s: numberMatched changed from %d to %d", path, matched, *page.NumberMatched)
+		}
+		matched = *page.NumberMatched
+		out = append(out, page.Features...)
+		next, ok := linkOf(page.Links, "next")
+		path = next.Href
+		if ok && next.Type != geoJSONType {
+			t.Fatalf("next link of type %q", next.Type)
+		}
+	}
+	return out, matched
+}
+
+// apiRows is what /api gives for an entry at its defaults: the features'
+// ids (nil for a plain table's rows) and properties, every page.
+func apiRows(t *testing.T, srv *httptest.Server, s *Server, e *coverage.Entry, query string) ([]string, []map[string]any) {
+	t.Helper()
+	var ids []string
+	var props []map[string]any
+	for offset := 0; ; offset += s.opts.MaxItems {
+		path := e.Path + "?format=json&limit=" + strconv.Itoa(s.opts.MaxItems) + "&offset=" + strconv.Itoa(offset) + query
+		var page struct {
+			Features []ogcFeature     `json:"features"`
+			Rows     []map[string]any `json:"rows"`
+		}
+		fetchJSON(t, srv, path, &page)
+		for _, f := range page.Features {
+			ids = append(ids, f.ID.(string))
+			props = append(props, f.Properties)
+		}
+		props = append(props, page.Rows...)
+		if len(page.Features)+len(page.Rows) < s.opts.MaxItems {
+			return ids, props
+		}
+	}
+}
+
+// TestOGCItemsAreTheAPIs: every collection's items, page after page by
+// the next links, are the features and attributes /api gives.
+func TestOGCItemsAreTheAPIs(t *testing.T) {
+	s, srv := sharedServer(t)
+	for _, e := range s.cat.Entries {
+		t.Run(e.Name, func(t *testing.T) {
+			ids, props := apiRows(t, srv, s, e, "")
+			limit := min(s.opts.MaxItems, max(1, len(props)/3+1)) // three pages or so
+			got, matched := allItems(t, srv, "/ogc/collections/"+e.Name+"/items?limit="+strconv.Itoa(limit))
+			if matched != len(props) || len(got) != len(props) {
+				t.Fatalf("%d features, numberMatched %d; /api gives %d", len(got), matched, len(props))
+			}
+			for i, f := range got {
+				if f.Type != "Feature" {
+					t.Fatalf("feature %d: type %q", i, f.Type)
+				}
+				if ids != nil && f.ID != ids[i] {
+					t.Fatalf("feature %d: id %v, /api's %s", i, f.ID, ids[i])
+				}
+				if e.Geometry == "" && string(f.Geometry) != "null" {
+					t.Fatalf("feature %d of a table: geometry %s, want null", i, f.Geometry)
+				}
+				if e.Geometry != "" && string(f.Geometry) == "null" {
+					t.Fatalf("feature %d: no geometry", i)
+				}
+				a, b := toJSON(f.Properties), toJSON(props[i])
+				if a != b {
+					t.Fatalf("feature %d: properties\n%s\n/api's\n%s", i, a, b)
+				}
+			}
+		})
+	}
+}
+
+// ogcChecks exercise each conformance class /ogc may declare.
+var ogcChecks = map[string]func(t *testing.T, s *Server, srv *httptest.Server){
+	confCore:    checkCore,
+	confGeoJSON: checkGeoJSON,
+	confHTML:    checkHTML,
+	confOAS30:   checkOAS30,
+}
+
+// TestOGCConformance: the classes declared are the ones tested, and each
+// holds.
+func TestOGCConformance(t *testing.T) {
+	s, srv := sharedServer(t)
+	var got struct{ ConformsTo []string }
+	fetchJSON(t, srv, "/ogc/conformance", &got)
+	if len(got.ConformsTo) == 0 {
+		t.Fatal("no conformance class declared")
+	}
+	for _, c := range got.ConformsTo {
+		if ogcChecks[c] == nil {
+			t.Errorf("%s declared but not tested", c)
+		}
+	}
+	for c, check := range ogcChecks {
+		if !slices.Contains(got.ConformsTo, c) {
+			t.Errorf("%s tested but not declared", c)
+			continue
+		}
+		t.Run(c[strings.LastIndex(c, "/")+1:], func(t *testing.T) { check(t, s, srv) })
+	}
+}
+
+func checkCore(t *testing.T, s *Server, srv *httptest.Server) {
+	var landing struct {
+		Title string
+		Links []ogcLink
+	}
+	fetchJSON(t, srv, "/ogc", &landing)
+	for rel, path := range map[string]string{"self": "/ogc", "service-desc": "/ogc/api", "conformance": "/ogc/conformance", "data": "/ogc/collections"} {
+		l, ok := linkOf(landing.Links, rel)
+		if !ok || !strings.HasPrefix(l.Href, srv.URL+path+"?") && l.Href != srv.URL+path {
+			t.Errorf("landing page: %s link %+v, want %s", rel, l, path)
+		}
+	}
+	var cs struct {
+		Collections []struct {
+			ID, Title, Description string
+			ItemType               string
+			Extent                 *struct {
+				Spatial struct {
+					BBox [][]float64
+					CRS  string
+				}
+			}
+			Links []ogcLink
+		}
+	}
+	fetchJSON(t, srv, "/ogc/collections", &cs)
+	if len(cs.Collections) != len(s.cat.Entries) {
+		t.Fatalf("%d collections for %d entries", len(cs.Collections), len(s.cat.Entries))
+	}
+	county := layerBound(sampleSnap)
+	for i, c := range cs.Collections {
+		e := s.cat.Entries[i]
+		if c.ID != e.Name || c.Title != e.Title.Zh || c.ItemType != "feature" {
+			t.Errorf("collection %d: %s %q %q, want %s %q", i, c.ID, c.Title, c.ItemType, e.Name, e.Title.Zh)
+		}
+		if items, ok := linkOf(c.Links, "items"); !ok || items.Type != geoJSONType {
+			t.Errorf("%s: items link %+v", c.ID, items)
+		}
+		if (c.Extent == nil) != (e.Geometry == "") {
+			t.Errorf("%s: extent %v for geometry %q", c.ID, c.Extent, e.Geometry)
+			continue
+		}
+		if c.Extent == nil {
+			continue
+		}
+		b := c.Extent.Spatial.BBox[0]
+		if c.Extent.Spatial.CRS != crs84 || len(b) != 4 || b[0] >= b[2] && b[1] >= b[3] {
+			t.Errorf("%s: extent %+v", c.ID, c.Extent)
+		}
+		if v, ok := sampleSnap.Layer(e.Layer); ok && e.Layer != "" {
+			lb := v.Bound()
+			if b[0] != lb.Min[0] || b[3] != lb.Max[1] {
+				t.Errorf("%s: extent %v, the layer's bound %v", c.ID, b, lb)
+			}
+		} else if b[0] != county.Min[0] || b[3] != county.Max[1] {
+			t.Errorf("%s: extent %v, the county's %v", c.ID, b, county)
+		}
+	}
+	// One collection, and a wrong one.
+	var one struct{ ID string }
+	fetchJSON(t, srv, "/ogc/collections/hydrants", &one)
+	if one.ID != "hydrants" {
+		t.Errorf("/ogc/collections/hydrants: id %q", one.ID)
+	}
+	code, _, body := fetchOGC(t, srv, "/ogc/collections/nosuch/items")
+	if code != http.StatusNotFound || !strings.Contains(string(body), "nosuch") || !strings.Contains(string(body), "coverage_gaps") {
+		t.Errorf("unknown collection: %d %s, want a 404 listing the collections", code, body)
+	}
+
+	// Paging: limit, offset, next and prev, numberMatched.
+	n := sampleSnap.Hydrants.Len()
+	var p ogcItems
+	fetchJSON(t, srv, "/ogc/collections/hydrants/items?limit=10&offset=20", &p)
+	if *p.NumberMatched != n || *p.NumberReturned != 10 || p.Features[0].ID != sampleSnap.Hydrants.Items[20].ID || p.TimeStamp == "" {
+		t.Errorf("limit=10&offset=20: matched %d returned %d first %v", *p.NumberMatched, *p.NumberReturned, p.Features[0].ID)
+	}
+	for rel, offset := range map[string]string{"next": "30", "prev": "10"} {
+		l, ok := linkOf(p.Links, rel)
+		u, _ := url.Parse(l.Href)
+		if !ok || u.Query().Get("offset") != offset || u.Query().Get("limit") != "10" {
+			t.Errorf("%s link %q, want offset %s", rel, l.Href, offset)
+		}
+	}
+	fetchJSON(t, srv, "/ogc/collections/hydrants/items?limit=10&offset="+strconv.Itoa(n-5), &p)
+	if _, ok := linkOf(p.Links, "next"); ok || len(p.Features) != 5 {
+		t.Errorf("last page: %d features, links %v", len(p.Features), p.Links)
+	}
+	fetchJSON(t, srv, "/ogc/collections/hydrants/items", &p)
+	if len(p.Features) != min(n, s.opts.DefaultItems) {
+		t.Errorf("default page: %d features, want %d", len(p.Features), min(n, s.opts.DefaultItems))
+	}
+	// bbox: the features /api gives in it.
+	box := "111.44,27.20,111.46,27.22"
+	ids, _ := apiRows(t, srv, s, mustEntry(t, s, "buildings"), "&bbox="+box)
+	got, _ := allItems(t, srv, "/ogc/collections/buildings/items?limit=100&bbox="+box)
+	if len(ids) == 0 || len(got) != len(ids) {
+		t.Errorf("bbox: %d features, /api gives %d", len(got), len(ids))
+	}
+	// One feature, and a wrong one.
+	id := sampleSnap.Hydrants.Items[3].ID
+	var f ogcFeature
+	fetchJSON(t, srv, "/ogc/collections/hydrants/items/"+id, &f)
+	if f.ID != id || f.Properties["status"] != sampleSnap.Hydrants.Items[3].Status {
+		t.Errorf("feature %s: %+v", id, f)
+	}
+	if l, ok := linkOf(f.Links, "collection"); !ok || !strings.Contains(l.Href, "/ogc/collections/hydrants") {
+		t.Errorf("feature %s: links %v", id, f.Links)
+	}
+	code, _, body = fetchOGC(t, srv, "/ogc/collections/hydrants/items/nosuch")
+	if code != http.StatusNotFound || !strings.Contains(string(body), "nosuch") {
+		t.Errorf("unknown feature: %d %s, want a JSON 404", code, body)
+	}
+}
+
+func mustEntry(t *testing.T, s *Server, name string) *coverage.Entry {
+	e, ok := s.cat.Entry(name)
+	if !ok {
+		t.Fatalf("no entry %s", name)
+	}
+	return e
+}
+
+func checkGeoJSON(t *testing.T, s *Server, srv *httptest.Server) {
+	for _, path := range []string{"/ogc/collections/hydrants/items?limit=3", "/ogc/collections/coverage_gaps/items?limit=3",
+		"/ogc/collections/hydrant_stats/items?limit=3", "/ogc/collections/stations/items/" + sampleSnap.Stations.Items[0].ID} {
+		code, typ, b := fetchOGC(t, srv, path, "Accept", "application/geo+json")
+		if code != http.StatusOK || typ != geoJSONType {
+			t.Errorf("%s: %d %s", path, code, typ)
+			continue
+		}
+		var v struct {
+			Type     string
+			Features []ogcFeature
+		}
+		if err := json.Unmarshal(b, &v); err != nil || v.Type != "FeatureCollection" && v.Type != "Feature" {
+			t.Errorf("%s: %v, type %q", path, err, v.Type)
+		}
+		for _, f := range v.Features {
+			if f.Type != "Feature" || f.ID == nil || f.ID == "" {
+				t.Errorf("%s: feature %+v", path, f)
+			}
+		}
+	}
+}
+
+func checkHTML(t *testing.T, s *Server, srv *httptest.Server) {
+	e := mustEntry(t, s, "coverage_gaps")
+	paths := []string{"/ogc", "/ogc/conformance", "/ogc/api", "/ogc/collections", "/ogc/collections/coverage_gaps",
+		"/ogc/collections/coverage_gaps/items?limit=5"}
+	for _, path := range paths {
+		for _, how := range []struct{ query, accept string }{{"f=html", ""}, {"", "text/html,application/xhtml+xml,*/*;q=0.8"}} {
+			u := path
+			if how.query != "" {
+				u += map[bool]string{true: "&", false: "?"}[strings.Contains(u, "?")] + how.query
+			}
+			code, typ, b := fetchOGC(t, srv, u, "Accept", how.accept)
+			if code != http.StatusOK || !strings.HasPrefix(typ, "text/html") || !bytes.Contains(b, []byte("<html")) {
+				t.Errorf("%s (Accept %q): %d %s %.100s", u, how.accept, code, typ, b)
+			}
+			if strings.Contains(path, "coverage_gaps") && !(bytes.Contains(b, []byte(e.Title.Zh)) && bytes.Contains(b, []byte(e.Title.En))) {
+				t.Errorf("%s: the title in neither or one language", u)
+			}
+		}
+	}
+	// JSON when the client asks for it or names nothing.
+	for _, accept := range []string{"", "application/json", "application/geo+json, application/json"} {
+		if _, typ, _ := fetchOGC(t, srv, "/ogc/collections", "Accept", accept); typ != "application/json; charset=utf-8" {
+			t.Errorf("Accept %q: %s", accept, typ)
+		}
+	}
+}
+
+func checkOAS30(t *testing.T, s *Server, srv *httptest.Server) {
+	code, typ, b := fetchOGC(t, srv, "/ogc/api")
+	if code != http.StatusOK || typ != oasType {
+		t.Fatalf("/ogc/api: %d %s", code, typ)
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		t.Fatalf("the OpenAPI document does not validate: %v", err)
+	}
+	paths := doc.Paths.Map()
+	if len(doc.Servers) != 1 || doc.Servers[0].URL != srv.URL+"/ogc" {
+		t.Errorf("servers %v, want the landing page", doc.Servers)
+	}
+	for _, p := range []string{"/", "/conformance", "/api", "/collections"} {
+		if paths[p] == nil || paths[p].Get == nil {
+			t.Errorf("no GET %s", p)
+		}
+	}
+	for _, e := range s.cat.Entries {
+		items := paths["/collections/"+e.Name+"/items"]
+		one := paths["/collections/"+e.Name+"/items/{featureId}"]
+		if paths["/collections/"+e.Name] == nil || paths["/collections/"+e.Name+"/schema"] == nil || items == nil || one == nil {
+			t.Errorf("%s: a path missing", e.Name)
+			continue
+		}
+		params := map[string]*openapi3.Parameter{}
+		for _, p := range items.Get.Parameters {
+			params[p.Value.Name] = p.Value
+		}
+		// Every parameter the items take, with its range.
+		want := slices.Concat(e.Params, s.ogcItemParams())
+		for _, p := range want {
+			got := params[p.Name]
+			if got == nil {
+				t.Errorf("%s: parameter %s not described", e.Name, p.Name)
+				continue
+			}
+			if why := withoutRange(got.Schema.Value); why != "" {
+				t.Errorf("%s: parameter %s: %s", e.Name, p.Name, why)
+			}
+			if _, own := e.Param(p.Name); own || p.Default == "" {
+				continue
+			}
+			if d := fmt.Sprint(got.Schema.Value.Default); d != p.Default {
+				t.Errorf("%s: parameter %s: default %s, want %s", e.Name, p.Name, d, p.Default)
+			}
+		}
+		for _, p := range e.Params {
+			sc := params[p.Name].Schema.Value
+			switch p.Kind {
+			case coverage.Float, coverage.Int:
+				if *sc.Min != p.Min || *sc.Max != p.Max {
+					t.Errorf("%s: %s from %v to %v, declared %v to %v", e.Name, p.Name, *sc.Min, *sc.Max, p.Min, p.Max)
+				}
+			case coverage.Enum:
+				if len(sc.Enum) != len(p.Enum) {
+					t.Errorf("%s: %s enum %v, declared %v", e.Name, p.Name, sc.Enum, p.Enum)
+				}
+			}
+		}
+		// The columns as filters, but where a parameter has their name.
+		for _, c := range e.Columns {
+			if params[c.Name] == nil {
+				t.Errorf("%s: column %s not a filter", e.Name, c.Name)
+			} else if _, own := e.Param(c.Name); !own && len(c.Values) > 0 && len(params[c.Name].Schema.Value.Enum) != len(c.Values) {
+				t.Errorf("%s: filter %s without its codes", e.Name, c.Name)
+			}
+		}
+		if lim := params["limit"].Schema.Value; *lim.Max != float64(s.opts.MaxItems) {
+			t.Errorf("%s: limit up to %v, the server's cap is %d", e.Name, *lim.Max, s.opts.MaxItems)
+		}
+	}
+}
+
+// withoutRange says what a schema lacks to name its range: numbers need
+// both bounds, strings an enumeration or a length, lists bounded items.
+func withoutRange(sc *openapi3.Schema) string {
+	switch {
+	case sc.Type.Is("number") || sc.Type.Is("integer"):
+		if sc.Min == nil || sc.Max == nil {
+			return "a number without minimum and maximum"
+		}
+	case sc.Type.Is("boolean"):
+		if len(sc.Enum) != 2 {
+			return "a boolean without its values"
+		}
+	case sc.Type.Is("string"):
+		if len(sc.Enum) == 0 && sc.MaxLength == nil {
+			return "a string without enum or maxLength"
+		}
+	case sc.Type.Is("array"):
+		if sc.MaxItems == nil || sc.Items == nil {
+			return "a list without maxItems"
+		}
+		return withoutRange(sc.Items.Value)
+	default:
+		return fmt.Sprintf("type %v", sc.Type)
+	}
+	return ""
+}
+
+// TestOGCFilters: a column's filter keeps the rows /api gives with that
+// value, properties= keeps the columns chosen, and wrong ones are 400s.
+func TestOGCFilters(t *testing.T) {
+	s, srv := sharedServer(t)
+	township := sampleSnap.Townships.Items[0].ID
+	cases := []struct {
+		entry, column, value string
+	}{
+		{"hydrants", "status", "broken"},
+		{"hydrants", "kind", "fire_pool"},
+		{"stations", "status", "active"},
+		{"roads", "oneway", "1"},
+		{"townships", "fulltime_brigade", "true"},
+		{"coverage_gaps", "township_id", township},
+		{"clusters", "township_id", township},
+		{"hydrant_stats", "meets_target", "false"},
+		{"buildings", "floors", "3.0"}, // a number compares as one
+	}
+	for _, c := range cases {
+		t.Run(c.entry+"/"+c.column, func(t *testing.T) {
+			e := mustEntry(t, s, c.entry)
+			col := e.Columns[slices.IndexFunc(e.Columns, func(x coverage.Column) bool { return x.Name == c.column })]
+			_, rows := apiRows(t, srv, s, e, "")
+			want := 0
+			for _, r := range rows {
+				if ok, err := match(col, jsonValue(col, r[c.column]), c.value); err != nil {
+					t.Fatal(err)
+				} else if ok {
+					want++
+				}
+			}
+			if want == 0 || want == len(rows) {
+				t.Fatalf("%s=%s keeps %d of %d rows: choose a value that filters", c.column, c.value, want, len(rows))
+			}
+			got, matched := allItems(t, srv, "/ogc/collections/"+c.entry+"/items?limit=1000&"+c.column+"="+url.QueryEscape(c.value))
+			if len(got) != want || matched != want {
+				t.Fatalf("%d features (numberMatched %d), /api has %d with %s=%s", len(got), matched, want, c.column, c.value)
+			}
+			for _, f := range got {
+				if ok, _ := match(col, jsonValue(col, f.Properties[c.column]), c.value); !ok {
+					t.Fatalf("feature %v: %s=%v", f.ID, c.column, f.Properties[c.column])
+				}
+			}
+		})
+	}
+	// properties= keeps the columns chosen, in every feature.
+	var p ogcItems
+	fetchJSON(t, srv, "/ogc/collections/coverage_gaps/items?limit=5&properties=township_id,households", &p)
+	for _, f := range p.Features {
+		if len(f.Properties) != 2 || f.Properties["township_id"] == nil && f.Properties["households"] == nil {
+			t.Errorf("properties=township_id,households: %v", f.Properties)
+		}
+	}
+	var q ogcItems
+	fetchJSON(t, srv, "/ogc/collections/hydrants/items?limit=5&properties=status", &q)
+	for _, f := range q.Features {
+		if _, ok := f.Properties["status"]; !ok || len(f.Properties) != 2 { // and the id a layer's item always carries
+			t.Errorf("properties=status: %v", f.Properties)
+		}
+	}
+	bad := []struct{ path, names string }{
+		{"/ogc/collections/hydrants/items?properties=nosuch", "nosuch"},
+		{"/ogc/collections/hydrants/items?status=nosuch", "nosuch"},
+		{"/ogc/collections/hydrants/items?flow_lps=abc", "flow_lps"},
+		{"/ogc/collections/hydrants/items?zz_unknown=1", "zz_unknown"},
+		{"/ogc/collections/coverage_gaps/items?zz_unknown=1", "zz_unknown"},
+		{"/ogc/collections/hydrants/items/x?status=broken", "status"},
+		{"/ogc/collections/hydrants/items?limit=" + strconv.Itoa(s.opts.MaxItems+1), strconv.Itoa(s.opts.MaxItems)},
+		{"/ogc/collections/hydrants/items?limit=-1", "limit"},
+		{"/ogc/collections/hydrants/items?f=xml", "xml"},
+		{"/ogc/collections?f=xml", "xml"},
+		{"/ogc/collections?lang=fr", "fr"},
+		{"/ogc/collections/hydrant_stats/items?bbox=111,27,112,28", "bbox"},
+		{"/ogc/collections/coverage_gaps/items?minutes=99999", "minutes"},
+	}
+	for _, b := range bad {
+		code, typ, body := fetchOGC(t, srv, b.path)
+		if code != http.StatusBadRequest || !strings.Contains(string(body), b.names) || !strings.HasPrefix(typ, "application/json") {
+			t.Errorf("%s: %d %s %s, want a JSON 400 naming %s", b.path, code, typ, body, b.names)
+		}
+	}
+}
+
+// jsonValue is a value as JSON decodes it, back in the table's types.
+func jsonValue(c coverage.Column, v any) any {
+	if f, ok := v.(float64); ok && c.Type == "integer" {
+		return int(f)
+	}
+	return v
+}
+
+// TestOGCAnalysisParameters: an analysis' parameters change its items as
+// they change /api's.
+func TestOGCAnalysisParameters(t *testing.T) {
+	s, srv := sharedServer(t)
+	e := mustEntry(t, s, "coverage_gaps")
+	p, ok := e.Param("minutes")
+	if !ok {
+		t.Fatal("coverage_gaps takes no minutes")
+	}
+	v := strconv.FormatFloat(p.Min+(p.Max-p.Min)/4, 'f', -1, 64)
+	_, rows := apiRows(t, srv, s, e, "&minutes="+v)
+	_, def := apiRows(t, srv, s, e, "")
+	if len(rows) == len(def) {
+		t.Fatalf("minutes=%s gives as many gaps as the default; choose another value", v)
+	}
+	got, _ := allItems(t, srv, "/ogc/collections/coverage_gaps/items?limit=1000&minutes="+v)
+	if len(got) != len(rows) {
+		t.Fatalf("minutes=%s: %d features, /api gives %d", v, len(got), len(rows))
+	}
+}
+
+// TestOGCLanguage: lang= first, then Accept-Language, else Chinese.
+func TestOGCLanguage(t *testing.T) {
+	_, srv := sharedServer(t)
+	e := mustEntry(t, shared, "hydrants")
+	cases := []struct{ query, acceptLanguage, want string }{
+		{"", "", e.Title.Zh},
+		{"", "en-US,en;q=0.9", e.Title.En},
+		{"", "zh-CN,zh;q=0.9,en;q=0.8", e.Title.Zh},
+		{"", "fr-FR, en;q=0.5, zh;q=0.7", e.Title.Zh},
+		{"", "de", e.Title.Zh},
+		{"?lang=en", "zh-CN", e.Title.En},
+		{"?lang=zh", "en", e.Title.Zh},
+	}
+	for _, c := range cases {
+		code, _, b := fetchOGC(t, srv, "/ogc/collections/hydrants"+c.query, "Accept-Language", c.acceptLanguage)
+		var got struct{ Title string }
+		json.Unmarshal(b, &got)
+		if code != http.StatusOK || got.Title != c.want {
+			t.Errorf("%s, Accept-Language %q: %d title %q, want %q", c.query, c.acceptLanguage, code, got.Title, c.want)
+		}
+	}
+}
+
+// TestGDALReadsEveryCollection: GDAL's OGC API - Features driver lists
+// every collection, and copies each into a GeoPackage, page after page,
+// with the features and attributes /api gives.
+func TestGDALReadsEveryCollection(t *testing.T) {
+	for _, tool := range []string{"ogrinfo", "ogr2ogr"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("CI=true but %s is not installed (apt-get install gdal-bin; make test does)", tool)
+			}
+			t.Skipf("%s not installed (apt-get install gdal-bin; under CI=true this fails)", tool)
+		}
+	}
+	s, srv := sharedServer(t)
+	src := "OAPIF:" + srv.URL + "/ogc"
+	out, err := exec.Command("ogrinfo", "-ro", "-so", "-q", src).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ogrinfo: %v\n%s", err, out)
+	}
+	listed := map[string]bool{}
+	for _, m := range regexp.MustCompile(`(?m)^\d+: (\S+)`).FindAllStringSubmatch(string(out), -1) {
+		listed[m[1]] = true
+	}
+	for _, e := range s.cat.Entries {
+		if !listed[e.Name] {
+			t.Errorf("ogrinfo does not list %s:\n%s", e.Name, out)
+		}
+	}
+	dir := t.TempDir()
+	// An attribute filter GDAL finds among the parameters the OpenAPI
+	// document gives the items: sent to the server, not applied after.
+	t.Run("where", func(t *testing.T) {
+		want := 0
+		for _, h := range sampleSnap.Hydrants.Items {
+			if h.Status == "broken" {
+				want++
+			}
+		}
+		gpkg := filepath.Join(dir, "broken.gpkg")
+		out, err := exec.Command("ogr2ogr", "--debug", "on", "-f", "GPKG", gpkg, src, "hydrants", "-where", "status = 'broken'",
+			"-oo", "PAGE_SIZE=100").CombinedOutput()
+		if err != nil {
+			t.Fatalf("ogr2ogr: %v\n%s", err, out)
+		}
+		if !regexp.MustCompile(`Fetch\(\S+/ogc/collections/hydrants/items\?\S*status=broken`).Match(out) {
+			t.Errorf("GDAL did not send the filter to the server:\n%s", out)
+		}
+		info, _ := exec.Command("ogrinfo", "-ro", "-so", gpkg, "hydrants").Output()
+		if m := regexp.MustCompile(`Feature Count: (\d+)`).FindSubmatch(info); m == nil || string(m[1]) != strconv.Itoa(want) {
+			t.Errorf("the GeoPackage holds %s broken hydrants, the county %d", m, want)
+		}
+	})
+	for _, e := range s.cat.Entries {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			ids, want := apiRows(t, srv, s, e, "")
+			// Pages of a third, so every collection of a few features
+			// takes GDAL through next links.
+			page := min(s.opts.MaxItems, max(1, len(want)/3+1))
+			gpkg := filepath.Join(dir, e.Name+".gpkg")
+			if out, err := exec.Command("ogr2ogr", "-f", "GPKG", gpkg, src, e.Name, "-oo", "PAGE_SIZE="+strconv.Itoa(page)).CombinedOutput(); err != nil {
+				t.Fatalf("ogr2ogr: %v\n%s", err, out)
+			}
+			out, err := exec.Command("ogr2ogr", "-f", "GeoJSON", "/vsistdout/", gpkg, e.Name).Output()
+			if err != nil {
+				t.Fatalf("reading the GeoPackage back: %v", err)
+			}
+			var got struct{ Features []ogcFeature }
+			if err := json.Unmarshal(out, &got); err != nil {
+				t.Fatal(err)
+			}
+			if len(got.Features) != len(want) {
+				t.Fatalf("the GeoPackage holds %d features, /api gives %d", len(got.Features), len(want))
+			}
+			for i, f := range got.Features {
+				w := want[i]
+				if _, ok := w["id"]; !ok && ids != nil {
+					// GDAL keeps a feature's id, a string, as the attribute
+					// id when the properties have none.
+					w = maps.Clone(w)
+					w["id"] = ids[i]
+				}
+				if why := sameAttributes(f.Properties, w); why != "" {
+					t.Fatalf("feature %d: %s\nGeoPackage %v\n/api %v", i, why, f.Properties, want[i])
+				}
+			}
+		})
+	}
+}
+
+// sameAttributes says how a GeoPackage's row differs from /api's: the
+// same names, and the same values (a boolean may read back as 0 or 1, a
+// number to within its decimal writing).
+func sameAttributes(got, want map[string]any) string {
+	for k := range got {
+		if _, ok := want[k]; !ok && k != "fid" {
+			return "attribute " + k + " /api does not give"
+		}
+	}
+	for k, w := range want {
+		g, ok := got[k]
+		if !ok {
+			return "attribute " + k + " missing"
+		}
+		switch w := w.(type) {
+		case float64:
+			gf, ok := g.(float64)
+			if !ok || math.Abs(gf-w) > 1e-9*math.Max(1, math.Abs(w)) {
+				return fmt.Sprintf("%s: %v, /api's %v", k, g, w)
+			}
+		case bool:
+			if g != w && g != map[bool]float64{true: 1, false: 0}[w] {
+				return fmt.Sprintf("%s: %v, /api's %v", k, g, w)
+			}
+		default:
+			if toJSON(g) != toJSON(w) {
+				return fmt.Sprintf("%s: %v, /api's %v", k, g, w)
+			}
+		}
+	}
+	return ""
+}
