@@ -72,10 +72,12 @@ func TestCancelStopsTheWork(t *testing.T) {
 		_, err := c.Table(ctx, e, s, v)
 		return err
 	})
-	// The request has gone; so must the computation it started.
+	// The request has gone; so must the computation it started (within
+	// 20 ms on a quiet machine; the bound allows for a loaded one, and is a
+	// small part of the run left).
 	start := time.Now()
 	for c.Cache.Stats().InFlight > 0 {
-		if time.Since(start) > 100*time.Millisecond*slowdown {
+		if time.Since(start) > 300*time.Millisecond*slowdown {
 			t.Fatalf("siting still computing %v after its only request went away", time.Since(start))
 		}
 		time.Sleep(time.Millisecond)
