@@ -227,12 +227,16 @@ func (s *Server) tileIndex(w http.ResponseWriter, r *http.Request) error {
 
 // Warm computes what the map asks for first, the tile layers at their
 // default parameters, so a planner's first view of a large county does not
-// wait on them. It stops early when ctx ends or a newer snapshot comes.
+// wait on them. Then it drops from the cache everything no request and no
+// part of the warm-up has asked for since it began: what was computed from
+// data a reload replaced goes at once. It stops early, sweeping nothing,
+// when ctx ends or a newer snapshot comes.
 func (s *Server) Warm(ctx context.Context) {
 	snap := s.store.Load()
 	if snap == nil {
 		return
 	}
+	gen := s.cat.Cache.Mark()
 	for _, e := range s.cat.Entries {
 		if !e.Tiled {
 			continue
@@ -242,6 +246,11 @@ func (s *Server) Warm(ctx context.Context) {
 		}
 		if _, err := s.tileLayer(ctx, e, snap, e.Defaults()); err != nil && ctx.Err() == nil {
 			s.log.Warn("warming tiles", "layer", e.Name, "err", err)
+		}
+	}
+	if ctx.Err() == nil && s.store.Load() == snap {
+		if n, bytes := s.cat.Cache.Sweep(gen); n > 0 {
+			s.log.Info("cache swept", "entries", n, "mb", bytes>>20)
 		}
 	}
 }

@@ -24,12 +24,14 @@ type Cache struct {
 	items    map[string]*list.Element
 	flights  map[string]*flight
 	computed map[string]*atomic.Int64 // computations started, by kind
+	gen      uint64                   // see Mark
 }
 
 type cached struct {
 	key  string
 	val  any
 	size int64
+	used uint64 // the generation it was last asked for in
 }
 
 type flight struct {
@@ -53,8 +55,10 @@ func (c *Cache) Get(ctx context.Context, kind, key string, f func(ctx context.Co
 	c.mu.Lock()
 	if el, ok := c.items[key]; ok {
 		c.lru.MoveToFront(el)
+		e := el.Value.(*cached)
+		e.used = c.gen
 		c.mu.Unlock()
-		return el.Value.(*cached).val, nil
+		return e.val, nil
 	}
 	fl, ok := c.flights[key]
 	if !ok {
@@ -94,7 +98,7 @@ func (c *Cache) run(ctx context.Context, kind, key string, fl *flight, f func(ct
 	c.mu.Lock()
 	delete(c.flights, key)
 	if fl.err == nil && size <= c.max {
-		c.items[key] = c.lru.PushFront(&cached{key: key, val: fl.val, size: size})
+		c.items[key] = c.lru.PushFront(&cached{key: key, val: fl.val, size: size, used: c.gen})
 		c.used += size
 		for c.used > c.max {
 			el := c.lru.Back()
@@ -114,9 +118,42 @@ func (c *Cache) Peek(key string) (any, bool) {
 	defer c.mu.Unlock()
 	if el, ok := c.items[key]; ok {
 		c.lru.MoveToFront(el)
-		return el.Value.(*cached).val, true
+		e := el.Value.(*cached)
+		e.used = c.gen
+		return e.val, true
 	}
 	return nil, false
+}
+
+// Mark starts a generation and returns it, for Sweep.
+func (c *Cache) Mark() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	return c.gen
+}
+
+// Sweep drops every entry not asked for since Mark returned gen, and
+// returns how many and their bytes. After a reload, what was computed from
+// the data it replaced is asked for no more: swept once the new data's
+// defaults are warm, it goes at once, with the old layers it holds on to,
+// instead of when the byte budget (an estimate, which a month of edits
+// would outgrow) fills.
+func (c *Cache) Sweep(gen uint64) (int, int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n, bytes := 0, int64(0)
+	for el := c.lru.Back(); el != nil; {
+		prev := el.Prev()
+		if e := el.Value.(*cached); e.used < gen {
+			c.lru.Remove(el)
+			delete(c.items, e.key)
+			c.used -= e.size
+			n, bytes = n+1, bytes+e.size
+		}
+		el = prev
+	}
+	return n, bytes
 }
 
 func (c *Cache) counter(kind string) *atomic.Int64 {
