@@ -111,9 +111,10 @@ func tableSignatures(ctx context.Context, pool *pgxpool.Pool, cfg *Config) (map[
 type Loader struct {
 	mu   sync.Mutex
 	sigs map[string]string
-	set  Set               // as read, before a snapshot checked it
-	reps map[string][]byte // each layer's report as read, as JSON
-	last *Snapshot         // the last snapshot Snapshot built
+	set  Set                    // as read, before a snapshot checked it
+	reps map[string][]byte      // each layer's report as read, as JSON
+	last *Snapshot              // the last snapshot Snapshot built
+	good map[string]LayerReport // what it read of each layer
 }
 
 // Snapshot loads the county as Load does and builds its snapshot, reusing
@@ -126,12 +127,47 @@ func (l *Loader) Snapshot(ctx context.Context, pool *pgxpool.Pool, cfg *Config, 
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if err := lost(l.good, rep); err != nil {
+		return nil, rep, err
+	}
+	good := map[string]LayerReport{}
+	for _, lr := range rep.Layers {
+		good[lr.Layer] = LayerReport{Source: lr.Source, Absent: lr.Absent, Loaded: lr.Loaded, Columns: lr.Columns}
+	}
 	snap, err := Rebuild(l.last, read, set, source, rep, opt)
 	if err != nil {
 		return nil, rep, err
 	}
-	l.last = snap
+	l.last, l.good = snap, good
 	return snap, rep, nil
+}
+
+// lost says what a load lost of the last good one: a table read then and
+// missing now, or an attribute read from a column then and from none now.
+// Read as absent, an optional table or column would empty a layer or null
+// an attribute of every row while the server runs; a table dropped or a
+// column renamed in QGIS is a mistake more often than not, so the reload
+// fails and the last good data stays.
+func lost(good map[string]LayerReport, rep *Report) error {
+	var errs []error
+	for _, lr := range rep.Layers {
+		was, ok := good[lr.Layer]
+		if !ok || was.Absent {
+			continue
+		}
+		if lr.Absent {
+			errs = append(errs, fmt.Errorf("layer %s: %s gave %d rows at the last load and is gone now: the last good data stays (restore it, or set %q to null in the config's layers and restart)",
+				lr.Layer, strings.TrimPrefix(was.Source, "postgis "), was.Loaded, lr.Layer))
+			continue
+		}
+		for _, c := range was.Columns {
+			if !slices.Contains(lr.Columns, c) {
+				errs = append(errs, fmt.Errorf("layer %s: attribute %s was read from a column at the last load and no column gives it now (renamed or dropped?): the last good data stays (restore the column, or map %s in the config's columns)",
+					lr.Layer, c, c))
+			}
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // Load returns the county as Load would, and the layers read from the

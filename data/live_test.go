@@ -230,3 +230,45 @@ func TestLoaderReadsOnlyWhatChanged(t *testing.T) {
 		}
 	}
 }
+
+// TestLoaderRefusesToLoseATableOrColumn: an optional table dropped or a
+// column renamed while the server runs fails the load, naming the layer and
+// what went, until it is back; the first load of a county without them is
+// no error.
+func TestLoaderRefusesToLoseATableOrColumn(t *testing.T) {
+	pool := pgtest.Pool(t)
+	schema := pgtest.Schema(t, pool)
+	ctx := context.Background()
+	if err := data.Write(ctx, pool, sample.Generate(sample.Options{Seed: sample.DefaultSeed}), schema); err != nil {
+		t.Fatal(err)
+	}
+	cfg := &data.Config{Schema: schema}
+	var l data.Loader
+	if _, _, err := l.Snapshot(ctx, pool, cfg, "t", data.DefaultOptions()); err != nil {
+		t.Fatal(err)
+	}
+	q := pgx.Identifier{schema}.Sanitize()
+	for _, c := range []struct{ name, break_, mend, want string }{
+		{"an optional column renamed", "ALTER TABLE %s.hydrants RENAME COLUMN flow_lps TO flow", "ALTER TABLE %s.hydrants RENAME COLUMN flow TO flow_lps", "attribute flow_lps"},
+		{"an optional table renamed", "ALTER TABLE %s.villages RENAME TO villages_x", "ALTER TABLE %s.villages_x RENAME TO villages", "layer villages"},
+	} {
+		if _, err := pool.Exec(ctx, fmt.Sprintf(c.break_, q)); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err := l.Snapshot(ctx, pool, cfg, "t", data.DefaultOptions())
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: load error %v, want one naming %s", c.name, err, c.want)
+		}
+		// A fresh server starts on the county as it is.
+		var fresh data.Loader
+		if _, _, err := fresh.Snapshot(ctx, pool, cfg, "t", data.DefaultOptions()); err != nil {
+			t.Errorf("%s: a first load: %v", c.name, err)
+		}
+		if _, err := pool.Exec(ctx, fmt.Sprintf(c.mend, q)); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := l.Snapshot(ctx, pool, cfg, "t", data.DefaultOptions()); err != nil {
+			t.Errorf("%s: once mended: %v", c.name, err)
+		}
+	}
+}

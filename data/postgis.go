@@ -272,6 +272,7 @@ func loadLayer[T Feature](ctx context.Context, pool *pgxpool.Pool, cfg *Config, 
 	if len(unread) > 0 {
 		lr.Note("no column for %s: null in every row (map them in columns, or set them to null there to silence this)", strings.Join(unread, ", "))
 	}
+	lr.Columns = present
 	if len(errs) > 0 {
 		lr.Failed = true
 		return errors.Join(errs...)

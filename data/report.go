@@ -26,11 +26,13 @@ type Problem struct {
 
 // LayerReport is what a load made of one layer.
 type LayerReport struct {
-	Layer    string              `json:"layer"`
-	Source   string              `json:"source"`
-	Absent   bool                `json:"absent,omitempty"` // set to null, or an optional table missing
-	Failed   bool                `json:"failed,omitempty"` // a missing table or column: not read
-	Loaded   int                 `json:"loaded"`
+	Layer  string `json:"layer"`
+	Source string `json:"source"`
+	Absent bool   `json:"absent,omitempty"` // set to null, or an optional table missing
+	Failed bool   `json:"failed,omitempty"` // a missing table or column: not read
+	Loaded int    `json:"loaded"`
+	// Columns are the attributes read from a column or expression.
+	Columns  []string            `json:"columns,omitempty"`
 	Skipped  map[string]int      `json:"skipped"`            // rows by reason
 	Examples map[string][]string `json:"examples,omitempty"` // first ids by skip reason
 	// Warnings counts values nulled in rows that were kept, by reason and
