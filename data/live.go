@@ -272,9 +272,12 @@ func triggers(ctx context.Context, pool *pgxpool.Pool, cfg *Config, install bool
 			skipped = append(skipped, fmt.Sprintf("%s (layer %s)", t.Quoted(), t.Layer))
 			continue
 		}
-		stmt := "DROP TRIGGER IF EXISTS fireplan_notify ON " + t.Quoted()
-		if _, err := tx.Exec(ctx, stmt); err != nil {
-			return nil, fmt.Errorf("layer %s: %w", t.Layer, err)
+		// Both dropped first: installing again (a layer added to the
+		// config) replaces what an earlier install made.
+		for _, name := range []string{"fireplan_notify", "fireplan_notify_truncate"} {
+			if _, err := tx.Exec(ctx, "DROP TRIGGER IF EXISTS "+name+" ON "+t.Quoted()); err != nil {
+				return nil, fmt.Errorf("layer %s: %w", t.Layer, err)
+			}
 		}
 		if install {
 			for _, s := range []string{
@@ -285,8 +288,6 @@ func triggers(ctx context.Context, pool *pgxpool.Pool, cfg *Config, install bool
 					return nil, fmt.Errorf("layer %s: %w", t.Layer, err)
 				}
 			}
-		} else if _, err := tx.Exec(ctx, "DROP TRIGGER IF EXISTS fireplan_notify_truncate ON "+t.Quoted()); err != nil {
-			return nil, fmt.Errorf("layer %s: %w", t.Layer, err)
 		}
 		done = append(done, t)
 	}

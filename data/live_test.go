@@ -85,6 +85,10 @@ func TestTriggersNotifyWithinASecond(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Installing again (a layer added to the config) replaces the triggers.
+	if tables, err = data.InstallTriggers(ctx, pool, cfg); err != nil {
+		t.Fatalf("installing a second time: %v", err)
+	}
 	if len(tables) != len(data.LayerNames())-1 {
 		t.Fatalf("triggers on %d tables, want every layer's but the absent villages", len(tables))
 	}
