@@ -276,3 +276,27 @@ func TestLoaderRefusesToLoseATableOrColumn(t *testing.T) {
 		}
 	}
 }
+
+// TestWatcherReportsLosingTheListener: without polling, the change
+// notifications are all that follows the database, so losing them is the
+// watcher's error until they are back; with polling it is not.
+func TestWatcherReportsLosingTheListener(t *testing.T) {
+	for _, c := range []struct {
+		interval time.Duration
+		wantErr  bool
+	}{{0, true}, {time.Hour, false}} {
+		var st data.Store
+		w := &data.Watcher{Store: &st, Interval: c.interval,
+			Signature: func(context.Context) (string, error) { return "a", nil },
+			Load:      func(context.Context) (*data.Snapshot, error) { return nil, errors.New("unused") }}
+		w.SetListening(true, nil)
+		w.SetListening(false, errors.New("connection refused"))
+		if got := w.Status(); got.Listening || (got.Error != "") != c.wantErr {
+			t.Errorf("interval %v: listener lost: status %+v, want an error %v", c.interval, got, c.wantErr)
+		}
+		w.SetListening(true, nil)
+		if got := w.Status(); !got.Listening || got.Error != "" {
+			t.Errorf("interval %v: listener back: status %+v", c.interval, got)
+		}
+	}
+}

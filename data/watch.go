@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -48,6 +49,10 @@ type Watcher struct {
 	st     WatchStatus
 	badSig string // a signature whose data failed to load: not retried until it changes
 	force  bool   // reload at the next check whatever the signature
+	// listenErr is the error losing the listener recorded; everListened
+	// tells a reconnection from the first connection.
+	listenErr    string
+	everListened bool
 }
 
 // WatchStatus is what the watcher knows of its source.
@@ -102,11 +107,37 @@ func (w *Watcher) Notified() {
 	w.Kick()
 }
 
-// SetListening records whether change notifications arrive.
-func (w *Watcher) SetListening(on bool) {
+// SetListening records whether change notifications arrive, and why not
+// (err). Without polling the listener is all that follows the source, so
+// losing it is reported as the watcher's error until it is back.
+func (w *Watcher) SetListening(on bool, err error) {
 	w.mu.Lock()
+	was := w.st.Listening
 	w.st.Listening = on
+	polls := w.Signature != nil && w.Interval > 0
+	if on && w.listenErr != "" && w.st.Error == w.listenErr {
+		w.st.Error = ""
+	}
+	if on {
+		w.listenErr = ""
+	}
 	w.mu.Unlock()
+	switch {
+	case on && !was && w.Log != nil && w.everListened:
+		w.Log.Info("listening for changes again")
+	case !on && err != nil && !polls:
+		w.fail(fmt.Errorf("listening for changes: %w", err), "lost the change notifications; no polling (--reload-interval 0) follows the database until they are back")
+		w.mu.Lock()
+		w.listenErr = w.st.Error
+		w.mu.Unlock()
+	case !on && was && w.Log != nil:
+		w.Log.Warn("lost the change notifications; polling still follows the database", "err", err)
+	}
+	if on {
+		w.mu.Lock()
+		w.everListened = true
+		w.mu.Unlock()
+	}
 }
 
 func (w *Watcher) init() { w.kick = make(chan struct{}, 1) }
@@ -146,7 +177,7 @@ func (w *Watcher) Check(ctx context.Context) error {
 		w.st.LastCheck = time.Now()
 		same := err == nil && s == w.st.Signature && loaded
 		if same {
-			w.st.Error = ""
+			w.recovered("the data source answers again")
 		}
 		if err != nil {
 			w.badSig = "" // the source went away: load again when it is back
@@ -154,7 +185,7 @@ func (w *Watcher) Check(ctx context.Context) error {
 		bad := err == nil && s == w.badSig && !force
 		w.mu.Unlock()
 		if err != nil {
-			return w.fail(err, "checking the data source failed; serving the last good data")
+			return w.fail(err, "checking the data source failed; "+w.served())
 		}
 		if same || bad {
 			return nil
@@ -174,7 +205,7 @@ func (w *Watcher) Check(ctx context.Context) error {
 			w.badSig = sig // a dropped table stays dropped until someone edits
 			w.mu.Unlock()
 		}
-		return w.fail(err, "reload failed; serving the last good data")
+		return w.fail(err, "loading failed; "+w.served())
 	}
 	reload := w.Store.Load() != nil
 	w.Store.Swap(snap)
@@ -182,7 +213,8 @@ func (w *Watcher) Check(ctx context.Context) error {
 	if reload {
 		w.st.Reloads++
 	}
-	w.st.Signature, w.st.LastLoad, w.st.LastLoadTook, w.st.Error = sig, time.Now(), time.Since(start).Round(time.Millisecond).String(), ""
+	w.st.Signature, w.st.LastLoad, w.st.LastLoadTook = sig, time.Now(), time.Since(start).Round(time.Millisecond).String()
+	w.recovered("loaded after a failure")
 	w.badSig = ""
 	w.mu.Unlock()
 	if w.OnSwap != nil {
@@ -191,16 +223,38 @@ func (w *Watcher) Check(ctx context.Context) error {
 	return nil
 }
 
+// fail records err; it is logged when it differs from the last one, so a
+// database away for a week logs once, not every interval.
 func (w *Watcher) fail(err error, msg string) error {
 	if errors.Is(err, context.Canceled) {
 		return err
 	}
 	w.mu.Lock()
 	w.st.Failures++
+	repeated := w.st.Error == err.Error()
 	w.st.Error, w.st.ErrorAt = err.Error(), time.Now()
 	w.mu.Unlock()
-	if w.Log != nil {
+	if w.Log != nil && !repeated {
 		w.Log.Error(msg, "err", err)
 	}
 	return err
+}
+
+// served says what a failure leaves served.
+func (w *Watcher) served() string {
+	if w.Store.Load() == nil {
+		return "nothing to serve yet; trying again"
+	}
+	return "serving the last good data"
+}
+
+// recovered clears the error of an earlier failure, saying so in the log.
+// The caller holds w.mu.
+func (w *Watcher) recovered(what string) {
+	if w.st.Error != "" && w.st.Error != w.listenErr && w.Log != nil {
+		w.Log.Info(what, "after", w.st.Error)
+	}
+	if w.st.Error != w.listenErr {
+		w.st.Error = ""
+	}
 }

@@ -67,8 +67,16 @@ func serve(ctx context.Context, args []string, stderr io.Writer, log *slog.Logge
 		return err
 	}
 	// load refuses data that cannot answer unless --allow-empty says so.
+	// The load report goes to stderr at the first load; a reload logs one
+	// line (the watcher's), its report stays in /api/report.
+	loaded := false
 	load := func(ctx context.Context) (*data.Snapshot, error) {
-		snap, err := src.load(ctx, stderr)
+		w := stderr
+		if loaded {
+			w = io.Discard
+		}
+		snap, err := src.load(ctx, w)
+		loaded = loaded || err == nil
 		if err != nil {
 			return nil, err
 		}
@@ -77,6 +85,13 @@ func serve(ctx context.Context, args []string, stderr io.Writer, log *slog.Logge
 		}
 		return snap, nil
 	}
+	// The address is taken before the county loads: a port in use is said
+	// at once, not after a minute of loading.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
 	var store data.Store
 	watch := &data.Watcher{Store: &store, Load: load, Interval: *interval, Log: log}
 	if src.db != "" {
@@ -142,7 +157,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, log *slog.Logge
 		MaxHeaderBytes:    64 << 10,
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
+	go func() { errc <- srv.Serve(ln) }()
 	log.Info("serving", "addr", *addr, "url", browseURL(*addr))
 	select {
 	case err := <-errc:
@@ -205,12 +220,13 @@ func signature(src *sourceFlags, cfg *data.Config) func(context.Context) (string
 // after a failure; polling goes on beside it.
 func listenForChanges(ctx context.Context, url string, w *data.Watcher, log *slog.Logger) {
 	for ctx.Err() == nil {
-		err := data.Listen(ctx, url, func() { w.SetListening(true) }, func(string) { w.Notified() })
-		w.SetListening(false)
+		// On (re)connecting, check at once: edits made while no one
+		// listened sent notifications no one heard.
+		err := data.Listen(ctx, url, func() { w.SetListening(true, nil); w.Kick() }, func(string) { w.Notified() })
 		if ctx.Err() != nil {
 			return
 		}
-		log.Debug("listening for changes failed; again in 5 s", "err", err)
+		w.SetListening(false, err)
 		select {
 		case <-ctx.Done():
 		case <-time.After(5 * time.Second):

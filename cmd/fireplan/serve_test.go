@@ -1,6 +1,13 @@
 package main
 
-import "testing"
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net"
+	"strings"
+	"testing"
+)
 
 func TestBrowseURL(t *testing.T) {
 	for addr, want := range map[string]string{
@@ -13,5 +20,24 @@ func TestBrowseURL(t *testing.T) {
 		if got := browseURL(addr); got != want {
 			t.Errorf("browseURL(%q) = %q, want %q", addr, got, want)
 		}
+	}
+}
+
+// TestServeSaysAPortInUseBeforeLoading: the address is taken first, so a
+// port in use fails at once instead of after loading a county.
+func TestServeSaysAPortInUseBeforeLoading(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	var out bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&out, nil))
+	err = serve(context.Background(), []string{"--addr", l.Addr().String(), "--scale", "400"}, &out, log)
+	if err == nil || !strings.Contains(err.Error(), "address already in use") {
+		t.Fatalf("serve on a port in use: %v", err)
+	}
+	if strings.Contains(out.String(), "loaded") {
+		t.Errorf("loaded a county before finding the port taken:\n%s", out.String())
 	}
 }
