@@ -24,6 +24,7 @@ func checkCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.SetOutput(stderr)
 	db := fs.String("db", "", "PostGIS URL (default: $DATABASE_URL)")
 	config := fs.String("config", "", "JSON file mapping layers to tables and columns (docs/DATA.md)")
+	dbSchema := fs.String("db-schema", "", "schema of the layer tables (default: the config's, else public)")
 	osmFile := fs.String("osm", "", "check an OpenStreetMap extract read in memory instead of a database")
 	mapping := fs.String("mapping", "", "JSON file overriding the OpenStreetMap mapping (with --osm)")
 	if err := fs.Parse(args); err != nil {
@@ -54,13 +55,10 @@ func checkCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if url == "" {
 		return errors.New("check needs --db URL (or DATABASE_URL)")
 	}
-	var cfg *data.Config
-	if *config != "" {
-		c, err := data.LoadConfig(*config)
-		if c == nil {
-			return err
-		}
-		cfg = c // its errors come back from data.Load with the database's
+	// A config's errors come back from data.Load with the database's.
+	cfg, err := configWithSchema(*config, *dbSchema)
+	if *config != "" && cfg == nil {
+		return err
 	}
 	_, perr := settings(cfg)
 	pool, err := data.Connect(ctx, url)

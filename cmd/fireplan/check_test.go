@@ -131,3 +131,31 @@ func TestSettingsLeaveDataParamsToData(t *testing.T) {
 		})
 	}
 }
+
+// TestImportThenCheckByTheSchemaItNames: import says how to serve what it
+// wrote, and --db-schema finds the tables there without a config.
+func TestImportThenCheckByTheSchemaItNames(t *testing.T) {
+	pool := pgtest.Pool(t)
+	schema := pgtest.Schema(t, pool)
+	url := pgtest.URL(t)
+	ctx := context.Background()
+	var out, errOut bytes.Buffer
+	if err := run(ctx, []string{"import", "--db", url, "--sample", "--schema", schema}, &out, &errOut); err != nil {
+		t.Fatalf("import: %v\n%s", err, errOut.String())
+	}
+	if !strings.Contains(out.String(), "--db-schema "+schema) {
+		t.Errorf("import does not say how to serve what it wrote:\n%s", out.String())
+	}
+	for _, c := range []struct {
+		args []string
+		ok   bool
+	}{
+		{[]string{"check", "--db", url, "--db-schema", schema}, true},
+		{[]string{"check", "--db", url, "--db-schema", schema + "_none"}, false},
+	} {
+		out.Reset()
+		if err := run(ctx, c.args, &out, &errOut); (err == nil) != c.ok {
+			t.Errorf("%v: %v\n%s", c.args, err, out.String())
+		}
+	}
+}

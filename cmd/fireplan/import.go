@@ -87,6 +87,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintf(stdout, "wrote the sample county (seed %d, scale %d) into schema %s: %d roads, %d buildings, %d hydrants, %d stations, %d villages\n",
 		*seed, *scale, *schema, len(set.Roads), len(set.Buildings), len(set.Hydrants), len(set.Stations), len(set.Villages))
+	fmt.Fprintf(stdout, "serve it: fireplan serve --db URL --db-schema %s\n", *schema)
 	return nil
 }
 
@@ -172,6 +173,7 @@ func importOSM(ctx context.Context, pool *pgxpool.Pool, path, mapping, schema st
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s into schema %s (one transaction; source tags in each table's tags column)\n", filepath.Base(path), schema)
+	fmt.Fprintf(stdout, "serve it: fireplan serve --db URL --db-schema %s\n", schema)
 	// Read back as serve --db will: PostGIS judges validity (a
 	// self-intersecting area), which reading the extract does not.
 	_, rep, err := data.Load(ctx, pool, &data.Config{Schema: schema})

@@ -17,12 +17,13 @@ import (
 
 // sourceFlags choose where the county comes from.
 type sourceFlags struct {
-	db      string
-	config  string
-	osm     string
-	mapping string
-	seed    int64
-	scale   int
+	db       string
+	config   string
+	dbSchema string
+	osm      string
+	mapping  string
+	seed     int64
+	scale    int
 	// loader, when set, re-reads only the tables edited since its last
 	// read (a server following edits).
 	loader *data.Loader
@@ -31,6 +32,7 @@ type sourceFlags struct {
 func (f *sourceFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.db, "db", "", "PostGIS URL (postgres://...); default $DATABASE_URL; without either, the built-in sample county")
 	fs.StringVar(&f.config, "config", "", "JSON file mapping layers to tables and columns (docs/DATA.md)")
+	fs.StringVar(&f.dbSchema, "db-schema", "", "schema of the layer tables (default: the config's, else public)")
 	fs.StringVar(&f.osm, "osm", "", "OpenStreetMap extract (.osm.pbf, .osm, .osm.gz) read in memory, no database")
 	fs.StringVar(&f.mapping, "mapping", "", "JSON file overriding the OpenStreetMap mapping (with --osm)")
 	fs.Int64Var(&f.seed, "seed", sample.DefaultSeed, "sample county seed")
@@ -54,15 +56,36 @@ func (f *sourceFlags) check() error {
 	if f.mapping != "" && f.osm == "" {
 		return errors.New("--mapping goes with --osm")
 	}
+	if f.dbSchema != "" && f.db == "" {
+		return errors.New("--db-schema needs --db or $DATABASE_URL")
+	}
 	return nil
 }
 
 // readConfig reads --config; nil without one.
 func (f *sourceFlags) readConfig() (*data.Config, error) {
-	if f.config == "" {
-		return nil, nil
+	return configWithSchema(f.config, f.dbSchema)
+}
+
+// configWithSchema reads the config file (none: nil) and puts the layer
+// tables in schema when one is given.
+func configWithSchema(file, schema string) (*data.Config, error) {
+	var cfg *data.Config
+	if file != "" {
+		c, err := data.LoadConfig(file)
+		if c == nil || schema == "" {
+			return c, err
+		}
+		cfg = c
 	}
-	return data.LoadConfig(f.config)
+	if schema == "" {
+		return cfg, nil
+	}
+	if cfg == nil {
+		cfg = &data.Config{}
+	}
+	cfg.Schema = schema
+	return cfg, nil
 }
 
 // catalog returns the catalogue --config's params set (its query defaults
