@@ -168,7 +168,10 @@ func (s *Server) handle(h handlerFunc) http.Handler {
 		var e *Error
 		var pe *coverage.ParamError
 		var ce *scenario.ChangeError
+		var tl *http.MaxBytesError
 		switch {
+		case errors.As(err, &tl): // a body growing over its route's limit while read
+			e = tooLarge(tl.Limit).(*Error)
 		case errors.As(err, &ce):
 			body := map[string]any{"error": ce.Error(), "status": http.StatusBadRequest, "field": ce.Field}
 			if ce.Index >= 0 {
