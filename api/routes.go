@@ -147,26 +147,34 @@ func (s *Server) paramsOf(own []coverage.Param, entries ...string) []coverage.Pa
 	return own
 }
 
-// checked refuses a query naming a parameter the route does not take,
-// before the handler runs. A route taking its layer's parameters leaves
-// that to the handler, which knows the layer. A body over the route's
-// limit is refused too.
+// checked refuses a query naming a parameter the route does not take, or
+// one of its parameters twice, before the handler runs. A route taking its
+// layer's parameters leaves unknown names to the handler, which knows the
+// layer. A body over the route's limit is refused too.
 func (s *Server) checked(rt Route) handlerFunc {
 	rt.h = limitBody(rt.Body, rt.h)
-	if rt.Layer {
-		return rt.h
-	}
 	known := make([]string, 0, len(rt.Params))
 	for _, p := range rt.Params {
 		known = append(known, p.Name)
 	}
 	return func(w http.ResponseWriter, r *http.Request) error {
-		for k := range r.URL.Query() {
-			if !slices.Contains(known, k) {
-				if len(known) == 0 {
-					return errorf(http.StatusBadRequest, "unknown parameter %q: %s takes none", k, rt.Path)
+		q := r.URL.Query()
+		if !rt.Layer {
+			for k := range q {
+				if !slices.Contains(known, k) {
+					if len(known) == 0 {
+						return errorf(http.StatusBadRequest, "unknown parameter %q: %s takes none", k, rt.Path)
+					}
+					return errorf(http.StatusBadRequest, "unknown parameter %q for %s (known: %s)", k, rt.Path, strings.Join(known, ", "))
 				}
-				return errorf(http.StatusBadRequest, "unknown parameter %q for %s (known: %s)", k, rt.Path, strings.Join(known, ", "))
+			}
+		}
+		// A parameter the route declares is given once; the layer's own
+		// are checked so by coverage.Entry.Parse, and what neither
+		// declares (an OGC column filter) may repeat.
+		for _, p := range rt.Params {
+			if err := p.Repeated(q[p.Name]); err != nil {
+				return err
 			}
 		}
 		return rt.h(w, r)
