@@ -15,16 +15,16 @@ func TestRepeatedParameterRefused(t *testing.T) {
 		want int
 		msg  string
 	}{
-		{"/api/coverage?minutes=5&minutes=8", 400, "minutes given twice; give it once (a list is comma-separated: minutes=5,8)"},
+		{"/api/coverage?minutes=5&minutes=8", 400, "minutes: given twice; give it once (a list is comma-separated: minutes=5,8)"},
 		{"/api/coverage?minutes=5,8", 200, ""},
-		{"/api/coverage?by=village&by=township", 400, "by given twice; give it once"},
-		{"/api/coverage/gaps?format=json&format=geojson&minutes=5", 400, "format given twice"},
-		{"/api/layers/hydrants/items?limit=1&limit=2", 400, "limit given twice"},
-		{"/tiles/coverage_gaps.json?minutes=5&minutes=8", 400, "minutes given twice"},
-		{"/tiles/coverage_gaps.json?scenario=a&scenario=b", 400, "scenario given twice"},
-		{"/ogc/collections/hydrants/items?f=json&f=json", 400, "f given twice"},
-		{"/ogc/collections/coverage_gaps/items?minutes=5&minutes=8", 400, "minutes given twice"},
-		{"/ogc/collections?lang=en&lang=zh", 400, "lang given twice"},
+		{"/api/coverage?by=village&by=township", 400, "by: given twice; give it once"},
+		{"/api/coverage/gaps?format=json&format=geojson&minutes=5", 400, "format: given twice"},
+		{"/api/layers/hydrants/items?limit=1&limit=2", 400, "limit: given twice"},
+		{"/tiles/coverage_gaps.json?minutes=5&minutes=8", 400, "minutes: given twice"},
+		{"/tiles/coverage_gaps.json?scenario=a&scenario=b", 400, "scenario: given twice"},
+		{"/ogc/collections/hydrants/items?f=json&f=json", 400, "f: given twice"},
+		{"/ogc/collections/coverage_gaps/items?minutes=5&minutes=8", 400, "minutes: given twice"},
+		{"/ogc/collections?lang=en&lang=zh", 400, "lang: given twice"},
 		{"/ogc/collections/hydrants/items?status=broken&status=working&limit=1", 200, ""},
 	}
 	for _, c := range cases {

@@ -200,7 +200,7 @@ func (p Param) Repeated(vals []string) error {
 	if len(vals) > 2 {
 		times = strconv.Itoa(len(vals)) + " times"
 	}
-	msg := fmt.Sprintf("%s given %s; give it once", p.Name, times)
+	msg := fmt.Sprintf("%s: given %s; give it once", p.Name, times)
 	if p.Kind == Floats {
 		msg += fmt.Sprintf(" (a list is comma-separated: %s=%s)", p.Name, strings.Join(vals, ","))
 	}
