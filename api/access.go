@@ -36,6 +36,9 @@ func (a Access) guard(next http.Handler) http.Handler {
 				w.WriteHeader(http.StatusNoContent)
 				return
 			}
+			// A page may read only the safelisted response headers unless
+			// told it may read more: these are the ones the API sets for it.
+			w.Header().Set("Access-Control-Expose-Headers", exposed)
 		}
 		// The health check stays open for load balancers and monitors.
 		needs := a.Token != "" && (write(r) || a.ReadToken && r.URL.Path != "/healthz")
@@ -52,14 +55,20 @@ func (a Access) guard(next http.Handler) http.Handler {
 	})
 }
 
+// exposed are the response headers a page from an allowed origin may read:
+// the ETag to revalidate with, Retry-After of a 503, the file name of a
+// download and where a new scenario lives.
+const exposed = "ETag, Retry-After, Content-Disposition, Location"
+
 func (a Access) allowed(origin string) bool {
 	return slices.Contains(a.CORSOrigins, "*") || slices.Contains(a.CORSOrigins, origin)
 }
 
 // bearer tells whether the request carries the token, compared in
-// constant time.
+// constant time. The scheme is case-insensitive (RFC 7235: "bearer" is
+// "Bearer").
 func (a Access) bearer(r *http.Request) bool {
-	h := r.Header.Get("Authorization")
-	tok, ok := strings.CutPrefix(h, "Bearer ")
-	return ok && subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(a.Token)) == 1
+	scheme, tok, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+	return ok && strings.EqualFold(scheme, "Bearer") &&
+		subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(a.Token)) == 1
 }

@@ -10,6 +10,7 @@ import (
 
 	"fireplan/coverage"
 	"fireplan/coverage/export"
+	"fireplan/coverage/scenario"
 )
 
 // Route is one HTTP route: its methods, path, what it answers and the
@@ -25,7 +26,12 @@ type Route struct {
 	// Layer: the route takes the parameters of the layer its path names
 	// too, which its handler checks.
 	Layer bool
-	h     handlerFunc
+	// Body is the largest request body the route reads, in bytes; a body
+	// declared larger is refused (413) before it is read, and one growing
+	// larger while read fails with a 413 too. 0: the route reads none
+	// (a body sent anyway is left unread, as before).
+	Body int64
+	h    handlerFunc
 }
 
 var (
@@ -107,7 +113,8 @@ func (s *Server) Routes() []Route {
 		Route{Methods: reads, Path: "/api/districts/{id}", Title: t("一个老旧小区的整改计划", "one old district's plan"),
 			Params: s.paramsOf([]coverage.Param{{Name: "format", Kind: coverage.Enum, Enum: []string{"json", "xlsx"}, Default: "json",
 				Title: t("格式", "format")}, scenarioParam}, "district_plans"), h: s.district},
-		Route{Methods: writes, Path: "/api/scenarios", Title: t("新建方案(请求体为变更)", "create a scenario (the body holds its changes)"), h: s.postScenario},
+		Route{Methods: writes, Path: "/api/scenarios", Title: t("新建方案(请求体为变更)", "create a scenario (the body holds its changes)"),
+			Body: scenario.MaxBytes, h: s.postScenario},
 		Route{Methods: reads, Path: "/api/scenarios", Title: t("全部方案", "every scenario"), h: s.listScenarios},
 		Route{Methods: writes, Path: "/api/scenarios/from-proposals", Title: t("由选址建议新建方案", "a scenario from an analysis' proposals"),
 			Params: s.paramsOf([]coverage.Param{{Name: "analysis", Kind: coverage.Enum, Enum: []string{"stations", "hydrants"},
@@ -140,28 +147,62 @@ func (s *Server) paramsOf(own []coverage.Param, entries ...string) []coverage.Pa
 	return own
 }
 
-// checked refuses a query naming a parameter the route does not take,
-// before the handler runs. A route taking its layer's parameters leaves
-// that to the handler, which knows the layer.
+// checked refuses a query naming a parameter the route does not take, or
+// one of its parameters twice, before the handler runs. A route taking its
+// layer's parameters leaves unknown names to the handler, which knows the
+// layer. A body over the route's limit is refused too.
 func (s *Server) checked(rt Route) handlerFunc {
-	if rt.Layer {
-		return rt.h
-	}
+	rt.h = limitBody(rt.Body, rt.h)
 	known := make([]string, 0, len(rt.Params))
 	for _, p := range rt.Params {
 		known = append(known, p.Name)
 	}
 	return func(w http.ResponseWriter, r *http.Request) error {
-		for k := range r.URL.Query() {
-			if !slices.Contains(known, k) {
-				if len(known) == 0 {
-					return errorf(http.StatusBadRequest, "unknown parameter %q: %s takes none", k, rt.Path)
+		q := r.URL.Query()
+		if !rt.Layer {
+			for k := range q {
+				if !slices.Contains(known, k) {
+					if len(known) == 0 {
+						return errorf(http.StatusBadRequest, "unknown parameter %q: %s takes none", k, rt.Path)
+					}
+					return errorf(http.StatusBadRequest, "unknown parameter %q for %s (known: %s)", k, rt.Path, strings.Join(known, ", "))
 				}
-				return errorf(http.StatusBadRequest, "unknown parameter %q for %s (known: %s)", k, rt.Path, strings.Join(known, ", "))
+			}
+		}
+		// A parameter the route declares is given once; the layer's own
+		// are checked so by coverage.Entry.Parse, and what neither
+		// declares (an OGC column filter) may repeat.
+		for _, p := range rt.Params {
+			if err := p.Repeated(q[p.Name]); err != nil {
+				return err
 			}
 		}
 		return rt.h(w, r)
 	}
+}
+
+// limitBody refuses a body declared over limit bytes before reading any of
+// it (so the server never answers "100 Continue" to a body it will refuse)
+// and bounds the rest by http.MaxBytesReader, whose error handle answers
+// as a 413 too.
+func limitBody(limit int64, h handlerFunc) handlerFunc {
+	if limit <= 0 {
+		return h
+	}
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if r.ContentLength > limit {
+			return tooLarge(limit)
+		}
+		if r.Body != nil && r.Body != http.NoBody {
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+		}
+		return h(w, r)
+	}
+}
+
+// tooLarge is the 413 for a body over limit bytes.
+func tooLarge(limit int64) error {
+	return errorf(http.StatusRequestEntityTooLarge, "body over the limit of %d bytes", limit)
 }
 
 // ParamTable writes every parameter of every route as one Markdown table

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"time"
 
 	"fireplan/coverage"
@@ -129,7 +130,17 @@ func (s *Server) Mount(web http.Handler) {
 type Error struct {
 	Status int
 	Msg    string
+	// RetryAfter, when set, is sent as Retry-After: seconds after which
+	// the request may succeed.
+	RetryAfter int
 }
+
+// Seconds a client is told to wait (Retry-After) before trying again.
+const (
+	retryLoading = 5 // the data is loading
+	retryBusy    = 5 // the analyses queue is full
+	retryTimeout = 5 // the request timed out: the server is loaded
+)
 
 func (e *Error) Error() string { return e.Msg }
 
@@ -157,7 +168,10 @@ func (s *Server) handle(h handlerFunc) http.Handler {
 		var e *Error
 		var pe *coverage.ParamError
 		var ce *scenario.ChangeError
+		var tl *http.MaxBytesError
 		switch {
+		case errors.As(err, &tl): // a body growing over its route's limit while read
+			e = tooLarge(tl.Limit).(*Error)
 		case errors.As(err, &ce):
 			body := map[string]any{"error": ce.Error(), "status": http.StatusBadRequest, "field": ce.Field}
 			if ce.Index >= 0 {
@@ -169,10 +183,9 @@ func (s *Server) handle(h handlerFunc) http.Handler {
 		case errors.As(err, &pe):
 			e = &Error{Status: http.StatusBadRequest, Msg: pe.Msg}
 		case errors.Is(err, coverage.ErrBusy):
-			w.Header().Set("Retry-After", "5")
-			e = &Error{Status: http.StatusServiceUnavailable, Msg: err.Error()}
+			e = &Error{Status: http.StatusServiceUnavailable, Msg: err.Error(), RetryAfter: retryBusy}
 		case errors.Is(err, context.DeadlineExceeded):
-			e = &Error{Status: http.StatusServiceUnavailable, Msg: "request timed out"}
+			e = &Error{Status: http.StatusServiceUnavailable, Msg: "request timed out", RetryAfter: retryTimeout}
 		case errors.Is(err, context.Canceled):
 			e = &Error{Status: http.StatusServiceUnavailable, Msg: "request cancelled"}
 		default:
@@ -180,6 +193,9 @@ func (s *Server) handle(h handlerFunc) http.Handler {
 			e = &Error{Status: http.StatusInternalServerError, Msg: "internal error"}
 		}
 		w.Header().Del("ETag") // an error is never the tagged answer
+		if e.RetryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
+		}
 		writeJSON(w, e.Status, map[string]any{"error": e.Msg, "status": e.Status})
 	})
 }
@@ -195,7 +211,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 func (s *Server) snapshot() (*data.Snapshot, error) {
 	snap := s.store.Load()
 	if snap == nil {
-		return nil, errorf(http.StatusServiceUnavailable, "data is still loading")
+		return nil, &Error{Status: http.StatusServiceUnavailable, Msg: "data is still loading", RetryAfter: retryLoading}
 	}
 	return snap, nil
 }
@@ -221,8 +237,10 @@ func (s *Server) snapshotFor(r *http.Request) (*data.Snapshot, error) {
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	snap := s.store.Load()
 	if snap == nil {
+		w.Header().Set("Retry-After", strconv.Itoa(retryLoading))
 		return writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "loading"})
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "version": snap.Version, "source": snap.Source,
+	// The version in hex, as /api/status, scenarios and ETags give it.
+	return writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "version": snap.VersionHex(), "source": snap.Source,
 		"loaded_at": snap.LoadedAt.UTC().Format(time.RFC3339)})
 }

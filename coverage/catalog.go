@@ -189,8 +189,28 @@ type ParamError struct{ Msg string }
 
 func (e *ParamError) Error() string { return e.Msg }
 
+// Repeated refuses a parameter given more than once (vals), naming it: one
+// value would be used and the others silently dropped. A list is one value,
+// comma-separated, and the error says so.
+func (p Param) Repeated(vals []string) error {
+	if len(vals) < 2 {
+		return nil
+	}
+	times := "twice"
+	if len(vals) > 2 {
+		times = strconv.Itoa(len(vals)) + " times"
+	}
+	msg := fmt.Sprintf("%s: given %s; give it once", p.Name, times)
+	if p.Kind == Floats {
+		msg += fmt.Sprintf(" (a list is comma-separated: %s=%s)", p.Name, strings.Join(vals, ","))
+	}
+	return &ParamError{msg}
+}
+
 // Parse checks q against the entry's parameters: every key must be one of
-// them or one of extra (the caller's own: format, bbox, limit...).
+// them or one of extra (the caller's own: format, bbox, limit...), and
+// none of the entry's may be given twice (the caller checks its extra:
+// some, as OGC column filters, may repeat).
 func (e *Entry) Parse(q url.Values, extra ...string) (Values, error) {
 	v := Values{e: e, v: make(map[string]string, len(e.Params))}
 	for k := range q {
@@ -201,6 +221,11 @@ func (e *Entry) Parse(q url.Values, extra ...string) (Values, error) {
 			}
 			known = append(known, extra...)
 			return v, &ParamError{fmt.Sprintf("unknown parameter %q for %s (known: %s)", k, e.Name, strings.Join(known, ", "))}
+		}
+	}
+	for _, p := range e.Params {
+		if err := p.Repeated(q[p.Name]); err != nil {
+			return v, err
 		}
 	}
 	for i := range e.Params {

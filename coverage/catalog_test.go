@@ -48,6 +48,11 @@ func TestParamsCanonicalAndChecked(t *testing.T) {
 		{"hydrant_gaps", "mode=straight&include_planned=1", "include_planned=true", ""},
 		{"hydrant_gaps", "include_planned=maybe", "", "true or false"},
 		{"clusters", "by_structure=TRUE&separation_m=6.00", "separation_m=6&by_structure=true", ""},
+		// A parameter given twice is refused, not half used.
+		{"coverage_summary", "minutes=5&minutes=8", "", "minutes: given twice; give it once (a list is comma-separated: minutes=5,8)"},
+		{"coverage_gaps", "minutes=5&minutes=5&minutes=8", "", "minutes: given 3 times"},
+		{"station_siting", "k=2&k=3", "", "k: given twice; give it once"},
+		{"hydrant_gaps", "include_planned=true&include_planned=false", "", "include_planned: given twice"},
 	} {
 		e, ok := c.Entry(tc.entry)
 		if !ok {

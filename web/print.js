@@ -59,7 +59,7 @@ async function main() {
   document.body.classList.toggle("portrait", !landscape);
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
   const [index, info, health, townships, scenario] = await Promise.all([fetch("/tiles").then((r) => r.json()),
-    fetch("/api/layers").then((r) => r.json()), fetch("/healthz").then((r) => r.text()),
+    fetch("/api/layers").then((r) => r.json()), fetch("/healthz").then((r) => r.json()),
     fetch("/api/layers/townships/items?limit=10000").then((r) => (r.ok ? r.json() : { features: [] })), scenarioOf()]);
   const minutes = [5, 8, 15].includes(Number(q.get("minutes"))) ? Number(q.get("minutes")) : 5;
   const wanted = q.has("layers") ? new Set(q.get("layers").split(",")) : null;
@@ -74,11 +74,8 @@ async function main() {
   const layerNames = L.analyses.filter((a) => on[a.id]).map((a) => t(a.label).replace("{n}", L.yearSites));
   document.getElementById("params").textContent = [`${t("target")} ${minutes} ${t("min")}`, `${t("layersOn")}: ${layerNames.join(lang === "zh" ? "、" : ", ")}`,
     scenario ? `${t("scenario")} ${scenario}` : ""].filter(Boolean).join(" · ");
-  // The version is a 64-bit number: read as text, JSON.parse would round
-  // it; shown in hex, as /api/status and the district pages show it.
-  const decimal = health.match(/"version":\s*(\d+)/)?.[1];
-  const version = decimal ? BigInt(decimal).toString(16).padStart(16, "0") : "";
-  const { loaded_at: loadedAt, source } = JSON.parse(health);
+  // The version in hex, as /api/status and the district pages show it.
+  const { version = "", loaded_at: loadedAt, source } = health;
   const loaded = new Date(loadedAt);
   document.getElementById("footer").innerHTML = `<span>${t("dataDate")} ${loaded.toLocaleString(lang === "zh" ? "zh-CN" : "en-GB", { dateStyle: "long", timeStyle: "short" })}` +
     ` · ${t("version")} ${version} · ${t("source")}: ${source || ""}</span>` +

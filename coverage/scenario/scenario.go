@@ -72,7 +72,10 @@ type ChangeError struct {
 	Index int
 	Field string
 	Msg   string
+	Err   error // the cause, when reading the body failed
 }
+
+func (e *ChangeError) Unwrap() error { return e.Err }
 
 func (e *ChangeError) Error() string {
 	if e.Index < 0 {
@@ -113,8 +116,10 @@ var rules = map[string]map[string]rule{
 // scenarios get equal ids.
 func Parse(r io.Reader) (*Scenario, error) {
 	body, err := io.ReadAll(io.LimitReader(r, MaxBytes+1))
-	if err != nil {
-		return nil, bad(-1, "", "reading the body: %v", err)
+	if err != nil { // the caller may tell a body over its limit (*http.MaxBytesError) by Err
+		e := bad(-1, "", "reading the body: %v", err)
+		e.Err = err
+		return nil, e
 	}
 	if len(body) > MaxBytes {
 		return nil, bad(-1, "", "body over %d bytes", MaxBytes)
