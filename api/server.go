@@ -240,7 +240,13 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Retry-After", strconv.Itoa(retryLoading))
 		return writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "loading"})
 	}
+	// Serving the last good data while the source fails is still serving
+	// (200), but a monitor reading only the health check is told: "stale".
+	status := "ok"
+	if s.opts.Watch != nil && s.opts.Watch.Status().Error != "" {
+		status = "stale"
+	}
 	// The version in hex, as /api/status, scenarios and ETags give it.
-	return writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "version": snap.VersionHex(), "source": snap.Source,
+	return writeJSON(w, http.StatusOK, map[string]any{"status": status, "version": snap.VersionHex(), "source": snap.Source,
 		"loaded_at": snap.LoadedAt.UTC().Format(time.RFC3339)})
 }

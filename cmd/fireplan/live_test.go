@@ -67,6 +67,10 @@ func TestServeSurvivesTheDatabaseAndFollowsEdits(t *testing.T) {
 			t.Errorf("%s with the database down: status %d", path, code)
 		}
 	}
+	var health map[string]any
+	if getJSON(t, base+"/healthz", &health); health["status"] != "stale" {
+		t.Errorf("/healthz with the database down: %v, want status stale", health)
+	}
 
 	cluster.start(t)
 	pool = cluster.conn(t)
