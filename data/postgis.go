@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -97,9 +96,6 @@ const (
 	sqlProbeWhere = `SELECT 1 FROM %[2]s t WHERE (%[1]s) LIMIT 0`
 )
 
-// loadConns is how many layers Load reads at once.
-const loadConns = 3
-
 // Load reads every layer from PostGIS as cfg maps it. A bad row is skipped
 // and reported; a bad optional value is nulled and counted. Every problem
 // of the config and every missing table or column of every layer comes
@@ -107,29 +103,19 @@ const loadConns = 3
 // what could be read either way.
 func Load(ctx context.Context, pool *pgxpool.Pool, cfg *Config) (*Set, *Report, error) {
 	set, rep := &Set{}, &Report{}
-	names := LayerNames()
-	errs := make([]error, len(names)+2)
-	errs[0] = cfg.Check()
-	// The layers are read at once, over connections of their own: the
-	// database scans and encodes one while fireplan decodes another. Each
-	// fills its own part of the set and its own report.
-	sem := make(chan struct{}, loadConns)
-	var wg sync.WaitGroup
-	for i, name := range names {
+	errs := []error{cfg.Check()}
+	load := func(name string, f func(*LayerReport) error) {
+		if ctx.Err() != nil {
+			return
+		}
 		lr := newLayerReport(name, "")
 		rep.Layers = append(rep.Layers, lr)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			if ctx.Err() == nil {
-				errs[1+i] = readLayer(ctx, pool, cfg, set, lr)
-			}
-		}()
+		errs = append(errs, f(lr))
 	}
-	wg.Wait()
-	errs[len(errs)-1] = ctx.Err()
+	for _, name := range LayerNames() {
+		load(name, func(lr *LayerReport) error { return readLayer(ctx, pool, cfg, set, lr) })
+	}
+	errs = append(errs, ctx.Err())
 	return set, rep, errors.Join(errs...)
 }
 
