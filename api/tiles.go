@@ -130,7 +130,7 @@ func (s *Server) tile(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	key := fmt.Sprintf("tile|%s|%d/%d/%d|%s|%s", e.Name, z, x, y, version, params)
-	tb, err := s.cat.Cache.Get(r.Context(), "tile", key, func(ctx context.Context) (any, int64, error) {
+	tb, err := s.cat.Cache.Get(r.Context(), coverage.TileKind, key, func(ctx context.Context) (any, int64, error) {
 		l, err := s.tileLayer(ctx, e, snap, vals)
 		if err != nil {
 			return nil, 0, err

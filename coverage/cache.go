@@ -18,9 +18,15 @@ import (
 type Cache struct {
 	max int64
 
-	mu       sync.Mutex
-	used     int64
-	lru      *list.List // of *cached, most recent at the front
+	mu   sync.Mutex
+	used int64
+	lru  *list.List // of *cached, most recent at the front
+	// Encoded tiles have a list of their own and may keep at most
+	// tileShare of the budget when it is short: a map panned over a
+	// province asks for hundreds of thousands, each a millisecond to draw
+	// again, and must not push out analyses that took seconds.
+	tiles    *list.List
+	tileUsed int64
 	items    map[string]*list.Element
 	flights  map[string]*flight
 	computed map[string]*atomic.Int64 // computations started, by kind
@@ -32,6 +38,20 @@ type cached struct {
 	val  any
 	size int64
 	used uint64 // the generation it was last asked for in
+	tile bool   // on the tiles' list
+}
+
+// TileKind is the kind of encoded tiles (see Cache.tiles).
+const TileKind = "tile"
+
+// tileShare is the part of the budget tiles keep when it is short.
+const tileShare = 4 // a quarter
+
+func (c *Cache) list(e *cached) *list.List {
+	if e.tile {
+		return c.tiles
+	}
+	return c.lru
 }
 
 type flight struct {
@@ -44,7 +64,7 @@ type flight struct {
 
 // NewCache returns a cache holding at most maxBytes (estimated).
 func NewCache(maxBytes int64) *Cache {
-	return &Cache{max: maxBytes, lru: list.New(), items: map[string]*list.Element{}, flights: map[string]*flight{},
+	return &Cache{max: maxBytes, lru: list.New(), tiles: list.New(), items: map[string]*list.Element{}, flights: map[string]*flight{},
 		computed: map[string]*atomic.Int64{}}
 }
 
@@ -54,8 +74,8 @@ func NewCache(maxBytes int64) *Cache {
 func (c *Cache) Get(ctx context.Context, kind, key string, f func(ctx context.Context) (any, int64, error)) (any, error) {
 	c.mu.Lock()
 	if el, ok := c.items[key]; ok {
-		c.lru.MoveToFront(el)
 		e := el.Value.(*cached)
+		c.list(e).MoveToFront(el)
 		e.used = c.gen
 		c.mu.Unlock()
 		return e.val, nil
@@ -98,14 +118,17 @@ func (c *Cache) run(ctx context.Context, kind, key string, fl *flight, f func(ct
 	c.mu.Lock()
 	delete(c.flights, key)
 	if fl.err == nil && size <= c.max {
-		c.items[key] = c.lru.PushFront(&cached{key: key, val: fl.val, size: size, used: c.gen})
-		c.used += size
+		e := &cached{key: key, val: fl.val, size: size, used: c.gen, tile: kind == TileKind}
+		c.items[key] = c.list(e).PushFront(e)
+		c.add(e, 1)
+		// Over budget: tiles go first while they hold more than their
+		// share (or nothing else is left), then the least recently used.
 		for c.used > c.max {
-			el := c.lru.Back()
-			old := el.Value.(*cached)
-			c.lru.Remove(el)
-			delete(c.items, old.key)
-			c.used -= old.size
+			l := c.lru
+			if c.tiles.Len() > 0 && (c.tileUsed > c.max/tileShare || l.Len() == 0) {
+				l = c.tiles
+			}
+			c.remove(l.Back())
 		}
 	}
 	c.mu.Unlock()
@@ -117,8 +140,8 @@ func (c *Cache) Peek(key string) (any, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.items[key]; ok {
-		c.lru.MoveToFront(el)
 		e := el.Value.(*cached)
+		c.list(e).MoveToFront(el)
 		e.used = c.gen
 		return e.val, true
 	}
@@ -143,17 +166,33 @@ func (c *Cache) Sweep(gen uint64) (int, int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	n, bytes := 0, int64(0)
-	for el := c.lru.Back(); el != nil; {
-		prev := el.Prev()
-		if e := el.Value.(*cached); e.used < gen {
-			c.lru.Remove(el)
-			delete(c.items, e.key)
-			c.used -= e.size
-			n, bytes = n+1, bytes+e.size
+	for _, l := range []*list.List{c.lru, c.tiles} {
+		for el := l.Back(); el != nil; {
+			prev := el.Prev()
+			if e := el.Value.(*cached); e.used < gen {
+				c.remove(el)
+				n, bytes = n+1, bytes+e.size
+			}
+			el = prev
 		}
-		el = prev
 	}
 	return n, bytes
+}
+
+// add counts e's bytes in (sign 1) or out (-1).
+func (c *Cache) add(e *cached, sign int64) {
+	c.used += sign * e.size
+	if e.tile {
+		c.tileUsed += sign * e.size
+	}
+}
+
+// remove drops the entry at el.
+func (c *Cache) remove(el *list.Element) {
+	e := el.Value.(*cached)
+	c.list(e).Remove(el)
+	delete(c.items, e.key)
+	c.add(e, -1)
 }
 
 func (c *Cache) counter(kind string) *atomic.Int64 {
