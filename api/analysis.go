@@ -17,7 +17,7 @@ import (
 // listParams are what every analysis route takes beside its own: lang
 // titles and labels a spreadsheet, by=township splits a workbook (an
 // entry with a by of its own keeps that).
-var listParams = []string{"format", "bbox", "limit", "offset", "scenario", "lang", "by"}
+var listParams = []string{"format", "bbox", "township", "limit", "offset", "scenario", "lang", "by"}
 
 // analysis serves one catalogue entry's rows: parameters checked against
 // its declaration, the table from the cache, filtered by bbox and paged,
@@ -133,8 +133,29 @@ func (s *Server) pageRows(q url.Values, e *coverage.Entry, t *coverage.Table) ([
 	if err != nil {
 		return nil, 0, err
 	}
+	if id := q.Get("township"); id != "" {
+		if rows, err = inTownship(rows, t, id); err != nil {
+			return nil, 0, err
+		}
+	}
 	page, err := window(s, q, rows, true)
 	return page, len(rows), err
+}
+
+// inTownship keeps the rows placed in the township with id: an analyst's
+// shortfall list for one township, at any county's size.
+func inTownship(rows []int, t *coverage.Table, id string) ([]int, error) {
+	c := t.Column("township_id")
+	if c < 0 {
+		return nil, errorf(http.StatusBadRequest, "township: these rows are not placed in townships")
+	}
+	kept := rows[:0]
+	for _, i := range rows {
+		if v, _ := t.Rows[i][c].(string); v == id {
+			kept = append(kept, i)
+		}
+	}
+	return kept, nil
 }
 
 // tableHits returns the rows of t in the request's bbox (every row

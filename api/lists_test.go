@@ -446,3 +446,46 @@ func sameNumber(a, b string) bool {
 	y, err2 := strconv.ParseFloat(b, 64)
 	return err1 == nil && err2 == nil && math.Abs(x-y) <= 1e-13*math.Max(math.Abs(x), math.Abs(y))
 }
+
+// TestListsByTownship: township= keeps a list's rows placed in that
+// township, for every list whose rows are placed in townships, and the
+// lists of townships themselves refuse it.
+func TestListsByTownship(t *testing.T) {
+	s, srv := sharedServer(t)
+	placed := 0
+	for _, e := range s.cat.Entries {
+		if !e.Analysis() {
+			continue
+		}
+		_, all := jsonList(t, srv, e, e.Path+"?format=json")
+		has := len(all) > 0 && all[0]["township_id"] != nil
+		byTownship := map[string]int{}
+		for _, r := range all {
+			if id, ok := r["township_id"].(string); ok {
+				byTownship[id]++
+			}
+		}
+		if !has {
+			continue
+		}
+		placed++
+		for id, want := range byTownship {
+			_, got := jsonList(t, srv, e, e.Path+"?format=json&township="+id)
+			if len(got) != want {
+				t.Errorf("%s township=%s: %d rows, want %d", e.Name, id, len(got), want)
+			}
+			for _, r := range got {
+				if r["township_id"] != id {
+					t.Errorf("%s township=%s: a row of %v", e.Name, id, r["township_id"])
+				}
+			}
+		}
+	}
+	if placed < 5 {
+		t.Errorf("only %d lists filtered by township", placed)
+	}
+	// The townships' own ledger has no township to filter by.
+	if code := get(t, srv, "/api/hydrants/stats?township=t01", nil); code != 400 {
+		t.Errorf("/api/hydrants/stats?township=: status %d, want 400", code)
+	}
+}

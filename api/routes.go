@@ -56,6 +56,8 @@ func (s *Server) listParamDocs() map[string]coverage.Param {
 		"format": {Name: "format", Kind: coverage.Enum, Enum: []string{"json", "geojson", "csv", "xlsx"},
 			Title: coverage.Title{Zh: "格式(默认:有图形为geojson,否则json)", En: "format (default geojson with shapes, json without)"}},
 		"bbox":     bboxParam,
+		"township": {Name: "township", Kind: coverage.Text,
+			Title: coverage.Title{Zh: "乡镇编号:只列该乡镇的行", En: "township id: only its rows"}},
 		"limit":    s.limitParam(""),
 		"offset":   offsetParam,
 		"scenario": scenarioParam,
@@ -102,7 +104,7 @@ func (s *Server) Routes() []Route {
 			if _, own := e.Param(n); own { // coverage_summary's by, district_plans' lang
 				continue
 			}
-			if n == "by" && export.Check(e, "xlsx", export.Options{By: export.ByTownship}) != nil {
+			if (n == "by" || n == "township") && export.Check(e, "xlsx", export.Options{By: export.ByTownship}) != nil {
 				continue // rows not placed in townships
 			}
 			ps = append(ps, docs[n])
