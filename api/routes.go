@@ -55,7 +55,7 @@ func (s *Server) listParamDocs() map[string]coverage.Param {
 	return map[string]coverage.Param{
 		"format": {Name: "format", Kind: coverage.Enum, Enum: []string{"json", "geojson", "csv", "xlsx"},
 			Title: coverage.Title{Zh: "格式(默认:有图形为geojson,否则json)", En: "format (default geojson with shapes, json without)"}},
-		"bbox":     bboxParam,
+		"bbox": bboxParam,
 		"township": {Name: "township", Kind: coverage.Text,
 			Title: coverage.Title{Zh: "乡镇编号:只列该乡镇的行", En: "township id: only its rows"}},
 		"limit":    s.limitParam(""),
