@@ -49,8 +49,8 @@ func (s *Server) analysis(e *coverage.Entry) handlerFunc {
 		}
 		// The answer depends on nothing else: a client holding it is told
 		// so before anything is computed.
-		tag := etag(snap.VersionHex(), e.Name, v.Key()+"|"+q.Get("format")+"|"+q.Get("bbox")+"|"+q.Get("limit")+"|"+q.Get("offset")+
-			"|"+o.Lang+"|"+o.By)
+		tag := etag(snap.VersionHex(), e.Name, v.Key()+"|"+q.Get("format")+"|"+q.Get("bbox")+"|"+q.Get("township")+"|"+q.Get("limit")+
+			"|"+q.Get("offset")+"|"+o.Lang+"|"+o.By)
 		w.Header().Set("ETag", tag)
 		w.Header().Set("Cache-Control", "no-cache")
 		if r.Header.Get("If-None-Match") == tag {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strconv"
@@ -480,6 +481,20 @@ func TestListsByTownship(t *testing.T) {
 				}
 			}
 		}
+	}
+	// A list's ETag differs by township: a client holding one township's
+	// list is not told another's is the same.
+	var tags []string
+	for _, id := range []string{"", "t01", "t02"} {
+		resp, err := http.Get(srv.URL + "/api/hydrants/gaps?format=json&township=" + id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		tags = append(tags, resp.Header.Get("ETag"))
+	}
+	if tags[0] == tags[1] || tags[1] == tags[2] {
+		t.Errorf("hydrant gaps' ETags by township: %v", tags)
 	}
 	if placed < 5 {
 		t.Errorf("only %d lists filtered by township", placed)
