@@ -51,14 +51,15 @@ var questions = []question{
 func main() {
 	scale := flag.Int("scale", 20, "counties side by side")
 	bin := flag.String("bin", "", "fireplan binary (default: built from ./cmd/fireplan)")
+	cacheMB := flag.Int("cache-mb", 1024, "the server's --cache-mb")
 	flag.Parse()
-	if err := run(*scale, *bin, os.Stdout); err != nil {
+	if err := run(*scale, *cacheMB, *bin, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "scalebench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(scale int, bin string, out io.Writer) error {
+func run(scale, cacheMB int, bin string, out io.Writer) error {
 	if bin == "" {
 		dir, err := os.MkdirTemp("", "scalebench")
 		if err != nil {
@@ -79,7 +80,8 @@ func run(scale int, bin string, out io.Writer) error {
 	base := "http://" + addr
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "serve", "--scale", strconv.Itoa(scale), "--addr", addr, "--reload-interval", "0")
+	cmd := exec.CommandContext(ctx, bin, "serve", "--scale", strconv.Itoa(scale), "--addr", addr, "--reload-interval", "0",
+		"--cache-mb", strconv.Itoa(cacheMB))
 	logs, err := cmd.StderrPipe()
 	if err != nil {
 		return err
@@ -161,7 +163,7 @@ func run(scale int, bin string, out io.Writer) error {
 	wg.Wait()
 	rssWarm, hwm := memory(cmd.Process.Pid)
 
-	fmt.Fprintf(out, "# fireplan serve --scale %d\n\n", scale)
+	fmt.Fprintf(out, "# fireplan serve --scale %d --cache-mb %d\n\n", scale, cacheMB)
 	fmt.Fprintf(out, "| measure | value |\n|---|---|\n")
 	fmt.Fprintf(out, "| tiles and items served after | %.1f s |\n", ready.Seconds())
 	fmt.Fprintf(out, "| every default analysis warm after | %.1f s |\n", warm.Seconds())
