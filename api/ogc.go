@@ -8,6 +8,7 @@ package api
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	_ "embed"
 	"encoding/json"
@@ -416,7 +417,19 @@ func (s *Server) ogcSchema(w http.ResponseWriter, r *http.Request) error {
 	}
 	geom := map[string]any{"type": "null"}
 	if e.Geometry != "" {
-		geom = map[string]any{"type": "object", "title": e.Geometry}
+		// The type of the features served at the defaults, not the
+		// entry's declared one (a gap is a street or a building), as
+		// OGC API - Features Part 5 writes a geometry's type.
+		snap, err := s.snapshot()
+		if err != nil {
+			return err
+		}
+		f, err := s.defaults(r.Context(), e, snap)
+		if err != nil {
+			return err
+		}
+		typ := featureShape(f).Type
+		geom = map[string]any{"x-ogc-role": "primary-geometry", "format": geometryFormat(typ), "title": cmp.Or(typ, "Geometry")}
 	}
 	doc := map[string]any{
 		"$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -994,4 +1007,78 @@ func writeHTML(w http.ResponseWriter, p *htmlPage) error {
 	w.WriteHeader(http.StatusOK)
 	w.Write(b.Bytes())
 	return nil
+}
+
+// featShape is what a collection's features at its defaults are: their
+// geometry type and bound (empty: no feature has a geometry).
+type featShape struct {
+	Type  string // a GeoJSON type, or "" for any (mixed dimensions) or none
+	Bound orb.Bound
+	Empty bool
+}
+
+// defaults are the entry's features at its default parameters on snap.
+func (s *Server) defaults(ctx context.Context, e *coverage.Entry, snap *data.Snapshot) (*features, error) {
+	return s.featuresOf(ctx, e, snap, url.Values{}, nil, nil)
+}
+
+// featureShape reads the geometry types and the bound of every feature of f:
+// one type is that type; a type and its multi (Polygon and MultiPolygon)
+// the multi; types of mixed dimensions "" (any geometry).
+func featureShape(f *features) featShape {
+	sh := featShape{Empty: true}
+	types := map[string]bool{}
+	for i := range f.len() {
+		var g orb.Geometry
+		if f.t != nil {
+			if f.t.Geoms == nil || i >= len(f.t.Geoms) {
+				continue
+			}
+			g = f.t.LonLat(i)
+		} else {
+			g = f.v.Feature(i).Geometry()
+		}
+		if g == nil {
+			continue
+		}
+		types[g.GeoJSONType()] = true
+		if sh.Empty {
+			sh.Bound, sh.Empty = g.Bound(), false
+		} else {
+			sh.Bound = sh.Bound.Union(g.Bound())
+		}
+	}
+	sh.Type = mergeTypes(types)
+	return sh
+}
+
+// mergeTypes is the one GeoJSON type every one of types is: itself, or
+// the multi of a single and its multi; "" when none is.
+func mergeTypes(types map[string]bool) string {
+	if len(types) == 1 {
+		for t := range types {
+			return t
+		}
+	}
+	for _, base := range []string{"Point", "LineString", "Polygon"} {
+		if len(types) == 2 && types[base] && types["Multi"+base] {
+			return "Multi" + base
+		}
+	}
+	return ""
+}
+
+// allows tells whether a collection declaring geometry type declared
+// holds a feature of geometry type got ("" declares any).
+func allows(declared, got string) bool {
+	return declared == "" || declared == got
+}
+
+// geometryFormat is the OGC API - Features Part 5 format of a geometry
+// type: geometry-point..., geometry-any for "".
+func geometryFormat(typ string) string {
+	if typ == "" {
+		return "geometry-any"
+	}
+	return "geometry-" + strings.ToLower(typ)
 }

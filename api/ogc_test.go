@@ -735,3 +735,60 @@ func sameAttributes(got, want map[string]any) string {
 	}
 	return ""
 }
+
+// schemaGeometry is the geometry a collection's schema declares: its Part 5
+// format (geometry-point... geometry-any), "" for a plain table.
+func schemaGeometry(t *testing.T, srv *httptest.Server, name string) string {
+	t.Helper()
+	var sc struct {
+		Properties struct {
+			Geometry struct {
+				Type   string `json:"type"`
+				Format string `json:"format"`
+			} `json:"geometry"`
+		} `json:"properties"`
+	}
+	fetchJSON(t, srv, "/ogc/collections/"+name+"/schema", &sc)
+	return sc.Properties.Geometry.Format
+}
+
+// TestOGCGeometryTypes: the geometry type a collection's schema declares
+// allows every feature it serves, and is the narrowest that does.
+func TestOGCGeometryTypes(t *testing.T) {
+	s, srv := sharedServer(t)
+	known := map[string]string{ // collections whose declared entry type was wrong
+		"hydrant_gaps":        "geometry-any",          // streets and buildings
+		"coverage_gaps":       "geometry-any",          // areas and township rests (points)
+		"coverage_isochrones": "geometry-multipolygon", // polygons and multipolygons
+		"hydrants":            "geometry-point",
+	}
+	for _, e := range s.cat.Entries {
+		t.Run(e.Name, func(t *testing.T) {
+			format := schemaGeometry(t, srv, e.Name)
+			if e.Geometry == "" {
+				if format != "" {
+					t.Fatalf("a plain table declares geometry %q", format)
+				}
+				return
+			}
+			if want, ok := known[e.Name]; ok && format != want {
+				t.Errorf("declared %q, want %q", format, want)
+			}
+			got, _ := allItems(t, srv, "/ogc/collections/"+e.Name+"/items?limit="+strconv.Itoa(s.opts.MaxItems))
+			types := map[string]bool{}
+			for i, f := range got {
+				var g struct{ Type string }
+				if err := json.Unmarshal(f.Geometry, &g); err != nil {
+					t.Fatalf("feature %d: %v", i, err)
+				}
+				types[g.Type] = true
+				if format != "geometry-any" && "geometry-"+strings.ToLower(g.Type) != format {
+					t.Fatalf("feature %v: a %s in a collection declaring %s", f.ID, g.Type, format)
+				}
+			}
+			if format == "geometry-any" && mergeTypes(types) != "" {
+				t.Errorf("declares any geometry but serves only %v", slices.Sorted(maps.Keys(types)))
+			}
+		})
+	}
+}
