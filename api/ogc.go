@@ -76,17 +76,17 @@ func (s *Server) ogcRoutes() []Route {
 	t := func(zh, en string) coverage.Title { return coverage.Title{Zh: zh, En: en} }
 	common := []coverage.Param{fParam, ogcLangParam}
 	return []Route{
-		{Methods: reads, Path: "/ogc", Title: t("OGC API - Features 入口", "OGC API - Features landing page"), Params: common, h: s.ogcLanding},
-		{Methods: reads, Path: "/ogc/conformance", Title: t("符合的OGC一致性类", "the OGC conformance classes met"), Params: common, h: s.ogcConformance},
-		{Methods: reads, Path: "/ogc/api", Title: t("OpenAPI 3.0 文档", "the OpenAPI 3.0 document"), Params: common, h: s.ogcAPI},
-		{Methods: reads, Path: "/ogc/collections", Title: t("全部集合(图层和分析)", "every collection (layers and analyses)"), Params: common, h: s.ogcCollections},
-		{Methods: reads, Path: "/ogc/collections/{name}", Title: t("一个集合", "one collection"), Params: common, h: s.ogcCollection},
+		{Methods: reads, Path: "/ogc", Title: t("OGC API - Features 入口", "OGC API - Features landing page"), Params: common, Analyses: true, h: s.ogcLanding},
+		{Methods: reads, Path: "/ogc/conformance", Title: t("符合的OGC一致性类", "the OGC conformance classes met"), Params: common, Analyses: true, h: s.ogcConformance},
+		{Methods: reads, Path: "/ogc/api", Title: t("OpenAPI 3.0 文档", "the OpenAPI 3.0 document"), Params: common, Analyses: true, h: s.ogcAPI},
+		{Methods: reads, Path: "/ogc/collections", Title: t("全部集合(图层和分析)", "every collection (layers and analyses)"), Params: common, Analyses: true, h: s.ogcCollections},
+		{Methods: reads, Path: "/ogc/collections/{name}", Title: t("一个集合", "one collection"), Params: common, Analyses: true, h: s.ogcCollection},
 		{Methods: reads, Path: "/ogc/collections/{name}/schema", Title: t("集合要素的JSON Schema(各列类型)", "the JSON Schema of a collection's features (its columns' types)"),
-			Params: []coverage.Param{ogcLangParam}, h: s.ogcSchema},
+			Params: []coverage.Param{ogcLangParam}, Analyses: true, h: s.ogcSchema},
 		{Methods: reads, Path: "/ogc/collections/{name}/items", Title: t("集合的要素(参数、列筛选见OpenAPI文档)", "a collection's features (its parameters and column filters: see the OpenAPI document)"),
-			Params: s.ogcItemParams(), Layer: true, h: s.ogcItems},
+			Params: s.ogcItemParams(), Layer: true, Analyses: true, h: s.ogcItems},
 		{Methods: reads, Path: "/ogc/collections/{name}/items/{featureId}", Title: t("一个要素", "one feature"),
-			Params: ogcFeatureParams, Layer: true, h: s.ogcFeature},
+			Params: ogcFeatureParams, Layer: true, Analyses: true, h: s.ogcFeature},
 	}
 }
 
@@ -553,6 +553,9 @@ func (s *Server) featuresOf(ctx context.Context, e *coverage.Entry, snap *data.S
 	for _, c := range cols {
 		extra = append(extra, c.Name)
 	}
+	// Another entry's parameters are ignored (a connection's query is
+	// sent to every collection); the entry's own are parsed.
+	extra = append(extra, s.analysisParams()...)
 	v, err := e.Parse(q, extra...)
 	if err != nil {
 		return nil, err
@@ -724,7 +727,7 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 	common := s.ogcItemParams()
 	cols := filters(e, common)
 	// Every parameter is checked before anything is computed.
-	if err := checkQuery(q, r.URL.Path, itemsKnown(e, common, cols)); err != nil {
+	if err := checkQuery(q, r.URL.Path, append(itemsKnown(e, common, cols), s.analysisParams()...)); err != nil {
 		return err
 	}
 	o, err := s.ogcRequest(r)
@@ -893,7 +896,7 @@ func (s *Server) ogcFeature(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	if err := checkQuery(q, r.URL.Path, itemsKnown(e, ogcFeatureParams, nil)); err != nil {
+	if err := checkQuery(q, r.URL.Path, append(itemsKnown(e, ogcFeatureParams, nil), s.analysisParams()...)); err != nil {
 		return err
 	}
 	o, err := s.ogcRequest(r)

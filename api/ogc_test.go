@@ -665,6 +665,32 @@ func TestGDALReadsEveryCollection(t *testing.T) {
 			t.Errorf("the GeoPackage holds %s broken hydrants, the county %d", m, want)
 		}
 	})
+	// A connection's query: GDAL sends it with every request, and the
+	// analyses read at its parameters while the layers ignore them.
+	t.Run("connection query", func(t *testing.T) {
+		gaps := mustEntry(t, s, "coverage_gaps")
+		_, at8 := apiRows(t, srv, s, gaps, "&minutes=8")
+		_, def := apiRows(t, srv, s, gaps, "")
+		if len(at8) == len(def) {
+			t.Fatalf("minutes=8 gives as many gaps as the default (%d): choose another value", len(def))
+		}
+		conn := src + "?minutes=8"
+		out, err := exec.Command("ogrinfo", "-ro", "-so", conn, "coverage_gaps").CombinedOutput()
+		if err != nil {
+			t.Fatalf("ogrinfo %s: %v\n%s", conn, err, out)
+		}
+		if m := regexp.MustCompile(`Feature Count: (\d+)`).FindSubmatch(out); m == nil || string(m[1]) != strconv.Itoa(len(at8)) {
+			t.Errorf("ogrinfo %s coverage_gaps: count %s, /api gives %d at minutes=8 (%d at the default)", conn, m, len(at8), len(def))
+		}
+		gpkg := filepath.Join(dir, "hydrants-at-8.gpkg")
+		if out, err := exec.Command("ogr2ogr", "-f", "GPKG", gpkg, conn, "hydrants").CombinedOutput(); err != nil {
+			t.Fatalf("ogr2ogr %s hydrants: %v\n%s", conn, err, out)
+		}
+		info, _ := exec.Command("ogrinfo", "-ro", "-so", gpkg, "hydrants").Output()
+		if m := regexp.MustCompile(`Feature Count: (\d+)`).FindSubmatch(info); m == nil || string(m[1]) != strconv.Itoa(sampleSnap.Hydrants.Len()) {
+			t.Errorf("the GeoPackage holds %s hydrants, the county %d", m, sampleSnap.Hydrants.Len())
+		}
+	})
 	for _, e := range s.cat.Entries {
 		t.Run(e.Name, func(t *testing.T) {
 			t.Parallel()
@@ -790,5 +816,48 @@ func TestOGCGeometryTypes(t *testing.T) {
 				t.Errorf("declares any geometry but serves only %v", slices.Sorted(maps.Keys(types)))
 			}
 		})
+	}
+}
+
+// TestOGCAnalysisParametersEverywhere: GDAL and QGIS send a connection
+// URL's query with every request, so every /ogc route takes any
+// parameter some entry declares; a collection's items honour their own
+// and ignore the others; a name no entry declares is still a 400.
+func TestOGCAnalysisParametersEverywhere(t *testing.T) {
+	_, srv := sharedServer(t)
+	hy := sampleSnap.Hydrants.Items[0].ID
+	paths := []string{"/ogc", "/ogc/conformance", "/ogc/api", "/ogc/collections", "/ogc/collections/hydrants",
+		"/ogc/collections/hydrants/schema", "/ogc/collections/hydrants/items", "/ogc/collections/hydrants/items/" + hy,
+		"/ogc/collections/coverage_gaps/items"}
+	for _, path := range paths {
+		for _, c := range []struct {
+			query string
+			want  int
+		}{
+			{"minutes=8", http.StatusOK},
+			{"minutes=8&radius_m=150", http.StatusOK},
+			{"zz_unknown=1", http.StatusBadRequest},
+			{"minutes=8&zz_unknown=1", http.StatusBadRequest},
+		} {
+			code, _, body := fetchOGC(t, srv, path+"?"+c.query)
+			if code != c.want {
+				t.Errorf("%s?%s: %d %.200s, want %d", path, c.query, code, body, c.want)
+			}
+		}
+	}
+	// Ignored where not honoured: hydrants do not validate minutes; the
+	// analysis taking it does.
+	for path, want := range map[string]int{
+		"/ogc/collections/hydrants/items?minutes=99999":      http.StatusOK,
+		"/ogc/collections/coverage_gaps/items?minutes=99999": http.StatusBadRequest,
+	} {
+		if code, _, body := fetchOGC(t, srv, path); code != want {
+			t.Errorf("%s: %d %.200s, want %d", path, code, body, want)
+		}
+	}
+	var p ogcItems
+	fetchJSON(t, srv, "/ogc/collections/hydrants/items?limit=5&minutes=8", &p)
+	if len(p.Features) != 5 || *p.NumberMatched != sampleSnap.Hydrants.Len() {
+		t.Errorf("hydrants with minutes=8: %d features of %d, want every hydrant", len(p.Features), *p.NumberMatched)
 	}
 }
