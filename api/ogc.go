@@ -399,8 +399,16 @@ func (s *Server) ogcSchema(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	snap, err := s.snapshot()
+	if err != nil {
+		return err
+	}
+	columns, err := s.ogcColumns(r.Context(), e, snap)
+	if err != nil {
+		return err
+	}
 	var props ordered
-	for _, c := range e.Columns {
+	for _, c := range columns {
 		if c.Name == "id" {
 			continue // the feature's id, which clients read from the sample (GDAL would read it twice)
 		}
@@ -420,10 +428,6 @@ func (s *Server) ogcSchema(w http.ResponseWriter, r *http.Request) error {
 		// The type of the features served at the defaults, not the
 		// entry's declared one (a gap is a street or a building), as
 		// OGC API - Features Part 5 writes a geometry's type.
-		snap, err := s.snapshot()
-		if err != nil {
-			return err
-		}
 		f, err := s.defaults(r.Context(), e, snap)
 		if err != nil {
 			return err
@@ -504,12 +508,16 @@ func (s *Server) ogcCollection(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	columns, err := s.ogcColumns(r.Context(), e, snap)
+	if err != nil {
+		return err
+	}
 	c := s.collectionOf(o, e, snap)
 	c.Links = append(o.selfLinks("/ogc/collections/"+e.Name, jsonType), c.Links[2:]...)
 	return o.write(w, jsonType, c, func() *htmlPage {
 		p := &htmlPage{Lang: o.lang, Title: e.Title, Description: c.Description, Links: c.Links,
 			Head: []string{title("列", "column", o.lang), title("类型", "type", o.lang), title("含义", "meaning", o.lang)}}
-		for _, col := range e.Columns {
+		for _, col := range columns {
 			p.Rows = append(p.Rows, []cell{{Text: col.Name}, {Text: col.Type}, {Text: col.Title.In(o.lang)}})
 		}
 		for _, prm := range e.Params {
@@ -519,12 +527,44 @@ func (s *Server) ogcCollection(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-// filters are the columns of an entry a query may filter on: every
-// column it declares but those an own or an item parameter names (the
-// parameter wins).
-func filters(e *coverage.Entry, common []coverage.Param) []coverage.Column {
+// ogcColumns are the columns of an entry's features as served at its
+// defaults: an analysis' table's, which adds columns its parameters name
+// (covered_8min, clusters_30-49) to those the entry declares. A column's
+// labelled codes are an enumeration only when every value served is one
+// of them: hydrant_gaps' detail labels a spacing row's codes but holds a
+// building's id in a building row, and is then free text.
+func (s *Server) ogcColumns(ctx context.Context, e *coverage.Entry, snap *data.Snapshot) ([]coverage.Column, error) {
+	f, err := s.defaults(ctx, e, snap)
+	if err != nil {
+		return nil, err
+	}
+	cols := slices.Clone(e.Columns)
+	if f.t != nil {
+		cols = slices.Clone(f.t.Columns)
+	}
+	for k, c := range cols {
+		if len(c.Values) == 0 {
+			continue
+		}
+		for i := range f.len() {
+			v := f.value(i, c.Name)
+			if v == nil {
+				continue
+			}
+			if _, ok := c.Values[fmt.Sprint(v)]; !ok {
+				cols[k].Values = nil
+				break
+			}
+		}
+	}
+	return cols, nil
+}
+
+// filters are the columns a query may filter on: every column but those
+// an own or an item parameter of the entry names (the parameter wins).
+func filters(e *coverage.Entry, columns []coverage.Column, common []coverage.Param) []coverage.Column {
 	var out []coverage.Column
-	for _, c := range e.Columns {
+	for _, c := range columns {
 		_, own := e.Param(c.Name)
 		if own || slices.ContainsFunc(common, func(p coverage.Param) bool { return p.Name == c.Name }) {
 			continue
@@ -582,6 +622,14 @@ func (f *features) value(i int, col string) any {
 		return it.FeatureID()
 	}
 	return it.Properties()[col]
+}
+
+// columns are the features' columns: an analysis' table's, a layer's entry's.
+func (f *features) columns() []coverage.Column {
+	if f.t != nil {
+		return f.t.Columns
+	}
+	return f.e.Columns
 }
 
 func (f *features) len() int {
@@ -696,7 +744,7 @@ func filter[T int | int32](f *features, q url.Values, cols []coverage.Column, hi
 }
 
 // chosen reads properties=: nil for every column.
-func chosen(e *coverage.Entry, q url.Values) ([]string, error) {
+func chosen(e *coverage.Entry, columns []coverage.Column, q url.Values) ([]string, error) {
 	if !q.Has("properties") {
 		return nil, nil
 	}
@@ -706,9 +754,9 @@ func chosen(e *coverage.Entry, q url.Values) ([]string, error) {
 		if n == "" {
 			continue
 		}
-		if !slices.ContainsFunc(e.Columns, func(c coverage.Column) bool { return c.Name == n }) {
-			names := make([]string, len(e.Columns))
-			for i, c := range e.Columns {
+		if !slices.ContainsFunc(columns, func(c coverage.Column) bool { return c.Name == n }) {
+			names := make([]string, len(columns))
+			for i, c := range columns {
 				names[i] = c.Name
 			}
 			return nil, errorf(http.StatusBadRequest, "properties: %s has no column %q (columns: %s)", e.Name, n, strings.Join(names, ", "))
@@ -725,7 +773,15 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := r.URL.Query()
 	common := s.ogcItemParams()
-	cols := filters(e, common)
+	cur, err := s.snapshot()
+	if err != nil {
+		return err
+	}
+	columns, err := s.ogcColumns(r.Context(), e, cur)
+	if err != nil {
+		return err
+	}
+	cols := filters(e, columns, common)
 	// Every parameter is checked before anything is computed.
 	if err := checkQuery(q, r.URL.Path, append(itemsKnown(e, common, cols), s.analysisParams()...)); err != nil {
 		return err
@@ -734,7 +790,7 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	props, err := chosen(e, q)
+	props, err := chosen(e, columns, q)
 	if err != nil {
 		return err
 	}
@@ -799,7 +855,7 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Vary", "Accept, Accept-Language")
 	w.Header().Set("Cache-Control", "no-cache")
 	if o.format == "html" {
-		return writeHTML(w, itemsPage(o, e, f, page, props, links, matched))
+		return writeHTML(w, itemsPage(o, e, columns, f, page, props, links, matched))
 	}
 	extra := map[string]any{"numberMatched": matched, "numberReturned": len(page), "links": links,
 		"timeStamp": time.Now().UTC().Format(time.RFC3339)}
@@ -929,7 +985,7 @@ func (s *Server) ogcFeature(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Language", o.lang)
 	w.Header().Set("Vary", "Accept, Accept-Language")
 	if o.format == "html" {
-		return writeHTML(w, itemsPage(o, e, f, []int{at}, nil, links, 1))
+		return writeHTML(w, itemsPage(o, e, f.columns(), f, []int{at}, nil, links, 1))
 	}
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Header().Set("Content-Type", geoJSONType)
@@ -942,12 +998,12 @@ func (s *Server) ogcFeature(w http.ResponseWriter, r *http.Request) error {
 }
 
 // itemsPage is a page of features as an HTML table: id, then the columns.
-func itemsPage(o *ogcReq, e *coverage.Entry, f *features, page []int, props []string, links []link, matched int) *htmlPage {
+func itemsPage(o *ogcReq, e *coverage.Entry, columns []coverage.Column, f *features, page []int, props []string, links []link, matched int) *htmlPage {
 	p := &htmlPage{Lang: o.lang, Title: e.Title, Description: e.Description.In(o.lang), Links: links,
 		Count: fmt.Sprintf("%d / %d", len(page), matched)}
 	p.Head = []string{"id"}
 	var cols []coverage.Column
-	for _, c := range e.Columns {
+	for _, c := range columns {
 		if c.Name != "id" && (props == nil || slices.Contains(props, c.Name)) {
 			cols = append(cols, c)
 			p.Head = append(p.Head, c.Title.In(o.lang))

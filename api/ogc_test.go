@@ -438,8 +438,13 @@ func checkOAS30(t *testing.T, s *Server, srv *httptest.Server) {
 				}
 			}
 		}
-		// The columns as filters, but where a parameter has their name.
-		for _, c := range e.Columns {
+		// The columns served as filters, but where a parameter has their
+		// name; an enumeration's codes where every value is one.
+		columns, err := s.ogcColumns(context.Background(), e, sampleSnap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range columns {
 			if params[c.Name] == nil {
 				t.Errorf("%s: column %s not a filter", e.Name, c.Name)
 			} else if _, own := e.Param(c.Name); !own && len(c.Values) > 0 && len(params[c.Name].Schema.Value.Enum) != len(c.Values) {
@@ -665,6 +670,39 @@ func TestGDALReadsEveryCollection(t *testing.T) {
 			t.Errorf("the GeoPackage holds %s broken hydrants, the county %d", m, want)
 		}
 	})
+	// Filters GDAL sends to the server: a labelled column's free value (a
+	// building's id in hydrant_gaps' detail), and a feature's id, which
+	// GDAL appends to the items link as /{id}.
+	t.Run("where sent", func(t *testing.T) {
+		gaps := mustEntry(t, s, "hydrant_gaps")
+		_, rows := apiRows(t, srv, s, gaps, "")
+		i := slices.IndexFunc(rows, func(r map[string]any) bool { return r["kind"] == "building" })
+		if i < 0 {
+			t.Fatal("no building among the gaps")
+		}
+		detail, want := rows[i]["detail"].(string), 0
+		for _, r := range rows {
+			if r["detail"] == detail {
+				want++
+			}
+		}
+		for _, c := range []struct {
+			layer, where string
+			want         int
+		}{
+			{"hydrant_gaps", "detail = '" + detail + "'", want},
+		} {
+			out, err := exec.Command("ogr2ogr", "-f", "GeoJSON", "/vsistdout/", src, c.layer, "-where", c.where).CombinedOutput()
+			if err != nil {
+				t.Errorf("ogr2ogr %s -where %q: %v\n%.2000s", c.layer, c.where, err, out)
+				continue
+			}
+			var got struct{ Features []ogcFeature }
+			if err := json.Unmarshal(out, &got); err != nil || len(got.Features) != c.want {
+				t.Errorf("ogr2ogr %s -where %q: %d features (%v), want %d\n%.2000s", c.layer, c.where, len(got.Features), err, c.want, out)
+			}
+		}
+	})
 	// A connection's query: GDAL sends it with every request, and the
 	// analyses read at its parameters while the layers ignore them.
 	t.Run("connection query", func(t *testing.T) {
@@ -859,5 +897,80 @@ func TestOGCAnalysisParametersEverywhere(t *testing.T) {
 	fetchJSON(t, srv, "/ogc/collections/hydrants/items?limit=5&minutes=8", &p)
 	if len(p.Features) != 5 || *p.NumberMatched != sampleSnap.Hydrants.Len() {
 		t.Errorf("hydrants with minutes=8: %d features of %d, want every hydrant", len(p.Features), *p.NumberMatched)
+	}
+}
+
+// TestOGCColumnsAsServed: a collection's columns are those its features
+// have at the defaults (an analysis' per-parameter columns included), each
+// listed by the schema, chosen by properties= and a filter; a column whose
+// labels name only some of its values (hydrant_gaps' detail: a building
+// row's is the building's id) filters on any value, not on the labels.
+func TestOGCColumnsAsServed(t *testing.T) {
+	s, srv := sharedServer(t)
+	cases := []struct {
+		entry, column string
+		open          bool                        // labelled, but not an enumeration
+		pick          func(r map[string]any) bool // the row whose value filters
+	}{
+		{"hydrant_gaps", "detail", true, func(r map[string]any) bool { return r["kind"] == "building" }},
+		{"hydrant_gaps", "kind", false, func(r map[string]any) bool { return r["kind"] == "spacing" }},
+		{"coverage_summary", "covered_8min", false, func(map[string]any) bool { return true }},
+		{"coverage_summary", "share_15min", false, func(map[string]any) bool { return true }},
+		{"cluster_ledger", "clusters_30-49", false, func(map[string]any) bool { return true }},
+	}
+	for _, c := range cases {
+		t.Run(c.entry+"/"+c.column, func(t *testing.T) {
+			e := mustEntry(t, s, c.entry)
+			var sc struct {
+				Properties struct {
+					Properties struct {
+						Properties map[string]struct {
+							Type string
+							Enum []string
+						}
+					}
+				}
+			}
+			fetchJSON(t, srv, "/ogc/collections/"+c.entry+"/schema", &sc)
+			col, ok := sc.Properties.Properties.Properties[c.column]
+			if !ok {
+				t.Fatalf("the schema lacks %s", c.column)
+			}
+			if c.open != (len(col.Enum) == 0) && col.Type == "string" {
+				t.Errorf("schema enum %v (open %v)", col.Enum, c.open)
+			}
+			_, rows := apiRows(t, srv, s, e, "")
+			i := slices.IndexFunc(rows, c.pick)
+			if i < 0 {
+				t.Fatal("no row to filter on")
+			}
+			v := rows[i][c.column]
+			value := fmt.Sprint(v)
+			if f, ok := v.(float64); ok {
+				value = strconv.FormatFloat(f, 'f', -1, 64)
+			}
+			want := 0
+			for _, r := range rows {
+				if toJSON(r[c.column]) == toJSON(v) {
+					want++
+				}
+			}
+			got, matched := allItems(t, srv, "/ogc/collections/"+c.entry+"/items?limit=1000&"+url.QueryEscape(c.column)+"="+url.QueryEscape(value))
+			if len(got) != want || matched != want {
+				t.Errorf("%s=%s: %d features (numberMatched %d), /api has %d", c.column, value, len(got), matched, want)
+			}
+			var p ogcItems
+			fetchJSON(t, srv, "/ogc/collections/"+c.entry+"/items?limit=3&properties="+url.QueryEscape(c.column), &p)
+			for _, f := range p.Features {
+				if _, ok := f.Properties[c.column]; !ok || len(f.Properties) != 1 {
+					t.Errorf("properties=%s: %v", c.column, f.Properties)
+				}
+			}
+		})
+	}
+	// A labelled column's filter still refuses what is no code when every
+	// value is one.
+	if code, _, body := fetchOGC(t, srv, "/ogc/collections/hydrant_gaps/items?kind=b05762"); code != http.StatusBadRequest {
+		t.Errorf("kind=b05762: %d %.200s, want a 400", code, body)
 	}
 }
