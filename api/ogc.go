@@ -12,8 +12,10 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -790,6 +792,9 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if q, err = s.capLimit(q); err != nil {
+		return err
+	}
 	props, err := chosen(e, columns, q)
 	if err != nil {
 		return err
@@ -860,6 +865,28 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 	extra := map[string]any{"numberMatched": matched, "numberReturned": len(page), "links": links,
 		"timeStamp": time.Now().UTC().Format(time.RFC3339)}
 	return writeOGCFeatures(w, f, page, props, extra)
+}
+
+// capLimit caps a limit over the server's maximum at the maximum, as OGC
+// API - Features has a server do (GDAL asks PAGE_SIZE=20000 as it
+// likes); a limit that is no whole number from 0 is still a 400.
+func (s *Server) capLimit(q url.Values) (url.Values, error) {
+	v := q.Get("limit")
+	if v == "" {
+		return q, nil
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil && errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(strings.TrimSpace(v), "-") {
+		n, err = s.opts.MaxItems+1, nil // a huge number is over the maximum too
+	}
+	if err != nil || n < 0 {
+		return nil, errorf(http.StatusBadRequest, "limit must be an integer from 0 (at most %d are returned)", s.opts.MaxItems)
+	}
+	if n > s.opts.MaxItems {
+		q = maps.Clone(q)
+		q["limit"] = []string{strconv.Itoa(s.opts.MaxItems)}
+	}
+	return q, nil
 }
 
 // itemsKnown are the parameters a collection's items take.
