@@ -231,6 +231,19 @@ func (o *ogcReq) with(f string, kv ...string) url.Values {
 	return q
 }
 
+// as is the query of a link to another resource in format f ("": none), and
+// the request's lang when it gave one (links keep the language asked).
+func (o *ogcReq) as(f string) url.Values {
+	q := url.Values{}
+	if f != "" {
+		q.Set("f", f)
+	}
+	if l := o.r.URL.Query().Get("lang"); l != "" {
+		q.Set("lang", l)
+	}
+	return q
+}
+
 // selfLinks are a resource's self and alternate links: its JSON as typ and its HTML.
 func (o *ogcReq) selfLinks(path, typ string) []link {
 	self, alt := link{Rel: "self", Type: typ, Title: "JSON"}, link{Rel: "alternate", Type: htmlType, Title: "HTML"}
@@ -274,10 +287,10 @@ func (s *Server) ogcLanding(w http.ResponseWriter, r *http.Request) error {
 		desc.Zh, desc.En = c+":"+desc.Zh, c+": "+desc.En
 	}
 	links := append(o.selfLinks("/ogc", jsonType),
-		link{Rel: "service-desc", Type: oasType, Title: "OpenAPI 3.0", Href: o.href("/ogc/api", url.Values{"f": {"json"}})},
-		link{Rel: "service-doc", Type: htmlType, Title: "OpenAPI 3.0 (HTML)", Href: o.href("/ogc/api", url.Values{"f": {"html"}})},
-		link{Rel: "conformance", Type: jsonType, Title: "conformance", Href: o.href("/ogc/conformance", url.Values{"f": {"json"}})},
-		link{Rel: "data", Type: jsonType, Title: "collections", Href: o.href("/ogc/collections", url.Values{"f": {"json"}})},
+		link{Rel: "service-desc", Type: oasType, Title: "OpenAPI 3.0", Href: o.href("/ogc/api", o.as("json"))},
+		link{Rel: "service-doc", Type: htmlType, Title: "OpenAPI 3.0 (HTML)", Href: o.href("/ogc/api", o.as("html"))},
+		link{Rel: "conformance", Type: jsonType, Title: "conformance", Href: o.href("/ogc/conformance", o.as("json"))},
+		link{Rel: "data", Type: jsonType, Title: "collections", Href: o.href("/ogc/collections", o.as("json"))},
 	)
 	body := map[string]any{"title": ogcTitle.In(o.lang), "description": desc.In(o.lang), "links": links}
 	return o.write(w, jsonType, body, func() *htmlPage {
@@ -348,15 +361,17 @@ func (s *Server) collectionOf(o *ogcReq, e *coverage.Entry, snap *data.Snapshot)
 	c := collection{ID: e.Name, Title: e.Title.In(o.lang), Description: e.Description.In(o.lang), Extent: extentOf(e, snap),
 		ItemType: "feature", CRS: []string{crs84}}
 	c.Links = []link{
-		{Href: o.href(path, url.Values{"f": {"json"}}), Rel: "self", Type: jsonType, Title: c.Title},
-		{Href: o.href(path, url.Values{"f": {"html"}}), Rel: "alternate", Type: htmlType, Title: c.Title},
-		{Href: o.href(path+"/items", url.Values{"f": {"json"}}), Rel: "items", Type: geoJSONType, Title: c.Title},
-		{Href: o.href(path+"/items", url.Values{"f": {"html"}}), Rel: "items", Type: htmlType, Title: c.Title},
+		{Href: o.href(path, o.as("json")), Rel: "self", Type: jsonType, Title: c.Title},
+		{Href: o.href(path, o.as("html")), Rel: "alternate", Type: htmlType, Title: c.Title},
+		// No query: GDAL appends /{featureId} to this link as it is
+		// (items?f=json/hy00004), and a client asking for GeoJSON gets it.
+		{Href: o.href(path+"/items", nil), Rel: "items", Type: geoJSONType, Title: c.Title},
+		{Href: o.href(path+"/items", o.as("html")), Rel: "items", Type: htmlType, Title: c.Title},
 		// The columns' types, so that a client types a column from its
 		// declaration, not from a first page that may hold only nulls.
 		// GDAL up to 3.6 reads the rel as describedBy.
-		{Href: o.href(path+"/schema", nil), Rel: "describedby", Type: schemaType, Title: c.Title},
-		{Href: o.href(path+"/schema", nil), Rel: "describedBy", Type: schemaType, Title: c.Title},
+		{Href: o.href(path+"/schema", o.as("")), Rel: "describedby", Type: schemaType, Title: c.Title},
+		{Href: o.href(path+"/schema", o.as("")), Rel: "describedBy", Type: schemaType, Title: c.Title},
 	}
 	return c
 }
@@ -846,7 +861,7 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 	limit, _ := intParam(q, "limit", s.opts.DefaultItems, s.opts.MaxItems)
 	path := r.URL.Path
 	links := append(o.selfLinks(path, geoJSONType),
-		link{Rel: "collection", Type: jsonType, Title: e.Title.In(o.lang), Href: o.href("/ogc/collections/"+e.Name, url.Values{"f": {"json"}})})
+		link{Rel: "collection", Type: jsonType, Title: e.Title.In(o.lang), Href: o.href("/ogc/collections/"+e.Name, o.as("json"))})
 	format := formatOf(links[0].Type)
 	if offset+len(page) < matched && len(page) > 0 {
 		links = append(links, link{Rel: "next", Type: links[0].Type, Title: title("下一页", "next page", o.lang),
@@ -1007,7 +1022,7 @@ func (s *Server) ogcFeature(w http.ResponseWriter, r *http.Request) error {
 	}
 	gf := f.feature(at, nil)
 	links := append(o.selfLinks(r.URL.Path, geoJSONType),
-		link{Rel: "collection", Type: jsonType, Title: e.Title.In(o.lang), Href: o.href("/ogc/collections/"+e.Name, url.Values{"f": {"json"}})})
+		link{Rel: "collection", Type: jsonType, Title: e.Title.In(o.lang), Href: o.href("/ogc/collections/"+e.Name, o.as("json"))})
 	gf.ExtraMembers = geojson.Properties{"links": links}
 	w.Header().Set("Content-Language", o.lang)
 	w.Header().Set("Vary", "Accept, Accept-Language")
@@ -1038,7 +1053,7 @@ func itemsPage(o *ogcReq, e *coverage.Entry, columns []coverage.Column, f *featu
 	}
 	for _, i := range page {
 		id := f.id(i)
-		row := []cell{{Text: id, Href: o.href("/ogc/collections/"+e.Name+"/items/"+url.PathEscape(id), url.Values{"f": {"html"}})}}
+		row := []cell{{Text: id, Href: o.href("/ogc/collections/"+e.Name+"/items/"+url.PathEscape(id), o.as("html"))}}
 		for _, c := range cols {
 			v := f.value(i, c.Name)
 			if l, ok := c.Values[fmt.Sprint(v)]; ok {

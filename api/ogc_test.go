@@ -687,11 +687,13 @@ func TestGDALReadsEveryCollection(t *testing.T) {
 				want++
 			}
 		}
+		hy := sampleSnap.Hydrants.Items[4].ID
 		for _, c := range []struct {
 			layer, where string
 			want         int
 		}{
 			{"hydrant_gaps", "detail = '" + detail + "'", want},
+			{"hydrants", "id = '" + hy + "'", 1},
 		} {
 			out, err := exec.Command("ogr2ogr", "-f", "GeoJSON", "/vsistdout/", src, c.layer, "-where", c.where).CombinedOutput()
 			if err != nil {
@@ -1040,5 +1042,39 @@ func TestOGCLimitCapped(t *testing.T) {
 	got, matched := allItems(t, srv, "/ogc/collections/hydrants/items?limit=20000")
 	if len(got) != n || matched != n {
 		t.Errorf("following next from limit=20000: %d features of %d", len(got), n)
+	}
+}
+
+// TestOGCLinks: the GeoJSON items link is the bare path (GDAL appends
+// /{featureId} to it), and every link keeps the lang the request gave.
+func TestOGCLinks(t *testing.T) {
+	_, srv := sharedServer(t)
+	var c struct{ Links []ogcLink }
+	fetchJSON(t, srv, "/ogc/collections/hydrants", &c)
+	for _, l := range c.Links {
+		if l.Rel == "items" && l.Type == geoJSONType && l.Href != srv.URL+"/ogc/collections/hydrants/items" {
+			t.Errorf("GeoJSON items link %q, want the bare path", l.Href)
+		}
+	}
+	for _, path := range []string{"/ogc?lang=en", "/ogc/collections?lang=en", "/ogc/collections/hydrants?lang=en",
+		"/ogc/collections/hydrants/items?limit=2&offset=2&lang=en", "/ogc/collections/hydrants/items/" + sampleSnap.Hydrants.Items[0].ID + "?lang=en"} {
+		var v struct {
+			Links       []ogcLink
+			Collections []struct{ Links []ogcLink }
+		}
+		fetchJSON(t, srv, path, &v)
+		links := v.Links
+		for _, c := range v.Collections {
+			links = append(links, c.Links...)
+		}
+		for _, l := range links {
+			if l.Rel == "items" && l.Type == geoJSONType {
+				continue
+			}
+			u, err := url.Parse(l.Href)
+			if err != nil || u.Query().Get("lang") != "en" {
+				t.Errorf("%s: %s link %q drops lang=en", path, l.Rel, l.Href)
+			}
+		}
 	}
 }
