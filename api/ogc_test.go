@@ -1078,3 +1078,27 @@ func TestOGCLinks(t *testing.T) {
 		}
 	}
 }
+
+// TestOGCTrailingSlash: /ogc/ is the landing page, as /ogc; GDAL reads
+// the collections through it.
+func TestOGCTrailingSlash(t *testing.T) {
+	_, srv := sharedServer(t)
+	for _, path := range []string{"/ogc/", "/ogc/?f=json", "/ogc/?minutes=8"} {
+		var landing struct {
+			Title string
+			Links []ogcLink
+		}
+		fetchJSON(t, srv, path, &landing)
+		if l, ok := linkOf(landing.Links, "data"); !ok || !strings.HasPrefix(l.Href, srv.URL+"/ogc/collections") {
+			t.Errorf("%s: data link %+v", path, l)
+		}
+	}
+	if code, _, body := fetchOGC(t, srv, "/ogc/?zz_unknown=1"); code != http.StatusBadRequest {
+		t.Errorf("/ogc/?zz_unknown=1: %d %.200s, want a 400", code, body)
+	}
+	if _, err := exec.LookPath("ogrinfo"); err == nil {
+		if out, err := exec.Command("ogrinfo", "-ro", "-so", "-q", "OAPIF:"+srv.URL+"/ogc/").CombinedOutput(); err != nil || !strings.Contains(string(out), "hydrants") {
+			t.Errorf("ogrinfo OAPIF:…/ogc/: %v\n%s", err, out)
+		}
+	}
+}
