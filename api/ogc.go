@@ -332,33 +332,43 @@ type extent struct {
 }
 
 // extentOf is where an entry's features lie: a layer's own bound, an
-// analysis' the county's (computing it to know would defeat a listing);
-// nil for a table without geometry or an empty county.
-func extentOf(e *coverage.Entry, snap *data.Snapshot) *extent {
+// analysis' the bound of its features at the defaults (the table the
+// items serve, cached), not the county's; nil for a table without
+// geometry or no feature.
+func (s *Server) extentOf(ctx context.Context, e *coverage.Entry, snap *data.Snapshot) (*extent, error) {
 	if e.Geometry == "" {
-		return nil
+		return nil, nil
 	}
 	var b orb.Bound
 	if v, ok := snap.Layer(e.Layer); ok && e.Layer != "" {
 		if v.Len() == 0 {
-			return nil
+			return nil, nil
 		}
 		b = v.Bound()
 	} else {
-		if snap.Townships.Len() == 0 && snap.Roads.Len() == 0 {
-			return nil
+		f, err := s.defaults(ctx, e, snap)
+		if err != nil {
+			return nil, err
 		}
-		b = layerBound(snap)
+		sh := featureShape(f)
+		if sh.Empty {
+			return nil, nil
+		}
+		b = sh.Bound
 	}
 	x := &extent{}
 	x.Spatial.BBox = [][]float64{{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}}
 	x.Spatial.CRS = crs84
-	return x
+	return x, nil
 }
 
-func (s *Server) collectionOf(o *ogcReq, e *coverage.Entry, snap *data.Snapshot) collection {
+func (s *Server) collectionOf(o *ogcReq, e *coverage.Entry, snap *data.Snapshot) (collection, error) {
 	path := "/ogc/collections/" + e.Name
-	c := collection{ID: e.Name, Title: e.Title.In(o.lang), Description: e.Description.In(o.lang), Extent: extentOf(e, snap),
+	x, err := s.extentOf(o.r.Context(), e, snap)
+	if err != nil {
+		return collection{}, err
+	}
+	c := collection{ID: e.Name, Title: e.Title.In(o.lang), Description: e.Description.In(o.lang), Extent: x,
 		ItemType: "feature", CRS: []string{crs84}}
 	c.Links = []link{
 		{Href: o.href(path, o.as("json")), Rel: "self", Type: jsonType, Title: c.Title},
@@ -373,7 +383,7 @@ func (s *Server) collectionOf(o *ogcReq, e *coverage.Entry, snap *data.Snapshot)
 		{Href: o.href(path+"/schema", o.as("")), Rel: "describedby", Type: schemaType, Title: c.Title},
 		{Href: o.href(path+"/schema", o.as("")), Rel: "describedBy", Type: schemaType, Title: c.Title},
 	}
-	return c
+	return c, nil
 }
 
 // ordered is a JSON object keeping its members' order: a schema's
@@ -483,7 +493,11 @@ func (s *Server) ogcCollections(w http.ResponseWriter, r *http.Request) error {
 	}
 	cs := make([]collection, 0, len(s.cat.Entries))
 	for _, e := range s.cat.Entries {
-		cs = append(cs, s.collectionOf(o, e, snap))
+		c, err := s.collectionOf(o, e, snap)
+		if err != nil {
+			return err
+		}
+		cs = append(cs, c)
 	}
 	links := o.selfLinks("/ogc/collections", jsonType)
 	return o.write(w, jsonType, map[string]any{"links": links, "collections": cs}, func() *htmlPage {
@@ -529,7 +543,10 @@ func (s *Server) ogcCollection(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c := s.collectionOf(o, e, snap)
+	c, err := s.collectionOf(o, e, snap)
+	if err != nil {
+		return err
+	}
 	c.Links = append(o.selfLinks("/ogc/collections/"+e.Name, jsonType), c.Links[2:]...)
 	return o.write(w, jsonType, c, func() *htmlPage {
 		p := &htmlPage{Lang: o.lang, Title: e.Title, Description: c.Description, Links: c.Links,

@@ -25,6 +25,8 @@ import (
 	"fireplan/data"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 )
 
 // fetchOGC GETs path with headers (name, value...) and returns the status,
@@ -234,7 +236,6 @@ func checkCore(t *testing.T, s *Server, srv *httptest.Server) {
 	if len(cs.Collections) != len(s.cat.Entries) {
 		t.Fatalf("%d collections for %d entries", len(cs.Collections), len(s.cat.Entries))
 	}
-	county := layerBound(sampleSnap)
 	for i, c := range cs.Collections {
 		e := s.cat.Entries[i]
 		if c.ID != e.Name || c.Title != e.Title.Zh || c.ItemType != "feature" {
@@ -243,7 +244,7 @@ func checkCore(t *testing.T, s *Server, srv *httptest.Server) {
 		if items, ok := linkOf(c.Links, "items"); !ok || items.Type != geoJSONType {
 			t.Errorf("%s: items link %+v", c.ID, items)
 		}
-		if (c.Extent == nil) != (e.Geometry == "") {
+		if c.Extent != nil && e.Geometry == "" || c.Extent == nil && e.Geometry != "" && !e.Analysis() {
 			t.Errorf("%s: extent %v for geometry %q", c.ID, c.Extent, e.Geometry)
 			continue
 		}
@@ -259,8 +260,6 @@ func checkCore(t *testing.T, s *Server, srv *httptest.Server) {
 			if b[0] != lb.Min[0] || b[3] != lb.Max[1] {
 				t.Errorf("%s: extent %v, the layer's bound %v", c.ID, b, lb)
 			}
-		} else if b[0] != county.Min[0] || b[3] != county.Max[1] {
-			t.Errorf("%s: extent %v, the county's %v", c.ID, b, county)
 		}
 	}
 	// One collection, and a wrong one.
@@ -1100,5 +1099,56 @@ func TestOGCTrailingSlash(t *testing.T) {
 		if out, err := exec.Command("ogrinfo", "-ro", "-so", "-q", "OAPIF:"+srv.URL+"/ogc/").CombinedOutput(); err != nil || !strings.Contains(string(out), "hydrants") {
 			t.Errorf("ogrinfo OAPIF:…/ogc/: %v\n%s", err, out)
 		}
+	}
+}
+
+// TestOGCAnalysisExtents: an analysis' extent is the bound of the
+// features it serves at its defaults, within the county's, not the
+// county's; a collection without features has none.
+func TestOGCAnalysisExtents(t *testing.T) {
+	s, srv := sharedServer(t)
+	county := layerBound(sampleSnap)
+	const eps = 1e-9
+	smaller := map[string]bool{"station_siting": true} // a few proposed sites
+	for _, e := range s.cat.Entries {
+		if !e.Analysis() || e.Geometry == "" {
+			continue
+		}
+		t.Run(e.Name, func(t *testing.T) {
+			var c struct {
+				Extent *struct{ Spatial struct{ BBox [][]float64 } }
+			}
+			fetchJSON(t, srv, "/ogc/collections/"+e.Name, &c)
+			got, _ := allItems(t, srv, "/ogc/collections/"+e.Name+"/items?limit="+strconv.Itoa(s.opts.MaxItems))
+			if len(got) == 0 {
+				if c.Extent != nil {
+					t.Errorf("no feature, extent %v", c.Extent)
+				}
+				return
+			}
+			if c.Extent == nil {
+				t.Fatalf("%d features, no extent", len(got))
+			}
+			b := c.Extent.Spatial.BBox[0]
+			var want orb.Bound
+			for i, f := range got {
+				g, err := geojson.UnmarshalGeometry(f.Geometry)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if i == 0 {
+					want = g.Geometry().Bound()
+				} else {
+					want = want.Union(g.Geometry().Bound())
+				}
+			}
+			if math.Abs(b[0]-want.Min[0]) > eps || math.Abs(b[1]-want.Min[1]) > eps || math.Abs(b[2]-want.Max[0]) > eps || math.Abs(b[3]-want.Max[1]) > eps {
+				t.Errorf("extent %v, the features' bound %v", b, want)
+			}
+			within := b[0] >= county.Min[0]-eps && b[1] >= county.Min[1]-eps && b[2] <= county.Max[0]+eps && b[3] <= county.Max[1]+eps
+			if smaller[e.Name] && (!within || (b[2]-b[0])*(b[3]-b[1]) >= (county.Max[0]-county.Min[0])*(county.Max[1]-county.Min[1])) {
+				t.Errorf("extent %v not within and smaller than the county's %v", b, county)
+			}
+		})
 	}
 }
