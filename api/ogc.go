@@ -59,6 +59,8 @@ var (
 		Title: coverage.Title{Zh: "格式(无f时Accept为text/html则html)", En: "format (without f: html when Accept asks for text/html)"}}
 	ogcLangParam = coverage.Param{Name: "lang", Kind: coverage.Enum, Enum: export.Langs,
 		Title: coverage.Title{Zh: "标题和说明的语言(默认按Accept-Language,否则zh)", En: "language of titles and descriptions (default: Accept-Language, else zh)"}}
+	datetimeParam = coverage.Param{Name: "datetime", Kind: coverage.Text,
+		Title: coverage.Title{Zh: "时间(忽略:数据无时间)", En: "time instant or interval (ignored: the data have no time)"}}
 	propertiesParam = coverage.Param{Name: "properties", Kind: coverage.Text,
 		Title: coverage.Title{Zh: "返回的列,逗号分隔(默认全部)", En: "comma-separated columns returned (default: all)"}}
 )
@@ -67,7 +69,7 @@ var (
 // collection's own: its analysis' parameters, then its columns as filters.
 func (s *Server) ogcItemParams() []coverage.Param {
 	return []coverage.Param{fParam, ogcLangParam, bboxParam, s.limitParam(strconv.Itoa(s.opts.DefaultItems)), offsetParam,
-		propertiesParam, scenarioParam}
+		propertiesParam, scenarioParam, datetimeParam}
 }
 
 // ogcFeatureParams are what one feature takes beside its analysis' parameters.
@@ -827,6 +829,7 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 	if q, err = s.capLimit(q); err != nil {
 		return err
 	}
+	q = bbox2D(q)
 	props, err := chosen(e, columns, q)
 	if err != nil {
 		return err
@@ -886,7 +889,8 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 	}
 	if offset > 0 {
 		links = append(links, link{Rel: "prev", Type: links[0].Type, Title: title("上一页", "previous page", o.lang),
-			Href: o.href(path, o.with(format, "offset", strconv.Itoa(max(0, offset-limit)), "limit", strconv.Itoa(limit)))})
+			// Past the end, the last page of limit features.
+			Href: o.href(path, o.with(format, "offset", strconv.Itoa(max(0, min(offset, matched)-limit)), "limit", strconv.Itoa(limit)))})
 	}
 	w.Header().Set("Content-Language", o.lang)
 	w.Header().Set("Vary", "Accept, Accept-Language")
@@ -919,6 +923,18 @@ func (s *Server) capLimit(q url.Values) (url.Values, error) {
 		q["limit"] = []string{strconv.Itoa(s.opts.MaxItems)}
 	}
 	return q, nil
+}
+
+// bbox2D drops the heights of a 6-number bbox (minLon,minLat,minH,
+// maxLon,maxLat,maxH), which OGC API - Features allows: the data are 2D.
+func bbox2D(q url.Values) url.Values {
+	parts := strings.Split(q.Get("bbox"), ",")
+	if len(parts) != 6 {
+		return q
+	}
+	q = maps.Clone(q)
+	q["bbox"] = []string{strings.Join([]string{parts[0], parts[1], parts[3], parts[4]}, ",")}
+	return q
 }
 
 // itemsKnown are the parameters a collection's items take.

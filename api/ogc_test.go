@@ -1152,3 +1152,36 @@ func TestOGCAnalysisExtents(t *testing.T) {
 		})
 	}
 }
+
+// TestOGCCoreLeniency: the core's datetime is taken and ignored (no
+// temporal data), a 6-number bbox is its 2D one, and a page past the end
+// links prev to the last page of features.
+func TestOGCCoreLeniency(t *testing.T) {
+	_, srv := sharedServer(t)
+	box := "111.44,27.20,111.46,27.22"
+	_, want := allItems(t, srv, "/ogc/collections/buildings/items?limit=1000&bbox="+box)
+	if want == 0 {
+		t.Fatal("no building in the box: choose another")
+	}
+	n := sampleSnap.Hydrants.Len()
+	for _, c := range []struct{ path string }{
+		{"/ogc/collections/buildings/items?limit=1000&bbox=111.44,27.20,-10,111.46,27.22,100"},
+		{"/ogc/collections/buildings/items?limit=1000&bbox=" + box + "&datetime=2024-01-01T00:00:00Z"},
+		{"/ogc/collections/buildings/items?limit=1000&bbox=" + box + "&datetime=../2024-12-31T00:00:00Z"},
+	} {
+		if _, matched := allItems(t, srv, c.path); matched != want {
+			t.Errorf("%s: %d matched, the 2D bbox %d", c.path, matched, want)
+		}
+	}
+	var p ogcItems
+	fetchJSON(t, srv, "/ogc/collections/hydrants/items?limit=10&offset="+strconv.Itoa(n+500), &p)
+	prev, ok := linkOf(p.Links, "prev")
+	u, _ := url.Parse(prev.Href)
+	if len(p.Features) != 0 || !ok || u.Query().Get("offset") != strconv.Itoa(n-10) {
+		t.Errorf("past the end: %d features, prev %q, want offset %d", len(p.Features), prev.Href, n-10)
+	}
+	fetchJSON(t, srv, prev.Href, &p)
+	if len(p.Features) != 10 {
+		t.Errorf("prev of past the end: %d features, want 10", len(p.Features))
+	}
+}
