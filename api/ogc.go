@@ -8,11 +8,14 @@ package api
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -56,6 +59,8 @@ var (
 		Title: coverage.Title{Zh: "格式(无f时Accept为text/html则html)", En: "format (without f: html when Accept asks for text/html)"}}
 	ogcLangParam = coverage.Param{Name: "lang", Kind: coverage.Enum, Enum: export.Langs,
 		Title: coverage.Title{Zh: "标题和说明的语言(默认按Accept-Language,否则zh)", En: "language of titles and descriptions (default: Accept-Language, else zh)"}}
+	datetimeParam = coverage.Param{Name: "datetime", Kind: coverage.Text,
+		Title: coverage.Title{Zh: "时间(忽略:数据无时间)", En: "time instant or interval (ignored: the data have no time)"}}
 	propertiesParam = coverage.Param{Name: "properties", Kind: coverage.Text,
 		Title: coverage.Title{Zh: "返回的列,逗号分隔(默认全部)", En: "comma-separated columns returned (default: all)"}}
 )
@@ -64,7 +69,7 @@ var (
 // collection's own: its analysis' parameters, then its columns as filters.
 func (s *Server) ogcItemParams() []coverage.Param {
 	return []coverage.Param{fParam, ogcLangParam, bboxParam, s.limitParam(strconv.Itoa(s.opts.DefaultItems)), offsetParam,
-		propertiesParam, scenarioParam}
+		propertiesParam, scenarioParam, datetimeParam}
 }
 
 // ogcFeatureParams are what one feature takes beside its analysis' parameters.
@@ -75,17 +80,17 @@ func (s *Server) ogcRoutes() []Route {
 	t := func(zh, en string) coverage.Title { return coverage.Title{Zh: zh, En: en} }
 	common := []coverage.Param{fParam, ogcLangParam}
 	return []Route{
-		{Methods: reads, Path: "/ogc", Title: t("OGC API - Features 入口", "OGC API - Features landing page"), Params: common, h: s.ogcLanding},
-		{Methods: reads, Path: "/ogc/conformance", Title: t("符合的OGC一致性类", "the OGC conformance classes met"), Params: common, h: s.ogcConformance},
-		{Methods: reads, Path: "/ogc/api", Title: t("OpenAPI 3.0 文档", "the OpenAPI 3.0 document"), Params: common, h: s.ogcAPI},
-		{Methods: reads, Path: "/ogc/collections", Title: t("全部集合(图层和分析)", "every collection (layers and analyses)"), Params: common, h: s.ogcCollections},
-		{Methods: reads, Path: "/ogc/collections/{name}", Title: t("一个集合", "one collection"), Params: common, h: s.ogcCollection},
+		{Methods: reads, Path: "/ogc", Title: t("OGC API - Features 入口", "OGC API - Features landing page"), Params: common, Analyses: true, h: s.ogcLanding},
+		{Methods: reads, Path: "/ogc/conformance", Title: t("符合的OGC一致性类", "the OGC conformance classes met"), Params: common, Analyses: true, h: s.ogcConformance},
+		{Methods: reads, Path: "/ogc/api", Title: t("OpenAPI 3.0 文档", "the OpenAPI 3.0 document"), Params: common, Analyses: true, h: s.ogcAPI},
+		{Methods: reads, Path: "/ogc/collections", Title: t("全部集合(图层和分析)", "every collection (layers and analyses)"), Params: common, Analyses: true, h: s.ogcCollections},
+		{Methods: reads, Path: "/ogc/collections/{name}", Title: t("一个集合", "one collection"), Params: common, Analyses: true, h: s.ogcCollection},
 		{Methods: reads, Path: "/ogc/collections/{name}/schema", Title: t("集合要素的JSON Schema(各列类型)", "the JSON Schema of a collection's features (its columns' types)"),
-			Params: []coverage.Param{ogcLangParam}, h: s.ogcSchema},
+			Params: []coverage.Param{ogcLangParam}, Analyses: true, h: s.ogcSchema},
 		{Methods: reads, Path: "/ogc/collections/{name}/items", Title: t("集合的要素(参数、列筛选见OpenAPI文档)", "a collection's features (its parameters and column filters: see the OpenAPI document)"),
-			Params: s.ogcItemParams(), Layer: true, h: s.ogcItems},
+			Params: s.ogcItemParams(), Layer: true, Analyses: true, h: s.ogcItems},
 		{Methods: reads, Path: "/ogc/collections/{name}/items/{featureId}", Title: t("一个要素", "one feature"),
-			Params: ogcFeatureParams, Layer: true, h: s.ogcFeature},
+			Params: ogcFeatureParams, Layer: true, Analyses: true, h: s.ogcFeature},
 	}
 }
 
@@ -228,6 +233,19 @@ func (o *ogcReq) with(f string, kv ...string) url.Values {
 	return q
 }
 
+// as is the query of a link to another resource in format f ("": none), and
+// the request's lang when it gave one (links keep the language asked).
+func (o *ogcReq) as(f string) url.Values {
+	q := url.Values{}
+	if f != "" {
+		q.Set("f", f)
+	}
+	if l := o.r.URL.Query().Get("lang"); l != "" {
+		q.Set("lang", l)
+	}
+	return q
+}
+
 // selfLinks are a resource's self and alternate links: its JSON as typ and its HTML.
 func (o *ogcReq) selfLinks(path, typ string) []link {
 	self, alt := link{Rel: "self", Type: typ, Title: "JSON"}, link{Rel: "alternate", Type: htmlType, Title: "HTML"}
@@ -271,10 +289,10 @@ func (s *Server) ogcLanding(w http.ResponseWriter, r *http.Request) error {
 		desc.Zh, desc.En = c+":"+desc.Zh, c+": "+desc.En
 	}
 	links := append(o.selfLinks("/ogc", jsonType),
-		link{Rel: "service-desc", Type: oasType, Title: "OpenAPI 3.0", Href: o.href("/ogc/api", url.Values{"f": {"json"}})},
-		link{Rel: "service-doc", Type: htmlType, Title: "OpenAPI 3.0 (HTML)", Href: o.href("/ogc/api", url.Values{"f": {"html"}})},
-		link{Rel: "conformance", Type: jsonType, Title: "conformance", Href: o.href("/ogc/conformance", url.Values{"f": {"json"}})},
-		link{Rel: "data", Type: jsonType, Title: "collections", Href: o.href("/ogc/collections", url.Values{"f": {"json"}})},
+		link{Rel: "service-desc", Type: oasType, Title: "OpenAPI 3.0", Href: o.href("/ogc/api", o.as("json"))},
+		link{Rel: "service-doc", Type: htmlType, Title: "OpenAPI 3.0 (HTML)", Href: o.href("/ogc/api", o.as("html"))},
+		link{Rel: "conformance", Type: jsonType, Title: "conformance", Href: o.href("/ogc/conformance", o.as("json"))},
+		link{Rel: "data", Type: jsonType, Title: "collections", Href: o.href("/ogc/collections", o.as("json"))},
 	)
 	body := map[string]any{"title": ogcTitle.In(o.lang), "description": desc.In(o.lang), "links": links}
 	return o.write(w, jsonType, body, func() *htmlPage {
@@ -316,46 +334,58 @@ type extent struct {
 }
 
 // extentOf is where an entry's features lie: a layer's own bound, an
-// analysis' the county's (computing it to know would defeat a listing);
-// nil for a table without geometry or an empty county.
-func extentOf(e *coverage.Entry, snap *data.Snapshot) *extent {
+// analysis' the bound of its features at the defaults (the table the
+// items serve, cached), not the county's; nil for a table without
+// geometry or no feature.
+func (s *Server) extentOf(ctx context.Context, e *coverage.Entry, snap *data.Snapshot) (*extent, error) {
 	if e.Geometry == "" {
-		return nil
+		return nil, nil
 	}
 	var b orb.Bound
 	if v, ok := snap.Layer(e.Layer); ok && e.Layer != "" {
 		if v.Len() == 0 {
-			return nil
+			return nil, nil
 		}
 		b = v.Bound()
 	} else {
-		if snap.Townships.Len() == 0 && snap.Roads.Len() == 0 {
-			return nil
+		f, err := s.defaults(ctx, e, snap)
+		if err != nil {
+			return nil, err
 		}
-		b = layerBound(snap)
+		sh := featureShape(f)
+		if sh.Empty {
+			return nil, nil
+		}
+		b = sh.Bound
 	}
 	x := &extent{}
 	x.Spatial.BBox = [][]float64{{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}}
 	x.Spatial.CRS = crs84
-	return x
+	return x, nil
 }
 
-func (s *Server) collectionOf(o *ogcReq, e *coverage.Entry, snap *data.Snapshot) collection {
+func (s *Server) collectionOf(o *ogcReq, e *coverage.Entry, snap *data.Snapshot) (collection, error) {
 	path := "/ogc/collections/" + e.Name
-	c := collection{ID: e.Name, Title: e.Title.In(o.lang), Description: e.Description.In(o.lang), Extent: extentOf(e, snap),
+	x, err := s.extentOf(o.r.Context(), e, snap)
+	if err != nil {
+		return collection{}, err
+	}
+	c := collection{ID: e.Name, Title: e.Title.In(o.lang), Description: e.Description.In(o.lang), Extent: x,
 		ItemType: "feature", CRS: []string{crs84}}
 	c.Links = []link{
-		{Href: o.href(path, url.Values{"f": {"json"}}), Rel: "self", Type: jsonType, Title: c.Title},
-		{Href: o.href(path, url.Values{"f": {"html"}}), Rel: "alternate", Type: htmlType, Title: c.Title},
-		{Href: o.href(path+"/items", url.Values{"f": {"json"}}), Rel: "items", Type: geoJSONType, Title: c.Title},
-		{Href: o.href(path+"/items", url.Values{"f": {"html"}}), Rel: "items", Type: htmlType, Title: c.Title},
+		{Href: o.href(path, o.as("json")), Rel: "self", Type: jsonType, Title: c.Title},
+		{Href: o.href(path, o.as("html")), Rel: "alternate", Type: htmlType, Title: c.Title},
+		// No query: GDAL appends /{featureId} to this link as it is
+		// (items?f=json/hy00004), and a client asking for GeoJSON gets it.
+		{Href: o.href(path+"/items", nil), Rel: "items", Type: geoJSONType, Title: c.Title},
+		{Href: o.href(path+"/items", o.as("html")), Rel: "items", Type: htmlType, Title: c.Title},
 		// The columns' types, so that a client types a column from its
 		// declaration, not from a first page that may hold only nulls.
 		// GDAL up to 3.6 reads the rel as describedBy.
-		{Href: o.href(path+"/schema", nil), Rel: "describedby", Type: schemaType, Title: c.Title},
-		{Href: o.href(path+"/schema", nil), Rel: "describedBy", Type: schemaType, Title: c.Title},
+		{Href: o.href(path+"/schema", o.as("")), Rel: "describedby", Type: schemaType, Title: c.Title},
+		{Href: o.href(path+"/schema", o.as("")), Rel: "describedBy", Type: schemaType, Title: c.Title},
 	}
-	return c
+	return c, nil
 }
 
 // ordered is a JSON object keeping its members' order: a schema's
@@ -398,8 +428,16 @@ func (s *Server) ogcSchema(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	snap, err := s.snapshot()
+	if err != nil {
+		return err
+	}
+	columns, err := s.ogcColumns(r.Context(), e, snap)
+	if err != nil {
+		return err
+	}
 	var props ordered
-	for _, c := range e.Columns {
+	for _, c := range columns {
 		if c.Name == "id" {
 			continue // the feature's id, which clients read from the sample (GDAL would read it twice)
 		}
@@ -416,7 +454,15 @@ func (s *Server) ogcSchema(w http.ResponseWriter, r *http.Request) error {
 	}
 	geom := map[string]any{"type": "null"}
 	if e.Geometry != "" {
-		geom = map[string]any{"type": "object", "title": e.Geometry}
+		// The type of the features served at the defaults, not the
+		// entry's declared one (a gap is a street or a building), as
+		// OGC API - Features Part 5 writes a geometry's type.
+		f, err := s.defaults(r.Context(), e, snap)
+		if err != nil {
+			return err
+		}
+		typ := featureShape(f).Type
+		geom = map[string]any{"x-ogc-role": "primary-geometry", "format": geometryFormat(typ), "title": cmp.Or(typ, "Geometry")}
 	}
 	doc := map[string]any{
 		"$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -449,7 +495,11 @@ func (s *Server) ogcCollections(w http.ResponseWriter, r *http.Request) error {
 	}
 	cs := make([]collection, 0, len(s.cat.Entries))
 	for _, e := range s.cat.Entries {
-		cs = append(cs, s.collectionOf(o, e, snap))
+		c, err := s.collectionOf(o, e, snap)
+		if err != nil {
+			return err
+		}
+		cs = append(cs, c)
 	}
 	links := o.selfLinks("/ogc/collections", jsonType)
 	return o.write(w, jsonType, map[string]any{"links": links, "collections": cs}, func() *htmlPage {
@@ -491,12 +541,19 @@ func (s *Server) ogcCollection(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c := s.collectionOf(o, e, snap)
+	columns, err := s.ogcColumns(r.Context(), e, snap)
+	if err != nil {
+		return err
+	}
+	c, err := s.collectionOf(o, e, snap)
+	if err != nil {
+		return err
+	}
 	c.Links = append(o.selfLinks("/ogc/collections/"+e.Name, jsonType), c.Links[2:]...)
 	return o.write(w, jsonType, c, func() *htmlPage {
 		p := &htmlPage{Lang: o.lang, Title: e.Title, Description: c.Description, Links: c.Links,
 			Head: []string{title("列", "column", o.lang), title("类型", "type", o.lang), title("含义", "meaning", o.lang)}}
-		for _, col := range e.Columns {
+		for _, col := range columns {
 			p.Rows = append(p.Rows, []cell{{Text: col.Name}, {Text: col.Type}, {Text: col.Title.In(o.lang)}})
 		}
 		for _, prm := range e.Params {
@@ -506,12 +563,44 @@ func (s *Server) ogcCollection(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-// filters are the columns of an entry a query may filter on: every
-// column it declares but those an own or an item parameter names (the
-// parameter wins).
-func filters(e *coverage.Entry, common []coverage.Param) []coverage.Column {
+// ogcColumns are the columns of an entry's features as served at its
+// defaults: an analysis' table's, which adds columns its parameters name
+// (covered_8min, clusters_30-49) to those the entry declares. A column's
+// labelled codes are an enumeration only when every value served is one
+// of them: hydrant_gaps' detail labels a spacing row's codes but holds a
+// building's id in a building row, and is then free text.
+func (s *Server) ogcColumns(ctx context.Context, e *coverage.Entry, snap *data.Snapshot) ([]coverage.Column, error) {
+	f, err := s.defaults(ctx, e, snap)
+	if err != nil {
+		return nil, err
+	}
+	cols := slices.Clone(e.Columns)
+	if f.t != nil {
+		cols = slices.Clone(f.t.Columns)
+	}
+	for k, c := range cols {
+		if len(c.Values) == 0 {
+			continue
+		}
+		for i := range f.len() {
+			v := f.value(i, c.Name)
+			if v == nil {
+				continue
+			}
+			if _, ok := c.Values[fmt.Sprint(v)]; !ok {
+				cols[k].Values = nil
+				break
+			}
+		}
+	}
+	return cols, nil
+}
+
+// filters are the columns a query may filter on: every column but those
+// an own or an item parameter of the entry names (the parameter wins).
+func filters(e *coverage.Entry, columns []coverage.Column, common []coverage.Param) []coverage.Column {
 	var out []coverage.Column
-	for _, c := range e.Columns {
+	for _, c := range columns {
 		_, own := e.Param(c.Name)
 		if own || slices.ContainsFunc(common, func(p coverage.Param) bool { return p.Name == c.Name }) {
 			continue
@@ -540,6 +629,9 @@ func (s *Server) featuresOf(ctx context.Context, e *coverage.Entry, snap *data.S
 	for _, c := range cols {
 		extra = append(extra, c.Name)
 	}
+	// Another entry's parameters are ignored (a connection's query is
+	// sent to every collection); the entry's own are parsed.
+	extra = append(extra, s.analysisParams()...)
 	v, err := e.Parse(q, extra...)
 	if err != nil {
 		return nil, err
@@ -566,6 +658,14 @@ func (f *features) value(i int, col string) any {
 		return it.FeatureID()
 	}
 	return it.Properties()[col]
+}
+
+// columns are the features' columns: an analysis' table's, a layer's entry's.
+func (f *features) columns() []coverage.Column {
+	if f.t != nil {
+		return f.t.Columns
+	}
+	return f.e.Columns
 }
 
 func (f *features) len() int {
@@ -680,7 +780,7 @@ func filter[T int | int32](f *features, q url.Values, cols []coverage.Column, hi
 }
 
 // chosen reads properties=: nil for every column.
-func chosen(e *coverage.Entry, q url.Values) ([]string, error) {
+func chosen(e *coverage.Entry, columns []coverage.Column, q url.Values) ([]string, error) {
 	if !q.Has("properties") {
 		return nil, nil
 	}
@@ -690,9 +790,9 @@ func chosen(e *coverage.Entry, q url.Values) ([]string, error) {
 		if n == "" {
 			continue
 		}
-		if !slices.ContainsFunc(e.Columns, func(c coverage.Column) bool { return c.Name == n }) {
-			names := make([]string, len(e.Columns))
-			for i, c := range e.Columns {
+		if !slices.ContainsFunc(columns, func(c coverage.Column) bool { return c.Name == n }) {
+			names := make([]string, len(columns))
+			for i, c := range columns {
 				names[i] = c.Name
 			}
 			return nil, errorf(http.StatusBadRequest, "properties: %s has no column %q (columns: %s)", e.Name, n, strings.Join(names, ", "))
@@ -709,16 +809,28 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := r.URL.Query()
 	common := s.ogcItemParams()
-	cols := filters(e, common)
+	cur, err := s.snapshot()
+	if err != nil {
+		return err
+	}
+	columns, err := s.ogcColumns(r.Context(), e, cur)
+	if err != nil {
+		return err
+	}
+	cols := filters(e, columns, common)
 	// Every parameter is checked before anything is computed.
-	if err := checkQuery(q, r.URL.Path, itemsKnown(e, common, cols)); err != nil {
+	if err := checkQuery(q, r.URL.Path, append(itemsKnown(e, common, cols), s.analysisParams()...)); err != nil {
 		return err
 	}
 	o, err := s.ogcRequest(r)
 	if err != nil {
 		return err
 	}
-	props, err := chosen(e, q)
+	if q, err = s.capLimit(q); err != nil {
+		return err
+	}
+	q = bbox2D(q)
+	props, err := chosen(e, columns, q)
 	if err != nil {
 		return err
 	}
@@ -769,7 +881,7 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 	limit, _ := intParam(q, "limit", s.opts.DefaultItems, s.opts.MaxItems)
 	path := r.URL.Path
 	links := append(o.selfLinks(path, geoJSONType),
-		link{Rel: "collection", Type: jsonType, Title: e.Title.In(o.lang), Href: o.href("/ogc/collections/"+e.Name, url.Values{"f": {"json"}})})
+		link{Rel: "collection", Type: jsonType, Title: e.Title.In(o.lang), Href: o.href("/ogc/collections/"+e.Name, o.as("json"))})
 	format := formatOf(links[0].Type)
 	if offset+len(page) < matched && len(page) > 0 {
 		links = append(links, link{Rel: "next", Type: links[0].Type, Title: title("下一页", "next page", o.lang),
@@ -777,17 +889,52 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 	}
 	if offset > 0 {
 		links = append(links, link{Rel: "prev", Type: links[0].Type, Title: title("上一页", "previous page", o.lang),
-			Href: o.href(path, o.with(format, "offset", strconv.Itoa(max(0, offset-limit)), "limit", strconv.Itoa(limit)))})
+			// Past the end, the last page of limit features.
+			Href: o.href(path, o.with(format, "offset", strconv.Itoa(max(0, min(offset, matched)-limit)), "limit", strconv.Itoa(limit)))})
 	}
 	w.Header().Set("Content-Language", o.lang)
 	w.Header().Set("Vary", "Accept, Accept-Language")
 	w.Header().Set("Cache-Control", "no-cache")
 	if o.format == "html" {
-		return writeHTML(w, itemsPage(o, e, f, page, props, links, matched))
+		return writeHTML(w, itemsPage(o, e, columns, f, page, props, links, matched))
 	}
 	extra := map[string]any{"numberMatched": matched, "numberReturned": len(page), "links": links,
 		"timeStamp": time.Now().UTC().Format(time.RFC3339)}
 	return writeOGCFeatures(w, f, page, props, extra)
+}
+
+// capLimit caps a limit over the server's maximum at the maximum, as OGC
+// API - Features has a server do (GDAL asks PAGE_SIZE=20000 as it
+// likes); a limit that is no whole number from 0 is still a 400.
+func (s *Server) capLimit(q url.Values) (url.Values, error) {
+	v := q.Get("limit")
+	if v == "" {
+		return q, nil
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil && errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(strings.TrimSpace(v), "-") {
+		n, err = s.opts.MaxItems+1, nil // a huge number is over the maximum too
+	}
+	if err != nil || n < 0 {
+		return nil, errorf(http.StatusBadRequest, "limit must be an integer from 0 (at most %d are returned)", s.opts.MaxItems)
+	}
+	if n > s.opts.MaxItems {
+		q = maps.Clone(q)
+		q["limit"] = []string{strconv.Itoa(s.opts.MaxItems)}
+	}
+	return q, nil
+}
+
+// bbox2D drops the heights of a 6-number bbox (minLon,minLat,minH,
+// maxLon,maxLat,maxH), which OGC API - Features allows: the data are 2D.
+func bbox2D(q url.Values) url.Values {
+	parts := strings.Split(q.Get("bbox"), ",")
+	if len(parts) != 6 {
+		return q
+	}
+	q = maps.Clone(q)
+	q["bbox"] = []string{strings.Join([]string{parts[0], parts[1], parts[3], parts[4]}, ",")}
+	return q
 }
 
 // itemsKnown are the parameters a collection's items take.
@@ -880,7 +1027,7 @@ func (s *Server) ogcFeature(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	if err := checkQuery(q, r.URL.Path, itemsKnown(e, ogcFeatureParams, nil)); err != nil {
+	if err := checkQuery(q, r.URL.Path, append(itemsKnown(e, ogcFeatureParams, nil), s.analysisParams()...)); err != nil {
 		return err
 	}
 	o, err := s.ogcRequest(r)
@@ -908,12 +1055,12 @@ func (s *Server) ogcFeature(w http.ResponseWriter, r *http.Request) error {
 	}
 	gf := f.feature(at, nil)
 	links := append(o.selfLinks(r.URL.Path, geoJSONType),
-		link{Rel: "collection", Type: jsonType, Title: e.Title.In(o.lang), Href: o.href("/ogc/collections/"+e.Name, url.Values{"f": {"json"}})})
+		link{Rel: "collection", Type: jsonType, Title: e.Title.In(o.lang), Href: o.href("/ogc/collections/"+e.Name, o.as("json"))})
 	gf.ExtraMembers = geojson.Properties{"links": links}
 	w.Header().Set("Content-Language", o.lang)
 	w.Header().Set("Vary", "Accept, Accept-Language")
 	if o.format == "html" {
-		return writeHTML(w, itemsPage(o, e, f, []int{at}, nil, links, 1))
+		return writeHTML(w, itemsPage(o, e, f.columns(), f, []int{at}, nil, links, 1))
 	}
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Header().Set("Content-Type", geoJSONType)
@@ -926,12 +1073,12 @@ func (s *Server) ogcFeature(w http.ResponseWriter, r *http.Request) error {
 }
 
 // itemsPage is a page of features as an HTML table: id, then the columns.
-func itemsPage(o *ogcReq, e *coverage.Entry, f *features, page []int, props []string, links []link, matched int) *htmlPage {
+func itemsPage(o *ogcReq, e *coverage.Entry, columns []coverage.Column, f *features, page []int, props []string, links []link, matched int) *htmlPage {
 	p := &htmlPage{Lang: o.lang, Title: e.Title, Description: e.Description.In(o.lang), Links: links,
 		Count: fmt.Sprintf("%d / %d", len(page), matched)}
 	p.Head = []string{"id"}
 	var cols []coverage.Column
-	for _, c := range e.Columns {
+	for _, c := range columns {
 		if c.Name != "id" && (props == nil || slices.Contains(props, c.Name)) {
 			cols = append(cols, c)
 			p.Head = append(p.Head, c.Title.In(o.lang))
@@ -939,7 +1086,7 @@ func itemsPage(o *ogcReq, e *coverage.Entry, f *features, page []int, props []st
 	}
 	for _, i := range page {
 		id := f.id(i)
-		row := []cell{{Text: id, Href: o.href("/ogc/collections/"+e.Name+"/items/"+url.PathEscape(id), url.Values{"f": {"html"}})}}
+		row := []cell{{Text: id, Href: o.href("/ogc/collections/"+e.Name+"/items/"+url.PathEscape(id), o.as("html"))}}
 		for _, c := range cols {
 			v := f.value(i, c.Name)
 			if l, ok := c.Values[fmt.Sprint(v)]; ok {
@@ -994,4 +1141,78 @@ func writeHTML(w http.ResponseWriter, p *htmlPage) error {
 	w.WriteHeader(http.StatusOK)
 	w.Write(b.Bytes())
 	return nil
+}
+
+// featShape is what a collection's features at its defaults are: their
+// geometry type and bound (empty: no feature has a geometry).
+type featShape struct {
+	Type  string // a GeoJSON type, or "" for any (mixed dimensions) or none
+	Bound orb.Bound
+	Empty bool
+}
+
+// defaults are the entry's features at its default parameters on snap.
+func (s *Server) defaults(ctx context.Context, e *coverage.Entry, snap *data.Snapshot) (*features, error) {
+	return s.featuresOf(ctx, e, snap, url.Values{}, nil, nil)
+}
+
+// featureShape reads the geometry types and the bound of every feature of f:
+// one type is that type; a type and its multi (Polygon and MultiPolygon)
+// the multi; types of mixed dimensions "" (any geometry).
+func featureShape(f *features) featShape {
+	sh := featShape{Empty: true}
+	types := map[string]bool{}
+	for i := range f.len() {
+		var g orb.Geometry
+		if f.t != nil {
+			if f.t.Geoms == nil || i >= len(f.t.Geoms) {
+				continue
+			}
+			g = f.t.LonLat(i)
+		} else {
+			g = f.v.Feature(i).Geometry()
+		}
+		if g == nil {
+			continue
+		}
+		types[g.GeoJSONType()] = true
+		if sh.Empty {
+			sh.Bound, sh.Empty = g.Bound(), false
+		} else {
+			sh.Bound = sh.Bound.Union(g.Bound())
+		}
+	}
+	sh.Type = mergeTypes(types)
+	return sh
+}
+
+// mergeTypes is the one GeoJSON type every one of types is: itself, or
+// the multi of a single and its multi; "" when none is.
+func mergeTypes(types map[string]bool) string {
+	if len(types) == 1 {
+		for t := range types {
+			return t
+		}
+	}
+	for _, base := range []string{"Point", "LineString", "Polygon"} {
+		if len(types) == 2 && types[base] && types["Multi"+base] {
+			return "Multi" + base
+		}
+	}
+	return ""
+}
+
+// allows tells whether a collection declaring geometry type declared
+// holds a feature of geometry type got ("" declares any).
+func allows(declared, got string) bool {
+	return declared == "" || declared == got
+}
+
+// geometryFormat is the OGC API - Features Part 5 format of a geometry
+// type: geometry-point..., geometry-any for "".
+func geometryFormat(typ string) string {
+	if typ == "" {
+		return "geometry-any"
+	}
+	return "geometry-" + strings.ToLower(typ)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"maps"
 	"math"
 	"net/http"
@@ -21,8 +22,11 @@ import (
 	"testing"
 
 	"fireplan/coverage"
+	"fireplan/data"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 )
 
 // fetchOGC GETs path with headers (name, value...) and returns the status,
@@ -232,7 +236,6 @@ func checkCore(t *testing.T, s *Server, srv *httptest.Server) {
 	if len(cs.Collections) != len(s.cat.Entries) {
 		t.Fatalf("%d collections for %d entries", len(cs.Collections), len(s.cat.Entries))
 	}
-	county := layerBound(sampleSnap)
 	for i, c := range cs.Collections {
 		e := s.cat.Entries[i]
 		if c.ID != e.Name || c.Title != e.Title.Zh || c.ItemType != "feature" {
@@ -241,7 +244,7 @@ func checkCore(t *testing.T, s *Server, srv *httptest.Server) {
 		if items, ok := linkOf(c.Links, "items"); !ok || items.Type != geoJSONType {
 			t.Errorf("%s: items link %+v", c.ID, items)
 		}
-		if (c.Extent == nil) != (e.Geometry == "") {
+		if c.Extent != nil && e.Geometry == "" || c.Extent == nil && e.Geometry != "" && !e.Analysis() {
 			t.Errorf("%s: extent %v for geometry %q", c.ID, c.Extent, e.Geometry)
 			continue
 		}
@@ -257,8 +260,6 @@ func checkCore(t *testing.T, s *Server, srv *httptest.Server) {
 			if b[0] != lb.Min[0] || b[3] != lb.Max[1] {
 				t.Errorf("%s: extent %v, the layer's bound %v", c.ID, b, lb)
 			}
-		} else if b[0] != county.Min[0] || b[3] != county.Max[1] {
-			t.Errorf("%s: extent %v, the county's %v", c.ID, b, county)
 		}
 	}
 	// One collection, and a wrong one.
@@ -438,8 +439,13 @@ func checkOAS30(t *testing.T, s *Server, srv *httptest.Server) {
 				}
 			}
 		}
-		// The columns as filters, but where a parameter has their name.
-		for _, c := range e.Columns {
+		// The columns served as filters, but where a parameter has their
+		// name; an enumeration's codes where every value is one.
+		columns, err := s.ogcColumns(context.Background(), e, sampleSnap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range columns {
 			if params[c.Name] == nil {
 				t.Errorf("%s: column %s not a filter", e.Name, c.Name)
 			} else if _, own := e.Param(c.Name); !own && len(c.Values) > 0 && len(params[c.Name].Schema.Value.Enum) != len(c.Values) {
@@ -546,7 +552,6 @@ func TestOGCFilters(t *testing.T) {
 		{"/ogc/collections/hydrants/items?zz_unknown=1", "zz_unknown"},
 		{"/ogc/collections/coverage_gaps/items?zz_unknown=1", "zz_unknown"},
 		{"/ogc/collections/hydrants/items/x?status=broken", "status"},
-		{"/ogc/collections/hydrants/items?limit=" + strconv.Itoa(s.opts.MaxItems+1), strconv.Itoa(s.opts.MaxItems)},
 		{"/ogc/collections/hydrants/items?limit=-1", "limit"},
 		{"/ogc/collections/hydrants/items?f=xml", "xml"},
 		{"/ogc/collections?f=xml", "xml"},
@@ -665,6 +670,78 @@ func TestGDALReadsEveryCollection(t *testing.T) {
 			t.Errorf("the GeoPackage holds %s broken hydrants, the county %d", m, want)
 		}
 	})
+	// Filters GDAL sends to the server: a labelled column's free value (a
+	// building's id in hydrant_gaps' detail), and a feature's id, which
+	// GDAL appends to the items link as /{id}.
+	t.Run("where sent", func(t *testing.T) {
+		gaps := mustEntry(t, s, "hydrant_gaps")
+		_, rows := apiRows(t, srv, s, gaps, "")
+		i := slices.IndexFunc(rows, func(r map[string]any) bool { return r["kind"] == "building" })
+		if i < 0 {
+			t.Fatal("no building among the gaps")
+		}
+		detail, want := rows[i]["detail"].(string), 0
+		for _, r := range rows {
+			if r["detail"] == detail {
+				want++
+			}
+		}
+		hy := sampleSnap.Hydrants.Items[4].ID
+		for _, c := range []struct {
+			layer, where string
+			want         int
+		}{
+			{"hydrant_gaps", "detail = '" + detail + "'", want},
+			{"hydrants", "id = '" + hy + "'", 1},
+		} {
+			out, err := exec.Command("ogr2ogr", "-f", "GeoJSON", "/vsistdout/", src, c.layer, "-where", c.where).CombinedOutput()
+			if err != nil {
+				t.Errorf("ogr2ogr %s -where %q: %v\n%.2000s", c.layer, c.where, err, out)
+				continue
+			}
+			var got struct{ Features []ogcFeature }
+			if err := json.Unmarshal(out, &got); err != nil || len(got.Features) != c.want {
+				t.Errorf("ogr2ogr %s -where %q: %d features (%v), want %d\n%.2000s", c.layer, c.where, len(got.Features), err, c.want, out)
+			}
+		}
+	})
+	// A page size over the server's maximum is capped, not refused.
+	t.Run("page size over the maximum", func(t *testing.T) {
+		gpkg := filepath.Join(dir, "hydrants-20000.gpkg")
+		if out, err := exec.Command("ogr2ogr", "-f", "GPKG", gpkg, src, "hydrants", "-oo", "PAGE_SIZE=20000").CombinedOutput(); err != nil {
+			t.Fatalf("ogr2ogr PAGE_SIZE=20000: %v\n%s", err, out)
+		}
+		info, _ := exec.Command("ogrinfo", "-ro", "-so", gpkg, "hydrants").Output()
+		if m := regexp.MustCompile(`Feature Count: (\d+)`).FindSubmatch(info); m == nil || string(m[1]) != strconv.Itoa(sampleSnap.Hydrants.Len()) {
+			t.Errorf("the GeoPackage holds %s hydrants, the county %d", m, sampleSnap.Hydrants.Len())
+		}
+	})
+	// A connection's query: GDAL sends it with every request, and the
+	// analyses read at its parameters while the layers ignore them.
+	t.Run("connection query", func(t *testing.T) {
+		gaps := mustEntry(t, s, "coverage_gaps")
+		_, at8 := apiRows(t, srv, s, gaps, "&minutes=8")
+		_, def := apiRows(t, srv, s, gaps, "")
+		if len(at8) == len(def) {
+			t.Fatalf("minutes=8 gives as many gaps as the default (%d): choose another value", len(def))
+		}
+		conn := src + "?minutes=8"
+		out, err := exec.Command("ogrinfo", "-ro", "-so", conn, "coverage_gaps").CombinedOutput()
+		if err != nil {
+			t.Fatalf("ogrinfo %s: %v\n%s", conn, err, out)
+		}
+		if m := regexp.MustCompile(`Feature Count: (\d+)`).FindSubmatch(out); m == nil || string(m[1]) != strconv.Itoa(len(at8)) {
+			t.Errorf("ogrinfo %s coverage_gaps: count %s, /api gives %d at minutes=8 (%d at the default)", conn, m, len(at8), len(def))
+		}
+		gpkg := filepath.Join(dir, "hydrants-at-8.gpkg")
+		if out, err := exec.Command("ogr2ogr", "-f", "GPKG", gpkg, conn, "hydrants").CombinedOutput(); err != nil {
+			t.Fatalf("ogr2ogr %s hydrants: %v\n%s", conn, err, out)
+		}
+		info, _ := exec.Command("ogrinfo", "-ro", "-so", gpkg, "hydrants").Output()
+		if m := regexp.MustCompile(`Feature Count: (\d+)`).FindSubmatch(info); m == nil || string(m[1]) != strconv.Itoa(sampleSnap.Hydrants.Len()) {
+			t.Errorf("the GeoPackage holds %s hydrants, the county %d", m, sampleSnap.Hydrants.Len())
+		}
+	})
 	for _, e := range s.cat.Entries {
 		t.Run(e.Name, func(t *testing.T) {
 			t.Parallel()
@@ -734,4 +811,377 @@ func sameAttributes(got, want map[string]any) string {
 		}
 	}
 	return ""
+}
+
+// schemaGeometry is the geometry a collection's schema declares: its Part 5
+// format (geometry-point... geometry-any), "" for a plain table.
+func schemaGeometry(t *testing.T, srv *httptest.Server, name string) string {
+	t.Helper()
+	var sc struct {
+		Properties struct {
+			Geometry struct {
+				Type   string `json:"type"`
+				Format string `json:"format"`
+			} `json:"geometry"`
+		} `json:"properties"`
+	}
+	fetchJSON(t, srv, "/ogc/collections/"+name+"/schema", &sc)
+	return sc.Properties.Geometry.Format
+}
+
+// TestOGCGeometryTypes: the geometry type a collection's schema declares
+// allows every feature it serves, and is the narrowest that does.
+func TestOGCGeometryTypes(t *testing.T) {
+	s, srv := sharedServer(t)
+	known := map[string]string{ // collections whose declared entry type was wrong
+		"hydrant_gaps":        "geometry-any",          // streets and buildings
+		"coverage_gaps":       "geometry-any",          // areas and township rests (points)
+		"coverage_isochrones": "geometry-multipolygon", // polygons and multipolygons
+		"hydrants":            "geometry-point",
+	}
+	for _, e := range s.cat.Entries {
+		t.Run(e.Name, func(t *testing.T) {
+			format := schemaGeometry(t, srv, e.Name)
+			if e.Geometry == "" {
+				if format != "" {
+					t.Fatalf("a plain table declares geometry %q", format)
+				}
+				return
+			}
+			if want, ok := known[e.Name]; ok && format != want {
+				t.Errorf("declared %q, want %q", format, want)
+			}
+			got, _ := allItems(t, srv, "/ogc/collections/"+e.Name+"/items?limit="+strconv.Itoa(s.opts.MaxItems))
+			types := map[string]bool{}
+			for i, f := range got {
+				var g struct{ Type string }
+				if err := json.Unmarshal(f.Geometry, &g); err != nil {
+					t.Fatalf("feature %d: %v", i, err)
+				}
+				types[g.Type] = true
+				if format != "geometry-any" && "geometry-"+strings.ToLower(g.Type) != format {
+					t.Fatalf("feature %v: a %s in a collection declaring %s", f.ID, g.Type, format)
+				}
+			}
+			if format == "geometry-any" && mergeTypes(types) != "" {
+				t.Errorf("declares any geometry but serves only %v", slices.Sorted(maps.Keys(types)))
+			}
+		})
+	}
+}
+
+// TestOGCAnalysisParametersEverywhere: GDAL and QGIS send a connection
+// URL's query with every request, so every /ogc route takes any
+// parameter some entry declares; a collection's items honour their own
+// and ignore the others; a name no entry declares is still a 400.
+func TestOGCAnalysisParametersEverywhere(t *testing.T) {
+	_, srv := sharedServer(t)
+	hy := sampleSnap.Hydrants.Items[0].ID
+	paths := []string{"/ogc", "/ogc/conformance", "/ogc/api", "/ogc/collections", "/ogc/collections/hydrants",
+		"/ogc/collections/hydrants/schema", "/ogc/collections/hydrants/items", "/ogc/collections/hydrants/items/" + hy,
+		"/ogc/collections/coverage_gaps/items"}
+	for _, path := range paths {
+		for _, c := range []struct {
+			query string
+			want  int
+		}{
+			{"minutes=8", http.StatusOK},
+			{"minutes=8&radius_m=150", http.StatusOK},
+			{"zz_unknown=1", http.StatusBadRequest},
+			{"minutes=8&zz_unknown=1", http.StatusBadRequest},
+		} {
+			code, _, body := fetchOGC(t, srv, path+"?"+c.query)
+			if code != c.want {
+				t.Errorf("%s?%s: %d %.200s, want %d", path, c.query, code, body, c.want)
+			}
+		}
+	}
+	// Ignored where not honoured: hydrants do not validate minutes; the
+	// analysis taking it does.
+	for path, want := range map[string]int{
+		"/ogc/collections/hydrants/items?minutes=99999":      http.StatusOK,
+		"/ogc/collections/coverage_gaps/items?minutes=99999": http.StatusBadRequest,
+	} {
+		if code, _, body := fetchOGC(t, srv, path); code != want {
+			t.Errorf("%s: %d %.200s, want %d", path, code, body, want)
+		}
+	}
+	var p ogcItems
+	fetchJSON(t, srv, "/ogc/collections/hydrants/items?limit=5&minutes=8", &p)
+	if len(p.Features) != 5 || *p.NumberMatched != sampleSnap.Hydrants.Len() {
+		t.Errorf("hydrants with minutes=8: %d features of %d, want every hydrant", len(p.Features), *p.NumberMatched)
+	}
+}
+
+// TestOGCColumnsAsServed: a collection's columns are those its features
+// have at the defaults (an analysis' per-parameter columns included), each
+// listed by the schema, chosen by properties= and a filter; a column whose
+// labels name only some of its values (hydrant_gaps' detail: a building
+// row's is the building's id) filters on any value, not on the labels.
+func TestOGCColumnsAsServed(t *testing.T) {
+	s, srv := sharedServer(t)
+	cases := []struct {
+		entry, column string
+		open          bool                        // labelled, but not an enumeration
+		pick          func(r map[string]any) bool // the row whose value filters
+	}{
+		{"hydrant_gaps", "detail", true, func(r map[string]any) bool { return r["kind"] == "building" }},
+		{"hydrant_gaps", "kind", false, func(r map[string]any) bool { return r["kind"] == "spacing" }},
+		{"coverage_summary", "covered_8min", false, func(map[string]any) bool { return true }},
+		{"coverage_summary", "share_15min", false, func(map[string]any) bool { return true }},
+		{"cluster_ledger", "clusters_30-49", false, func(map[string]any) bool { return true }},
+	}
+	for _, c := range cases {
+		t.Run(c.entry+"/"+c.column, func(t *testing.T) {
+			e := mustEntry(t, s, c.entry)
+			var sc struct {
+				Properties struct {
+					Properties struct {
+						Properties map[string]struct {
+							Type string
+							Enum []string
+						}
+					}
+				}
+			}
+			fetchJSON(t, srv, "/ogc/collections/"+c.entry+"/schema", &sc)
+			col, ok := sc.Properties.Properties.Properties[c.column]
+			if !ok {
+				t.Fatalf("the schema lacks %s", c.column)
+			}
+			if c.open != (len(col.Enum) == 0) && col.Type == "string" {
+				t.Errorf("schema enum %v (open %v)", col.Enum, c.open)
+			}
+			_, rows := apiRows(t, srv, s, e, "")
+			i := slices.IndexFunc(rows, c.pick)
+			if i < 0 {
+				t.Fatal("no row to filter on")
+			}
+			v := rows[i][c.column]
+			value := fmt.Sprint(v)
+			if f, ok := v.(float64); ok {
+				value = strconv.FormatFloat(f, 'f', -1, 64)
+			}
+			want := 0
+			for _, r := range rows {
+				if toJSON(r[c.column]) == toJSON(v) {
+					want++
+				}
+			}
+			got, matched := allItems(t, srv, "/ogc/collections/"+c.entry+"/items?limit=1000&"+url.QueryEscape(c.column)+"="+url.QueryEscape(value))
+			if len(got) != want || matched != want {
+				t.Errorf("%s=%s: %d features (numberMatched %d), /api has %d", c.column, value, len(got), matched, want)
+			}
+			var p ogcItems
+			fetchJSON(t, srv, "/ogc/collections/"+c.entry+"/items?limit=3&properties="+url.QueryEscape(c.column), &p)
+			for _, f := range p.Features {
+				if _, ok := f.Properties[c.column]; !ok || len(f.Properties) != 1 {
+					t.Errorf("properties=%s: %v", c.column, f.Properties)
+				}
+			}
+		})
+	}
+	// A labelled column's filter still refuses what is no code when every
+	// value is one.
+	if code, _, body := fetchOGC(t, srv, "/ogc/collections/hydrant_gaps/items?kind=b05762"); code != http.StatusBadRequest {
+		t.Errorf("kind=b05762: %d %.200s, want a 400", code, body)
+	}
+}
+
+// TestOGCLimitCapped: a limit over the server's maximum returns the
+// maximum, as OGC API - Features has it (GDAL's PAGE_SIZE=20000), with
+// numberReturned and the next link right; one that is no whole number
+// from 0 is a 400.
+func TestOGCLimitCapped(t *testing.T) {
+	var st data.Store
+	st.Swap(sampleSnap)
+	s, err := New(&st, Options{MaxItems: 50, DefaultItems: 20}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	n := sampleSnap.Hydrants.Len()
+	for _, c := range []struct {
+		query      string
+		code, want int
+	}{
+		{"limit=51", http.StatusOK, 50},
+		{"limit=20000", http.StatusOK, 50},
+		{"limit=99999999999999999999999", http.StatusOK, 50},
+		{"limit=50", http.StatusOK, 50},
+		{"limit=7", http.StatusOK, 7},
+		{"limit=-1", http.StatusBadRequest, 0},
+		{"limit=1.5", http.StatusBadRequest, 0},
+		{"limit=abc", http.StatusBadRequest, 0},
+	} {
+		code, _, body := fetchOGC(t, srv, "/ogc/collections/hydrants/items?"+c.query)
+		if code != c.code {
+			t.Errorf("%s: %d %.200s, want %d", c.query, code, body, c.code)
+			continue
+		}
+		if code != http.StatusOK {
+			if !strings.Contains(string(body), "limit") {
+				t.Errorf("%s: %s does not name limit", c.query, body)
+			}
+			continue
+		}
+		var p ogcItems
+		if err := json.Unmarshal(body, &p); err != nil {
+			t.Fatal(err)
+		}
+		next, ok := linkOf(p.Links, "next")
+		u, _ := url.Parse(next.Href)
+		if len(p.Features) != c.want || *p.NumberReturned != c.want || *p.NumberMatched != n || !ok ||
+			u.Query().Get("offset") != strconv.Itoa(c.want) || u.Query().Get("limit") != strconv.Itoa(c.want) {
+			t.Errorf("%s: %d features, numberReturned %d of %d, next %q; want %d and a next page from %d", c.query, len(p.Features),
+				*p.NumberReturned, *p.NumberMatched, next.Href, c.want, c.want)
+		}
+	}
+	got, matched := allItems(t, srv, "/ogc/collections/hydrants/items?limit=20000")
+	if len(got) != n || matched != n {
+		t.Errorf("following next from limit=20000: %d features of %d", len(got), n)
+	}
+}
+
+// TestOGCLinks: the GeoJSON items link is the bare path (GDAL appends
+// /{featureId} to it), and every link keeps the lang the request gave.
+func TestOGCLinks(t *testing.T) {
+	_, srv := sharedServer(t)
+	var c struct{ Links []ogcLink }
+	fetchJSON(t, srv, "/ogc/collections/hydrants", &c)
+	for _, l := range c.Links {
+		if l.Rel == "items" && l.Type == geoJSONType && l.Href != srv.URL+"/ogc/collections/hydrants/items" {
+			t.Errorf("GeoJSON items link %q, want the bare path", l.Href)
+		}
+	}
+	for _, path := range []string{"/ogc?lang=en", "/ogc/collections?lang=en", "/ogc/collections/hydrants?lang=en",
+		"/ogc/collections/hydrants/items?limit=2&offset=2&lang=en", "/ogc/collections/hydrants/items/" + sampleSnap.Hydrants.Items[0].ID + "?lang=en"} {
+		var v struct {
+			Links       []ogcLink
+			Collections []struct{ Links []ogcLink }
+		}
+		fetchJSON(t, srv, path, &v)
+		links := v.Links
+		for _, c := range v.Collections {
+			links = append(links, c.Links...)
+		}
+		for _, l := range links {
+			if l.Rel == "items" && l.Type == geoJSONType {
+				continue
+			}
+			u, err := url.Parse(l.Href)
+			if err != nil || u.Query().Get("lang") != "en" {
+				t.Errorf("%s: %s link %q drops lang=en", path, l.Rel, l.Href)
+			}
+		}
+	}
+}
+
+// TestOGCTrailingSlash: /ogc/ is the landing page, as /ogc; GDAL reads
+// the collections through it.
+func TestOGCTrailingSlash(t *testing.T) {
+	_, srv := sharedServer(t)
+	for _, path := range []string{"/ogc/", "/ogc/?f=json", "/ogc/?minutes=8"} {
+		var landing struct {
+			Title string
+			Links []ogcLink
+		}
+		fetchJSON(t, srv, path, &landing)
+		if l, ok := linkOf(landing.Links, "data"); !ok || !strings.HasPrefix(l.Href, srv.URL+"/ogc/collections") {
+			t.Errorf("%s: data link %+v", path, l)
+		}
+	}
+	if code, _, body := fetchOGC(t, srv, "/ogc/?zz_unknown=1"); code != http.StatusBadRequest {
+		t.Errorf("/ogc/?zz_unknown=1: %d %.200s, want a 400", code, body)
+	}
+	if _, err := exec.LookPath("ogrinfo"); err == nil {
+		if out, err := exec.Command("ogrinfo", "-ro", "-so", "-q", "OAPIF:"+srv.URL+"/ogc/").CombinedOutput(); err != nil || !strings.Contains(string(out), "hydrants") {
+			t.Errorf("ogrinfo OAPIF:…/ogc/: %v\n%s", err, out)
+		}
+	}
+}
+
+// TestOGCAnalysisExtents: an analysis' extent is the bound of the
+// features it serves at its defaults, within the county's, not the
+// county's; a collection without features has none.
+func TestOGCAnalysisExtents(t *testing.T) {
+	s, srv := sharedServer(t)
+	county := layerBound(sampleSnap)
+	const eps = 1e-9
+	smaller := map[string]bool{"station_siting": true} // a few proposed sites
+	for _, e := range s.cat.Entries {
+		if !e.Analysis() || e.Geometry == "" {
+			continue
+		}
+		t.Run(e.Name, func(t *testing.T) {
+			var c struct {
+				Extent *struct{ Spatial struct{ BBox [][]float64 } }
+			}
+			fetchJSON(t, srv, "/ogc/collections/"+e.Name, &c)
+			got, _ := allItems(t, srv, "/ogc/collections/"+e.Name+"/items?limit="+strconv.Itoa(s.opts.MaxItems))
+			if len(got) == 0 {
+				if c.Extent != nil {
+					t.Errorf("no feature, extent %v", c.Extent)
+				}
+				return
+			}
+			if c.Extent == nil {
+				t.Fatalf("%d features, no extent", len(got))
+			}
+			b := c.Extent.Spatial.BBox[0]
+			var want orb.Bound
+			for i, f := range got {
+				g, err := geojson.UnmarshalGeometry(f.Geometry)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if i == 0 {
+					want = g.Geometry().Bound()
+				} else {
+					want = want.Union(g.Geometry().Bound())
+				}
+			}
+			if math.Abs(b[0]-want.Min[0]) > eps || math.Abs(b[1]-want.Min[1]) > eps || math.Abs(b[2]-want.Max[0]) > eps || math.Abs(b[3]-want.Max[1]) > eps {
+				t.Errorf("extent %v, the features' bound %v", b, want)
+			}
+			within := b[0] >= county.Min[0]-eps && b[1] >= county.Min[1]-eps && b[2] <= county.Max[0]+eps && b[3] <= county.Max[1]+eps
+			if smaller[e.Name] && (!within || (b[2]-b[0])*(b[3]-b[1]) >= (county.Max[0]-county.Min[0])*(county.Max[1]-county.Min[1])) {
+				t.Errorf("extent %v not within and smaller than the county's %v", b, county)
+			}
+		})
+	}
+}
+
+// TestOGCCoreLeniency: the core's datetime is taken and ignored (no
+// temporal data), a 6-number bbox is its 2D one, and a page past the end
+// links prev to the last page of features.
+func TestOGCCoreLeniency(t *testing.T) {
+	_, srv := sharedServer(t)
+	box := "111.44,27.20,111.46,27.22"
+	_, want := allItems(t, srv, "/ogc/collections/buildings/items?limit=1000&bbox="+box)
+	if want == 0 {
+		t.Fatal("no building in the box: choose another")
+	}
+	n := sampleSnap.Hydrants.Len()
+	for _, c := range []struct{ path string }{
+		{"/ogc/collections/buildings/items?limit=1000&bbox=111.44,27.20,-10,111.46,27.22,100"},
+		{"/ogc/collections/buildings/items?limit=1000&bbox=" + box + "&datetime=2024-01-01T00:00:00Z"},
+		{"/ogc/collections/buildings/items?limit=1000&bbox=" + box + "&datetime=../2024-12-31T00:00:00Z"},
+	} {
+		if _, matched := allItems(t, srv, c.path); matched != want {
+			t.Errorf("%s: %d matched, the 2D bbox %d", c.path, matched, want)
+		}
+	}
+	var p ogcItems
+	fetchJSON(t, srv, "/ogc/collections/hydrants/items?limit=10&offset="+strconv.Itoa(n+500), &p)
+	prev, ok := linkOf(p.Links, "prev")
+	u, _ := url.Parse(prev.Href)
+	if len(p.Features) != 0 || !ok || u.Query().Get("offset") != strconv.Itoa(n-10) {
+		t.Errorf("past the end: %d features, prev %q, want offset %d", len(p.Features), prev.Href, n-10)
+	}
+	fetchJSON(t, srv, prev.Href, &p)
+	if len(p.Features) != 10 {
+		t.Errorf("prev of past the end: %d features, want 10", len(p.Features))
+	}
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"sort"
@@ -23,7 +24,10 @@ func (s *Server) ogcAPI(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	doc := s.openAPI(o.lang, o.base)
+	doc, err := s.openAPI(r.Context(), o.lang, o.base)
+	if err != nil {
+		return err
+	}
 	if o.format == "json" {
 		w.Header().Set("Content-Language", o.lang)
 		w.Header().Set("Vary", "Accept, Accept-Language")
@@ -76,7 +80,18 @@ func schemaRange(sc map[string]any) string {
 }
 
 // openAPI is the document in lang, its server at base.
-func (s *Server) openAPI(lang, base string) map[string]any {
+func (s *Server) openAPI(ctx context.Context, lang, base string) (map[string]any, error) {
+	snap, err := s.snapshot()
+	if err != nil {
+		return nil, err
+	}
+	// Each collection's columns as served at its defaults.
+	columns := map[string][]coverage.Column{}
+	for _, e := range s.cat.Entries {
+		if columns[e.Name], err = s.ogcColumns(ctx, e, snap); err != nil {
+			return nil, err
+		}
+	}
 	paths := map[string]any{}
 	for _, rt := range s.ogcRoutes() {
 		// Paths are relative to the server, the landing page, as the
@@ -87,11 +102,11 @@ func (s *Server) openAPI(lang, base string) map[string]any {
 			rel = "/"
 		}
 		if !strings.Contains(rt.Path, "{name}") {
-			paths[rel] = map[string]any{"get": s.operation(rt, nil, lang)}
+			paths[rel] = map[string]any{"get": s.operation(rt, nil, nil, lang)}
 			continue
 		}
 		for _, e := range s.cat.Entries {
-			paths[strings.Replace(rel, "{name}", e.Name, 1)] = map[string]any{"get": s.operation(rt, e, lang)}
+			paths[strings.Replace(rel, "{name}", e.Name, 1)] = map[string]any{"get": s.operation(rt, e, columns[e.Name], lang)}
 		}
 	}
 	return map[string]any{
@@ -129,11 +144,11 @@ func (s *Server) openAPI(lang, base string) map[string]any {
 						"type": map[string]any{"type": "string"}, "title": map[string]any{"type": "string"}}},
 			},
 		},
-	}
+	}, nil
 }
 
 // operation is the GET of rt, for entry e when its path names one.
-func (s *Server) operation(rt Route, e *coverage.Entry, lang string) map[string]any {
+func (s *Server) operation(rt Route, e *coverage.Entry, columns []coverage.Column, lang string) map[string]any {
 	var params []map[string]any
 	seen := map[string]bool{}
 	add := func(prm map[string]any) {
@@ -170,8 +185,8 @@ func (s *Server) operation(rt Route, e *coverage.Entry, lang string) map[string]
 	for _, p := range rt.Params {
 		prm := queryParam(p, lang)
 		if p.Name == "properties" && e != nil {
-			names := make([]string, len(e.Columns))
-			for i, c := range e.Columns {
+			names := make([]string, len(columns))
+			for i, c := range columns {
 				names[i] = c.Name
 			}
 			prm["schema"] = map[string]any{"type": "array", "minItems": 1, "maxItems": len(names),
@@ -180,7 +195,7 @@ func (s *Server) operation(rt Route, e *coverage.Entry, lang string) map[string]
 		add(prm)
 	}
 	if strings.HasSuffix(rt.Path, "/items") {
-		for _, c := range filters(e, s.ogcItemParams()) {
+		for _, c := range filters(e, columns, s.ogcItemParams()) {
 			if !seen[c.Name] {
 				add(filterParam(c, lang))
 			}

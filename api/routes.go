@@ -26,6 +26,11 @@ type Route struct {
 	// Layer: the route takes the parameters of the layer its path names
 	// too, which its handler checks.
 	Layer bool
+	// Analyses: the route takes every parameter some catalogue entry
+	// declares too, and ignores those its answer does not depend on.
+	// GDAL and QGIS send a connection URL's query (OAPIF:…/ogc?minutes=8)
+	// with every request, so that the analyses read at those parameters.
+	Analyses bool
 	// Body is the largest request body the route reads, in bytes; a body
 	// declared larger is refused (413) before it is read, and one growing
 	// larger while read fails with a 413 too. 0: the route reads none
@@ -149,6 +154,20 @@ func (s *Server) paramsOf(own []coverage.Param, entries ...string) []coverage.Pa
 	return own
 }
 
+// analysisParams are the names of every parameter some catalogue entry
+// declares, in the catalogue's order.
+func (s *Server) analysisParams() []string {
+	var out []string
+	for _, e := range s.cat.Entries {
+		for _, p := range e.Params {
+			if !slices.Contains(out, p.Name) {
+				out = append(out, p.Name)
+			}
+		}
+	}
+	return out
+}
+
 // checked refuses a query naming a parameter the route does not take, or
 // one of its parameters twice, before the handler runs. A route taking its
 // layer's parameters leaves unknown names to the handler, which knows the
@@ -158,6 +177,13 @@ func (s *Server) checked(rt Route) handlerFunc {
 	known := make([]string, 0, len(rt.Params))
 	for _, p := range rt.Params {
 		known = append(known, p.Name)
+	}
+	if rt.Analyses {
+		for _, n := range s.analysisParams() {
+			if !slices.Contains(known, n) {
+				known = append(known, n)
+			}
+		}
 	}
 	return func(w http.ResponseWriter, r *http.Request) error {
 		q := r.URL.Query()
@@ -235,6 +261,14 @@ func ParamTable(routes []Route, lang string) string {
 		}
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].p.Name < rows[j].p.Name })
+	// The routes taking every analysis' parameters: one row, not one per
+	// parameter and route.
+	var anyAnalysis []string
+	for _, rt := range routes {
+		if rt.Analyses {
+			anyAnalysis = append(anyAnalysis, rt.Path)
+		}
+	}
 	var b strings.Builder
 	head := "| parameter | type | default | range | meaning | routes |\n"
 	if lang == "zh" {
@@ -253,6 +287,11 @@ func ParamTable(routes []Route, lang string) string {
 		}
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", r.p.Name, r.p.Kind, def, rangeOf(r.p),
 			strings.ReplaceAll(title, "|", "\\|"), "`"+strings.Join(r.paths, "` `")+"`")
+	}
+	if len(anyAnalysis) > 0 {
+		t := coverage.Title{Zh: "任一分析的参数(类型和范围见该分析):集合的要素按其自身分析的参数计算,其余路由和集合忽略;GDAL、QGIS把连接地址的查询串加在每个请求上",
+			En: "any analysis' parameter (type and range: that analysis'): a collection's items honour their own analysis' and the other routes and collections ignore them; GDAL and QGIS send a connection URL's query with every request"}
+		fmt.Fprintf(&b, "| *any analysis'* | | | | %s | %s |\n", t.In(lang), "`"+strings.Join(anyAnalysis, "` `")+"`")
 	}
 	return b.String()
 }

@@ -102,6 +102,11 @@ func (s *Server) routes() {
 	r := s.mux
 	for _, rt := range s.Routes() {
 		r.Handle(rt.Path, s.handle(s.checked(rt))).Methods(rt.Methods...)
+		if rt.Path == "/ogc" {
+			// The landing page with a slash, as a connection URL is often
+			// typed: the same answer (its links are absolute).
+			r.Handle(rt.Path+"/", s.handle(s.checked(rt))).Methods(rt.Methods...)
+		}
 	}
 	r.NotFoundHandler = s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return errorf(http.StatusNotFound, "no route %s", r.URL.Path)
