@@ -1,6 +1,8 @@
 package api
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -154,6 +156,15 @@ func FuzzRequest(f *testing.F) {
 		rec := httptest.NewRecorder()
 		s.ServeHTTP(rec, req)
 		code, body := rec.Code, rec.Body.Bytes()
+		if rec.Header().Get("Content-Encoding") == "gzip" && rec.Header().Get("Content-Type") != "application/vnd.mapbox-vector-tile" {
+			zr, err := gzip.NewReader(bytes.NewReader(body))
+			if err != nil {
+				t.Fatalf("%s %s: Content-Encoding gzip, but %v", method, target, err)
+			}
+			if body, err = io.ReadAll(zr); err != nil {
+				t.Fatalf("%s %s: gzip body: %v", method, target, err)
+			}
+		}
 		if code >= 500 && !(code == http.StatusServiceUnavailable && strings.Contains(string(body), "timed out")) {
 			t.Fatalf("%s %s: status %d %s", method, target, code, body)
 		}

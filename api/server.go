@@ -91,7 +91,7 @@ func New(store *data.Store, opts Options, log *slog.Logger) (*Server, error) {
 	cat.Limit = coverage.NewLimiter(opts.MaxAnalyses, opts.Queue)
 	s := &Server{store: store, opts: opts, log: log, mux: mux.NewRouter(), cat: cat, scen: scenario.NewStore(opts.ScenariosMax, opts.ScenariosTTL)}
 	s.routes()
-	s.handler = opts.Access.guard(s.mux)
+	s.handler = compress(opts.Access.guard(s.mux))
 	return s, nil
 }
 
