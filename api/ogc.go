@@ -348,11 +348,11 @@ func (s *Server) extentOf(ctx context.Context, e *coverage.Entry, snap *data.Sna
 		}
 		b = v.Bound()
 	} else {
-		f, err := s.defaults(ctx, e, snap)
+		f, err := s.factsOf(ctx, e, snap)
 		if err != nil {
 			return nil, err
 		}
-		sh := featureShape(f)
+		sh := f.shape
 		if sh.Empty {
 			return nil, nil
 		}
@@ -457,11 +457,11 @@ func (s *Server) ogcSchema(w http.ResponseWriter, r *http.Request) error {
 		// The type of the features served at the defaults, not the
 		// entry's declared one (a gap is a street or a building), as
 		// OGC API - Features Part 5 writes a geometry's type.
-		f, err := s.defaults(r.Context(), e, snap)
+		f, err := s.factsOf(r.Context(), e, snap)
 		if err != nil {
 			return err
 		}
-		typ := featureShape(f).Type
+		typ := f.shape.Type
 		geom = map[string]any{"x-ogc-role": "primary-geometry", "format": geometryFormat(typ), "title": cmp.Or(typ, "Geometry")}
 	}
 	doc := map[string]any{
@@ -563,17 +563,46 @@ func (s *Server) ogcCollection(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-// ogcColumns are the columns of an entry's features as served at its
-// defaults: an analysis' table's, which adds columns its parameters name
-// (covered_8min, clusters_30-49) to those the entry declares. A column's
-// labelled codes are an enumeration only when every value served is one
-// of them: hydrant_gaps' detail labels a spacing row's codes but holds a
-// building's id in a building row, and is then free text.
-func (s *Server) ogcColumns(ctx context.Context, e *coverage.Entry, snap *data.Snapshot) ([]coverage.Column, error) {
-	f, err := s.defaults(ctx, e, snap)
+// ogcFacts are what /ogc says of a collection that its data alone decides:
+// its columns as served at the defaults and its features' geometry type
+// and bound. Each reads every feature, so they are read once per version
+// of the collection's data, not at every listing, schema or page.
+type ogcFacts struct {
+	columns []coverage.Column
+	shape   featShape
+}
+
+func (s *Server) factsOf(ctx context.Context, e *coverage.Entry, snap *data.Snapshot) (*ogcFacts, error) {
+	key := "ogcfacts|" + e.Name + "|" + tileVersion(e, snap)
+	v, err := s.cat.Cache.Get(ctx, "ogcfacts", key, func(ctx context.Context) (any, int64, error) {
+		f, err := s.defaults(ctx, e, snap)
+		if err != nil {
+			return nil, 0, err
+		}
+		return &ogcFacts{columns: servedColumns(e, f), shape: featureShape(f)}, 4096, nil
+	})
 	if err != nil {
 		return nil, err
 	}
+	return v.(*ogcFacts), nil
+}
+
+// ogcColumns are the columns of an entry's features as served at its
+// defaults (see servedColumns).
+func (s *Server) ogcColumns(ctx context.Context, e *coverage.Entry, snap *data.Snapshot) ([]coverage.Column, error) {
+	f, err := s.factsOf(ctx, e, snap)
+	if err != nil {
+		return nil, err
+	}
+	return f.columns, nil
+}
+
+// servedColumns are an analysis' table's columns, which add columns its
+// parameters name (covered_8min, clusters_30-49) to those the entry
+// declares. A column's labelled codes are an enumeration only when every
+// value served is one of them: hydrant_gaps' detail labels a spacing row's
+// codes but holds a building's id in a building row, and is then free text.
+func servedColumns(e *coverage.Entry, f *features) []coverage.Column {
 	cols := slices.Clone(e.Columns)
 	if f.t != nil {
 		cols = slices.Clone(f.t.Columns)
@@ -593,7 +622,7 @@ func (s *Server) ogcColumns(ctx context.Context, e *coverage.Entry, snap *data.S
 			}
 		}
 	}
-	return cols, nil
+	return cols
 }
 
 // filters are the columns a query may filter on: every column but those
