@@ -10,7 +10,6 @@ import (
 
 	"fireplan/coverage"
 	"fireplan/data"
-	"fireplan/geo"
 	"fireplan/tiles"
 
 	"github.com/gorilla/mux"
@@ -49,14 +48,10 @@ func viewSet(v data.View) *tiles.Set {
 // tableSet prepares an analysis' rows for the tiler, straight from the table.
 func tableSet(t *coverage.Table) *tiles.Set {
 	fs := make([]tiles.Feature, t.Len())
-	var idx geo.Index
 	for i := range fs {
 		fs[i] = tiles.Feature{ID: t.IDs[i], Geom: t.LonLat(i)}
-		if fs[i].Geom != nil {
-			idx.Insert(int32(i), fs[i].Geom.Bound())
-		}
 	}
-	return tiles.NewSet(len(fs), func(i int) tiles.Feature { return fs[i] }, t.Record, idx.Search)
+	return tiles.NewIndexed(fs, t.Record)
 }
 
 // tileLayer resolves a layer for a snapshot and values: its prepared

@@ -110,13 +110,19 @@ func NewSet(n int, feature func(i int) Feature, props func(i int) map[string]any
 
 // NewCollection prepares fs with an R-tree of their own.
 func NewCollection(fs []Feature) *Set {
+	return NewIndexed(fs, func(i int) map[string]any { return fs[i].Props })
+}
+
+// NewIndexed prepares fs with an R-tree of their own, reading feature i's
+// properties from props (fs' Props are not read).
+func NewIndexed(fs []Feature, props func(i int) map[string]any) *Set {
 	var idx geo.Index
 	for i := range fs {
 		if fs[i].Geom != nil {
 			idx.Insert(int32(i), fs[i].Geom.Bound())
 		}
 	}
-	return NewSet(len(fs), func(i int) Feature { return fs[i] }, func(i int) map[string]any { return fs[i].Props }, idx.Search)
+	return NewSet(len(fs), func(i int) Feature { return fs[i] }, props, idx.Search)
 }
 
 // prepare reads the properties of the features in fs not drawn before and
