@@ -88,12 +88,8 @@ func BenchmarkPostGISLoad(b *testing.B) {
 // alone into the snapshot, beside the full read and build a reload was
 // before.
 func BenchmarkReload(b *testing.B) {
-	pool := pgtest.Pool(b)
-	schema := pgtest.Schema(b, pool)
+	pool, schema := sampleInPostGIS(b)
 	ctx := context.Background()
-	if err := data.Write(ctx, pool, sample.Generate(sample.Options{Seed: sample.DefaultSeed}), schema); err != nil {
-		b.Fatal(err)
-	}
 	cfg := &data.Config{Schema: schema}
 	edit := fmt.Sprintf("UPDATE %s.hydrants SET status = CASE status WHEN 'broken' THEN 'working' ELSE 'broken' END WHERE id = (SELECT min(id) FROM %[1]s.hydrants)",
 		pgx.Identifier{schema}.Sanitize())

@@ -16,17 +16,14 @@ import (
 	"fireplan/data/sample"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // TestSignatureSeesEveryKindOfEdit changes one table in every way QGIS or
 // psql would and checks the signature moves each time, and only then.
 func TestSignatureSeesEveryKindOfEdit(t *testing.T) {
-	pool := pgtest.Pool(t)
-	schema := pgtest.Schema(t, pool)
+	pool, schema := sampleInPostGIS(t)
 	ctx := context.Background()
-	if err := data.Write(ctx, pool, sample.Generate(sample.Options{Seed: sample.DefaultSeed}), schema); err != nil {
-		t.Fatal(err)
-	}
 	cfg := &data.Config{Schema: schema}
 	sig := func() string {
 		t.Helper()
@@ -73,13 +70,9 @@ func TestSignatureSeesEveryKindOfEdit(t *testing.T) {
 // TestTriggersNotifyWithinASecond installs the triggers, edits a table and
 // waits for the notification a listening server reloads on.
 func TestTriggersNotifyWithinASecond(t *testing.T) {
-	pool := pgtest.Pool(t)
-	schema := pgtest.Schema(t, pool)
+	pool, schema := sampleInPostGIS(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := data.Write(ctx, pool, sample.Generate(sample.Options{Seed: sample.DefaultSeed}), schema); err != nil {
-		t.Fatal(err)
-	}
 	cfg := &data.Config{Schema: schema, Layers: map[string]*data.TableConfig{data.LayerVillages: nil}}
 	tables, err := data.InstallTriggers(ctx, pool, cfg)
 	if err != nil {
@@ -181,12 +174,8 @@ func TestWatcherKeepsTheLastGoodData(t *testing.T) {
 // TestLoaderReadsOnlyWhatChanged: after an edit the loader re-reads only
 // the edited table, and its county is the one a full load reads.
 func TestLoaderReadsOnlyWhatChanged(t *testing.T) {
-	pool := pgtest.Pool(t)
-	schema := pgtest.Schema(t, pool)
+	pool, schema := sampleInPostGIS(t)
 	ctx := context.Background()
-	if err := data.Write(ctx, pool, sample.Generate(sample.Options{Seed: sample.DefaultSeed}), schema); err != nil {
-		t.Fatal(err)
-	}
 	cfg := &data.Config{Schema: schema}
 	var l, snaps data.Loader // one reads, one builds snapshots too
 	version := func(set *data.Set, rep *data.Report) uint64 { return data.NewSnapshot(set, "t", rep).Version }
@@ -240,12 +229,8 @@ func TestLoaderReadsOnlyWhatChanged(t *testing.T) {
 // what went, until it is back; the first load of a county without them is
 // no error.
 func TestLoaderRefusesToLoseATableOrColumn(t *testing.T) {
-	pool := pgtest.Pool(t)
-	schema := pgtest.Schema(t, pool)
+	pool, schema := sampleInPostGIS(t)
 	ctx := context.Background()
-	if err := data.Write(ctx, pool, sample.Generate(sample.Options{Seed: sample.DefaultSeed}), schema); err != nil {
-		t.Fatal(err)
-	}
 	cfg := &data.Config{Schema: schema}
 	var l data.Loader
 	if _, _, err := l.Snapshot(ctx, pool, cfg, "t", data.DefaultOptions()); err != nil {
@@ -299,4 +284,15 @@ func TestWatcherReportsLosingTheListener(t *testing.T) {
 			t.Errorf("interval %v: listener back: status %+v", c.interval, got)
 		}
 	}
+}
+
+// sampleInPostGIS writes the sample county into a schema of its own.
+func sampleInPostGIS(t testing.TB) (*pgxpool.Pool, string) {
+	t.Helper()
+	pool := pgtest.Pool(t)
+	schema := pgtest.Schema(t, pool)
+	if err := data.Write(context.Background(), pool, sample.Generate(sample.Options{Seed: sample.DefaultSeed}), schema); err != nil {
+		t.Fatal(err)
+	}
+	return pool, schema
 }
