@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"unsafe"
 
@@ -307,7 +308,7 @@ func (vs *vertices) isNode(q orb.Point) bool { return vs.uses[vs.root[vs.ids[key
 // at the vertex most lines pass through (a through road's vertex rather than
 // the end that missed it).
 func noding(ctx context.Context, roads *data.Layer[data.Road], passable []bool, tol float64) (*vertices, error) {
-	vs := &vertices{ids: make(map[vkey]int32, roads.Len()*3)}
+	vs := &vertices{ids: make(map[vkey]int32)}
 	var uses, through, line []int32 // per vertex: uses, lines passing through, the one line using it (-1: several)
 	li := int32(0)
 	eachLine := func(fn func(l orb.LineString)) error {
@@ -478,7 +479,7 @@ func (g *Graph) renumber() {
 		y := uint32((p[1] - b.Min[1]) / span * 65535)
 		keys[i] = hilbert(x, y)<<32 | uint64(i)
 	}
-	sort.Slice(keys, func(a, b int) bool { return keys[a] < keys[b] })
+	slices.Sort(keys)
 	nodes := make([]orb.Point, len(g.Nodes))
 	for newID, k := range keys {
 		old := int32(k & 0xffffffff)
@@ -551,6 +552,9 @@ func (g *Graph) buildCSR(ctx context.Context) error {
 		inc[fill[e.To]], fill[e.To] = int32(i), fill[e.To]+1
 	}
 	g.incOff, g.inc = incOff, inc
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
 	c := &g.ch
 	c.of, c.pos = make([]int32, n), make([]int32, n)
 	core := make([]bool, n)
@@ -603,6 +607,9 @@ func (g *Graph) buildCSR(ctx context.Context) error {
 			core[v] = true
 			walk(v, inc[incOff[v]])
 		}
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
 	}
 
 	g.off = make([]int32, n+1)
