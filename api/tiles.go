@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -220,27 +221,47 @@ func (s *Server) tileIndex(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, out)
 }
 
-// Warm computes what the map asks for first, the tile layers at their
-// default parameters, so a planner's first view of a large county does not
-// wait on them. Then it drops from the cache everything no request and no
-// part of the warm-up has asked for since it began: what was computed from
-// data a reload replaced goes at once. It stops early, sweeping nothing,
-// when ctx ends or a newer snapshot comes.
+// Warm computes every tile layer and analysis at its default parameters,
+// what the map opens on first, so a planner's first view of a large county
+// does not wait on the rest. What it computes is pinned in the cache
+// (see coverage.Pin): the defaults are what most requests ask, and must not
+// be pushed out by what-ifs. Then it drops from the cache everything no
+// request and no part of the warm-up has asked for since it began: what was
+// computed from data a reload replaced goes at once. It stops early,
+// sweeping nothing, when ctx ends or a newer snapshot comes.
 func (s *Server) Warm(ctx context.Context) {
 	snap := s.store.Load()
 	if snap == nil {
 		return
 	}
 	gen := s.cat.Cache.Mark()
-	for _, e := range s.cat.Entries {
-		if !e.Tiled {
-			continue
+	ctx = coverage.Pin(ctx)
+	// The base layers' tiles, the analyses the map opens on, then the
+	// rest; an analysis' tile set computes its table too.
+	order := slices.Clone(s.cat.Entries)
+	rank := func(e *coverage.Entry) int {
+		switch {
+		case !e.Analysis():
+			return 0
+		case e.Opening:
+			return 1
 		}
+		return 2
+	}
+	slices.SortStableFunc(order, func(a, b *coverage.Entry) int { return rank(a) - rank(b) })
+	for _, e := range order {
 		if ctx.Err() != nil || s.store.Load() != snap {
 			return
 		}
-		if _, err := s.tileLayer(ctx, e, snap, e.Defaults()); err != nil && ctx.Err() == nil {
-			s.log.Warn("warming tiles", "layer", e.Name, "err", err)
+		var err error
+		switch {
+		case e.Tiled:
+			_, err = s.tileLayer(ctx, e, snap, e.Defaults())
+		case e.Analysis():
+			_, err = s.cat.Table(ctx, e, snap, e.Defaults())
+		}
+		if err != nil && ctx.Err() == nil {
+			s.log.Warn("warming", "layer", e.Name, "err", err)
 		}
 	}
 	if ctx.Err() == nil && s.store.Load() == snap {

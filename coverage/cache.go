@@ -15,12 +15,20 @@ import (
 // so a reload invalidates by construction. Concurrent requests for one key
 // compute it once (single flight); the computation stops when every caller
 // waiting for it has gone.
+//
+// What the warm-up asks for (see Pin) is kept outside the budget until the
+// next warm-up: the defaults of the data served are what most requests
+// ask, and at province scale they alone outgrow any budget a county server
+// can give, so least-recently-used would recompute them for minutes.
 type Cache struct {
 	max int64
 
 	mu   sync.Mutex
-	used int64
+	used int64      // unpinned entries' bytes, held under max
 	lru  *list.List // of *cached, most recent at the front
+	// Pinned entries: kept whatever the budget (see Pin).
+	pinned     *list.List
+	pinnedUsed int64
 	// Encoded tiles have a list of their own and may keep at most
 	// tileShare of the budget when it is short: a map panned over a
 	// province asks for hundreds of thousands, each a millisecond to draw
@@ -38,7 +46,8 @@ type cached struct {
 	val  any
 	size int64
 	used uint64 // the generation it was last asked for in
-	tile bool   // on the tiles' list
+	tile bool   // an encoded tile (see tiles)
+	pin  uint64 // the generation that pinned it; 0: not pinned
 }
 
 // TileKind is the kind of encoded tiles (see Cache.tiles).
@@ -48,7 +57,10 @@ const TileKind = "tile"
 const tileShare = 4 // a quarter
 
 func (c *Cache) list(e *cached) *list.List {
-	if e.tile {
+	switch {
+	case e.pin != 0:
+		return c.pinned
+	case e.tile:
 		return c.tiles
 	}
 	return c.lru
@@ -60,25 +72,36 @@ type flight struct {
 	err     error
 	waiters int
 	cancel  context.CancelFunc
+	pin     bool // a caller asked under Pin
 }
 
-// NewCache returns a cache holding at most maxBytes (estimated).
+type pinKey struct{}
+
+// Pin returns a context under which whatever Get returns or computes,
+// including what those computations ask for in turn, is pinned: kept
+// beyond the byte budget until a Sweep of a later generation finds it not
+// pinned again. The warm-up asks for the served data's defaults under it.
+func Pin(ctx context.Context) context.Context { return context.WithValue(ctx, pinKey{}, true) }
+
+func pinning(ctx context.Context) bool { return ctx.Value(pinKey{}) != nil }
+
+// NewCache returns a cache holding at most maxBytes (estimated) beside
+// what is pinned.
 func NewCache(maxBytes int64) *Cache {
-	return &Cache{max: maxBytes, lru: list.New(), tiles: list.New(), items: map[string]*list.Element{}, flights: map[string]*flight{},
-		computed: map[string]*atomic.Int64{}}
+	return &Cache{max: maxBytes, lru: list.New(), tiles: list.New(), pinned: list.New(), items: map[string]*list.Element{},
+		flights: map[string]*flight{}, computed: map[string]*atomic.Int64{}, gen: 1} // 0 is "never" for cached.pin
 }
 
 // Get returns the value under key, computing it with f when absent. kind
 // names what f computes, for the counters. f returns the value and its
 // estimated size in bytes; errors are not cached.
 func (c *Cache) Get(ctx context.Context, kind, key string, f func(ctx context.Context) (any, int64, error)) (any, error) {
+	pin := pinning(ctx)
 	c.mu.Lock()
 	if el, ok := c.items[key]; ok {
-		e := el.Value.(*cached)
-		c.list(e).MoveToFront(el)
-		e.used = c.gen
+		v := c.touch(el, pin)
 		c.mu.Unlock()
-		return e.val, nil
+		return v, nil
 	}
 	fl, ok := c.flights[key]
 	if !ok {
@@ -90,6 +113,7 @@ func (c *Cache) Get(ctx context.Context, kind, key string, f func(ctx context.Co
 		go c.run(fctx, kind, key, fl, f)
 	}
 	fl.waiters++
+	fl.pin = fl.pin || pin
 	c.mu.Unlock()
 	select {
 	case <-fl.done:
@@ -117,22 +141,46 @@ func (c *Cache) run(ctx context.Context, kind, key string, fl *flight, f func(ct
 	}()
 	c.mu.Lock()
 	delete(c.flights, key)
-	if fl.err == nil && size <= c.max {
+	if fl.err == nil && (fl.pin || size <= c.max) {
 		e := &cached{key: key, val: fl.val, size: size, used: c.gen, tile: kind == TileKind}
+		if fl.pin {
+			e.pin = c.gen
+		}
 		c.items[key] = c.list(e).PushFront(e)
 		c.add(e, 1)
-		// Over budget: tiles go first while they hold more than their
-		// share (or nothing else is left), then the least recently used.
-		for c.used > c.max {
-			l := c.lru
-			if c.tiles.Len() > 0 && (c.tileUsed > c.max/tileShare || l.Len() == 0) {
-				l = c.tiles
-			}
-			c.remove(l.Back())
-		}
+		c.evict()
 	}
 	c.mu.Unlock()
 	close(fl.done)
+}
+
+// touch marks the entry at el asked for now (and pinned, with pin), and
+// returns its value.
+func (c *Cache) touch(el *list.Element, pin bool) any {
+	e := el.Value.(*cached)
+	e.used = c.gen
+	if pin && e.pin != c.gen {
+		c.remove(el)
+		e.pin = c.gen
+		c.items[e.key] = c.list(e).PushFront(e)
+		c.add(e, 1)
+		return e.val
+	}
+	c.list(e).MoveToFront(el)
+	return e.val
+}
+
+// evict drops unpinned entries while they are over the budget: tiles
+// first while they hold more than their share (or nothing else is left),
+// then the least recently used.
+func (c *Cache) evict() {
+	for c.used > c.max {
+		l := c.lru
+		if c.tiles.Len() > 0 && (c.tileUsed > c.max/tileShare || l.Len() == 0) {
+			l = c.tiles
+		}
+		c.remove(l.Back())
+	}
 }
 
 // Peek returns the value under key without computing it.
@@ -140,10 +188,7 @@ func (c *Cache) Peek(key string) (any, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.items[key]; ok {
-		e := el.Value.(*cached)
-		c.list(e).MoveToFront(el)
-		e.used = c.gen
-		return e.val, true
+		return c.touch(el, false), true
 	}
 	return nil, false
 }
@@ -161,29 +206,42 @@ func (c *Cache) Mark() uint64 {
 // the data it replaced is asked for no more: swept once the new data's
 // defaults are warm, it goes at once, with the old layers it holds on to,
 // instead of when the byte budget (an estimate, which a month of edits
-// would outgrow) fills.
+// would outgrow) fills. What an earlier generation pinned and this one
+// did not pin again falls under the budget.
 func (c *Cache) Sweep(gen uint64) (int, int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	n, bytes := 0, int64(0)
-	for _, l := range []*list.List{c.lru, c.tiles} {
+	for _, l := range []*list.List{c.lru, c.tiles, c.pinned} {
 		for el := l.Back(); el != nil; {
 			prev := el.Prev()
-			if e := el.Value.(*cached); e.used < gen {
+			switch e := el.Value.(*cached); {
+			case e.used < gen:
 				c.remove(el)
 				n, bytes = n+1, bytes+e.size
+			case e.pin != 0 && e.pin < gen:
+				c.remove(el)
+				e.pin = 0
+				c.items[e.key] = c.list(e).PushBack(e)
+				c.add(e, 1)
 			}
 			el = prev
 		}
 	}
+	c.evict()
 	return n, bytes
 }
 
 // add counts e's bytes in (sign 1) or out (-1).
 func (c *Cache) add(e *cached, sign int64) {
-	c.used += sign * e.size
-	if e.tile {
+	switch {
+	case e.pin != 0:
+		c.pinnedUsed += sign * e.size
+	case e.tile:
+		c.used += sign * e.size
 		c.tileUsed += sign * e.size
+	default:
+		c.used += sign * e.size
 	}
 }
 
@@ -213,18 +271,22 @@ func (c *Cache) Computed(kind string) int64 {
 
 // Stats are the cache's figures for status pages.
 type Stats struct {
-	Entries  int              `json:"entries"`
-	Bytes    int64            `json:"bytes"`
-	MaxBytes int64            `json:"max_bytes"`
-	InFlight int              `json:"in_flight"`
-	Computed map[string]int64 `json:"computed"`
+	Entries  int   `json:"entries"`
+	Bytes    int64 `json:"bytes"` // under MaxBytes
+	MaxBytes int64 `json:"max_bytes"`
+	// The warm-up's defaults, kept beside the budget (see Pin).
+	Pinned      int              `json:"pinned"`
+	PinnedBytes int64            `json:"pinned_bytes"`
+	InFlight    int              `json:"in_flight"`
+	Computed    map[string]int64 `json:"computed"`
 }
 
 // Stats returns the cache's current figures.
 func (c *Cache) Stats() Stats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	s := Stats{Entries: len(c.items), Bytes: c.used, MaxBytes: c.max, InFlight: len(c.flights), Computed: map[string]int64{}}
+	s := Stats{Entries: len(c.items), Bytes: c.used, MaxBytes: c.max, Pinned: c.pinned.Len(), PinnedBytes: c.pinnedUsed,
+		InFlight: len(c.flights), Computed: map[string]int64{}}
 	for k, n := range c.computed {
 		s.Computed[k] = n.Load()
 	}

@@ -3,6 +3,7 @@ package coverage
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"testing"
 )
 
@@ -48,5 +49,110 @@ func TestTilesDoNotPushOutAnalyses(t *testing.T) {
 		if st := c.Stats(); st.Entries != 1 || c.tileUsed != 0 {
 			t.Errorf("%+v: after the sweep %d entries, tiles %d bytes; want the one asked for", tc, st.Entries, c.tileUsed)
 		}
+	}
+}
+
+// TestPinnedOutlivesTheBudget: what is asked for under Pin stays however
+// much else comes, is not counted against the budget, and falls under it
+// at the first sweep of a generation that did not pin it again.
+func TestPinnedOutlivesTheBudget(t *testing.T) {
+	ctx := context.Background()
+	put := func(c *Cache, ctx context.Context, key string, size int64) {
+		c.Get(ctx, "table", key, func(context.Context) (any, int64, error) { return key, size, nil })
+	}
+	for _, tc := range []struct {
+		name         string
+		budget, size int64
+		pinned       int // entries pinned, each of size
+		repin        bool
+		kept         bool // default0 after the sweep
+	}{
+		{"pinned over the budget", 100, 80, 3, false, false}, // unpinned, it no longer fits beside the what-if
+		{"pinned again", 100, 80, 3, true, true},
+		{"unpinned, it fits", 1000, 10, 1, false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := NewCache(tc.budget)
+			c.Mark()
+			for i := range tc.pinned {
+				put(c, Pin(ctx), fmt.Sprint("default", i), tc.size)
+			}
+			for i := range 50 {
+				put(c, ctx, fmt.Sprint("whatif", i), tc.size)
+			}
+			st := c.Stats()
+			if st.Pinned != tc.pinned || st.PinnedBytes != int64(tc.pinned)*tc.size {
+				t.Errorf("%d pinned (%d bytes), want %d (%d)", st.Pinned, st.PinnedBytes, tc.pinned, int64(tc.pinned)*tc.size)
+			}
+			if st.Bytes > tc.budget {
+				t.Errorf("%d unpinned bytes over the budget %d", st.Bytes, tc.budget)
+			}
+			for i := range tc.pinned {
+				if _, ok := c.Peek(fmt.Sprint("default", i)); !ok {
+					t.Errorf("default %d pushed out", i)
+				}
+			}
+			// The next warm-up: the first default asked again, pinned or
+			// not, and the last what-if; the rest not asked for, so swept.
+			gen := c.Mark()
+			put(c, ctx, "whatif49", tc.size)
+			if tc.repin {
+				put(c, Pin(ctx), "default0", tc.size)
+			} else {
+				put(c, ctx, "default0", tc.size)
+			}
+			c.Sweep(gen)
+			st = c.Stats()
+			want := 0
+			if tc.repin {
+				want = 1
+			}
+			if st.Pinned != want {
+				t.Errorf("after the sweep %d pinned, want %d", st.Pinned, want)
+			}
+			if _, ok := c.Peek("default0"); ok != tc.kept {
+				t.Errorf("default0 kept %v after the sweep, want %v", ok, tc.kept)
+			}
+			if st.Bytes > tc.budget {
+				t.Errorf("after the sweep %d unpinned bytes over the budget %d", st.Bytes, tc.budget)
+			}
+		})
+	}
+}
+
+// TestPinReachesAComputationInFlight: a pinned caller joining a
+// computation another caller started pins what it computes.
+func TestPinReachesAComputationInFlight(t *testing.T) {
+	c := NewCache(10)
+	started, release := make(chan struct{}), make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		c.Get(context.Background(), "table", "k", func(context.Context) (any, int64, error) {
+			close(started)
+			<-release
+			return "v", 100, nil // over the budget: kept only if pinned
+		})
+		close(done)
+	}()
+	<-started
+	joined := make(chan struct{})
+	go func() {
+		c.Get(Pin(context.Background()), "table", "k", func(context.Context) (any, int64, error) { return "x", 1, nil })
+		close(joined)
+	}()
+	for {
+		c.mu.Lock()
+		w := c.flights["k"].waiters
+		c.mu.Unlock()
+		if w == 2 {
+			break
+		}
+		runtime.Gosched()
+	}
+	close(release)
+	<-done
+	<-joined
+	if v, ok := c.Peek("k"); !ok || v != "v" {
+		t.Fatalf("Peek = %v, %v; want the pinned value", v, ok)
 	}
 }

@@ -157,6 +157,9 @@ type Entry struct {
 	Layer       string   `json:"-"`       // base layers: the snapshot layer it serves
 	Uses        []string `json:"uses"`    // the layers its answer depends on
 	Tiled       bool     `json:"tiled"`   // served as vector tiles
+	// Opening: the web map draws it when it opens (web/layers.js), so the
+	// warm-up computes it before the other analyses.
+	Opening bool `json:"-"`
 	// Sort names the column rows are sorted by, largest first (ties keep
 	// the analysis' own order): what matters most to the reader, mostly
 	// the households affected. "" keeps the analysis' order (a rank).

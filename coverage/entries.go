@@ -256,7 +256,7 @@ func (c *Catalog) analyses() []*Entry {
 			build: buildSummary,
 		},
 		{
-			Name: "coverage_gaps", Path: "/api/coverage/gaps", Geometry: "Polygon", MinZoom: 9, MaxZoom: 16, Tiled: true,
+			Name: "coverage_gaps", Opening: true, Path: "/api/coverage/gaps", Geometry: "Polygon", MinZoom: 9, MaxZoom: 16, Tiled: true,
 			Title:       Title{"覆盖缺口", "coverage gaps"},
 			Description: Title{"目标时间内不能到达的行政村、老旧小区和其余建筑", "villages, old districts and other buildings not reached within the target"},
 			Params:      params([]Param{minutesParam("5", 1)}, rp),
@@ -269,7 +269,7 @@ func (c *Catalog) analyses() []*Entry {
 			build: buildGaps,
 		},
 		{
-			Name: "coverage_isochrones", Path: "/api/coverage/isochrones", Geometry: "Polygon", MinZoom: 8, MaxZoom: 15, Tiled: true,
+			Name: "coverage_isochrones", Opening: true, Path: "/api/coverage/isochrones", Geometry: "Polygon", MinZoom: 8, MaxZoom: 15, Tiled: true,
 			Title:       Title{"等时圈", "isochrones"},
 			Description: Title{"各目标时间内可到达的范围", "area reached within each target (station=all: any station; an id: that station; each: every station's own)"},
 			Params: params([]Param{minutesParam("5,8,15", 8),
@@ -279,7 +279,7 @@ func (c *Catalog) analyses() []*Entry {
 			build: buildIsochrones,
 		},
 		{
-			Name: "coverage_buildings", Path: "/api/coverage/buildings", Geometry: "Point",
+			Name: "coverage_buildings", Opening: true, Path: "/api/coverage/buildings", Geometry: "Point",
 			Title:       Title{"建筑到场时间", "arrival per building"},
 			Description: Title{"每栋建筑的首车到场时间和首到消防站", "first crew's arrival and station per building"},
 			Params:      rp,
@@ -377,7 +377,7 @@ func (c *Catalog) analyses() []*Entry {
 			build: buildHydrantGaps,
 		},
 		{
-			Name: "hydrant_proposals", Path: "/api/hydrants/proposals", Geometry: "Point", MinZoom: 10, MaxZoom: 16, Tiled: true,
+			Name: "hydrant_proposals", Opening: true, Path: "/api/hydrants/proposals", Geometry: "Point", MinZoom: 10, MaxZoom: 16, Tiled: true,
 			Title: Title{"新增消火栓选址", "proposed hydrant sites"},
 			Description: Title{"补足全部缺口的一套消火栓位置,先按新保护户数、再按街道、再按间距排序;count=20即其前20个(今年的);0为全部",
 				"one plan closing every gap, ranked by households protected first, then street, then spacing; count=20 is its first 20 (this year's), 0 all of it"},
@@ -415,7 +415,7 @@ func (c *Catalog) analyses() []*Entry {
 			build: buildHydrantDistricts,
 		},
 		{
-			Name: "clusters", Path: "/api/clusters", Geometry: "Polygon", MinZoom: 9, MaxZoom: 16, Tiled: true,
+			Name: "clusters", Opening: true, Path: "/api/clusters", Geometry: "Polygon", MinZoom: 9, MaxZoom: 16, Tiled: true,
 			Title:       Title{"农村连片村寨", "rural house clusters"},
 			Description: Title{"防火间距内相连的农村建筑群及其规模等级", "rural buildings within the separation of each other, by tier (min_households=30)"},
 			Params: params(clusterParamDecls(), []Param{
