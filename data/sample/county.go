@@ -655,7 +655,7 @@ func (g *county) makeStations() {
 	// A volunteer brigade station in about a third of villages that have one.
 	for i := range g.set.Villages {
 		v := g.set.Villages[i]
-		if !v.VolunteerBrigade || g.rng.Float64() > 0.3 || (g.prefix != "" && v.ID[:len(g.prefix)] != g.prefix) {
+		if !v.VolunteerBrigade || g.rng.Float64() > 0.3 {
 			continue
 		}
 		c := g.proj.Forward(v.Geom.(orb.Polygon).Bound().Center())

@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	"runtime"
+	"sync"
 
 	"fireplan/data"
 	"fireplan/geo"
@@ -45,18 +47,41 @@ func Generate(o Options) *data.Set {
 		o.Scale = 1
 	}
 	proj := geo.NewProjection(Origin)
-	set := &data.Set{}
 	cols := int(math.Ceil(math.Sqrt(float64(o.Scale))))
+	// Each county comes from its own seed into its own set, so they are
+	// generated on every core and joined in order: the same seed, the
+	// same counties, however many cores.
+	counties := make([]*county, o.Scale)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(o.Scale, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for t := range next {
+				prefix := ""
+				if o.Scale > 1 {
+					prefix = fmt.Sprintf("c%02d-", t)
+				}
+				off := orb.Point{float64(t%cols-(cols-1)/2) * tileSize, float64(t/cols-(o.Scale-1)/cols/2) * tileSize}
+				g := &county{rng: rand.New(rand.NewSource(o.Seed + int64(t)*7919)), off: off, proj: proj, prefix: prefix, set: &data.Set{}}
+				g.generate()
+				counties[t] = g
+			}
+		}()
+	}
+	for t := range o.Scale {
+		next <- t
+	}
+	close(next)
+	wg.Wait()
+	set := counties[0].set
 	var hubs []orb.Point
-	for t := 0; t < o.Scale; t++ {
-		prefix := ""
-		if o.Scale > 1 {
-			prefix = fmt.Sprintf("c%02d-", t)
-		}
-		off := orb.Point{float64(t%cols-(cols-1)/2) * tileSize, float64(t/cols-(o.Scale-1)/cols/2) * tileSize}
-		g := &county{rng: rand.New(rand.NewSource(o.Seed + int64(t)*7919)), off: off, proj: proj, prefix: prefix, set: set}
-		g.generate()
+	for _, g := range counties {
 		hubs = append(hubs, g.hub)
+		if g.set != set {
+			join(set, g.set)
+		}
 	}
 	// Trunk roads join each county town to its east and north neighbours.
 	if o.Scale > 1 {
@@ -74,6 +99,19 @@ func Generate(o Options) *data.Set {
 		mix(set)
 	}
 	return set
+}
+
+// join appends src's features to dst's.
+func join(dst, src *data.Set) {
+	dst.Hydrants = append(dst.Hydrants, src.Hydrants...)
+	dst.Stations = append(dst.Stations, src.Stations...)
+	dst.Roads = append(dst.Roads, src.Roads...)
+	dst.Buildings = append(dst.Buildings, src.Buildings...)
+	dst.Villages = append(dst.Villages, src.Villages...)
+	dst.Districts = append(dst.Districts, src.Districts...)
+	dst.FireLanes = append(dst.FireLanes, src.FireLanes...)
+	dst.Townships = append(dst.Townships, src.Townships...)
+	dst.Builtup = append(dst.Builtup, src.Builtup...)
 }
 
 func mix(set *data.Set) {

@@ -1,7 +1,9 @@
 package sample
 
 import (
+	"fmt"
 	"reflect"
+	"runtime"
 	"testing"
 
 	"fireplan/data"
@@ -67,5 +69,38 @@ func TestScaleMultipliesTheCounty(t *testing.T) {
 	snap := data.NewSnapshot(four, "scale 4", nil)
 	if n := snap.Report.Layer(data.LayerRoads).SkippedTotal(); n != 0 {
 		t.Fatalf("scale 4: %d roads skipped (duplicate ids?)", n)
+	}
+}
+
+// TestCountiesAreGeneratedApart: at scale N each county comes from its own
+// seed alone, so the set is the same on any number of cores, and every
+// layer holds every county's features, in county order.
+func TestCountiesAreGeneratedApart(t *testing.T) {
+	prev := runtime.GOMAXPROCS(1)
+	one := Generate(Options{Seed: 7, Scale: 3})
+	runtime.GOMAXPROCS(max(2, prev))
+	many := Generate(Options{Seed: 7, Scale: 3})
+	runtime.GOMAXPROCS(prev)
+	if !reflect.DeepEqual(one, many) {
+		t.Fatal("scale 3 on one core and on several gave different sets")
+	}
+	v := reflect.ValueOf(*many)
+	for f := range v.NumField() {
+		layer := v.Field(f)
+		last := -1
+		for i := range layer.Len() {
+			id := layer.Index(i).FieldByName("ID").String()
+			var c int
+			if _, err := fmt.Sscanf(id, "c%02d-", &c); err != nil {
+				continue // the trunk roads between counties
+			}
+			if c < last {
+				t.Fatalf("%s: %s after a feature of county %d", v.Type().Field(f).Name, id, last)
+			}
+			last = c
+		}
+		if last != 2 {
+			t.Errorf("%s: the last county with features is %d, want 2", v.Type().Field(f).Name, last)
+		}
 	}
 }
