@@ -19,7 +19,7 @@ import (
 // with the CPU's SHA instructions it runs at twice FNV's byte-at-a-time
 // speed, and the sample county encodes to several megabytes.
 func contentVersion(s *Snapshot) uint64 {
-	h := newContentHasher()
+	h := newContentHasher(256)
 	for _, name := range LayerNames() {
 		l, _ := s.Layer(name)
 		h.str(name)
@@ -32,7 +32,7 @@ func contentVersion(s *Snapshot) uint64 {
 // version is a hash of its layers' versions, so a derived snapshot that
 // replaces one layer hashes that layer alone.
 func layerVersion[T hashedFeature](l *Layer[T]) uint64 {
-	h := newContentHasher()
+	h := newContentHasher(hashBlock + 4096)
 	hashLayer(h, l)
 	return h.sum()
 }
@@ -41,7 +41,7 @@ func layerVersion[T hashedFeature](l *Layer[T]) uint64 {
 // their versions and the projection's origin (every metre depends on it).
 // A scenario that changes stations keeps the key of the road graph.
 func (s *Snapshot) Key(layers ...string) string {
-	h := newContentHasher()
+	h := newContentHasher(256) // asked for by every request: small
 	o := s.Proj.Origin()
 	h.float(o[0])
 	h.float(o[1])
@@ -102,8 +102,10 @@ const (
 
 const hashBlock = 32 << 10 // bytes buffered between writes to the hash
 
-func newContentHasher() *contentHasher {
-	return &contentHasher{buf: make([]byte, 0, hashBlock+4096), h: sha256.New()}
+// newContentHasher returns a hasher buffering size bytes: a layer's
+// thousands of features, a key's few versions.
+func newContentHasher(size int) *contentHasher {
+	return &contentHasher{buf: make([]byte, 0, size), h: sha256.New()}
 }
 
 func (h *contentHasher) flush(all bool) {

@@ -82,13 +82,13 @@ func variant[T hashedFeature](t *testing.T, k int) T {
 func checkFeatureHash[T hashedFeature](t *testing.T, layer string) {
 	s, _ := SchemaOf(layer)
 	encode := func(f T) []byte {
-		h := newContentHasher()
+		h := newContentHasher(64)
 		f.hashTo(h)
 		return h.buf
 	}
 	var zero T
 	for _, f := range []T{zero, variant[T](t, 1), variant[T](t, 2)} {
-		ref := newContentHasher()
+		ref := newContentHasher(64)
 		refHash(t, ref, s, f)
 		if got := encode(f); !bytes.Equal(got, ref.buf) {
 			t.Errorf("%+v:\nhashTo     %x\nProperties %x", f, got, ref.buf)
@@ -152,7 +152,7 @@ func TestGeometryHashTellsShapesApart(t *testing.T) {
 	}
 	seen := map[string]string{}
 	for _, g := range geoms {
-		h := newContentHasher()
+		h := newContentHasher(64)
 		h.geometry(g.g)
 		if other, dup := seen[string(h.buf)]; dup {
 			t.Errorf("%s and %s encode alike", g.name, other)
