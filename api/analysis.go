@@ -151,7 +151,7 @@ func inTownship(rows []int, t *coverage.Table, id string) ([]int, error) {
 	}
 	kept := rows[:0]
 	for _, i := range rows {
-		if v, _ := t.Rows[i][c].(string); v == id {
+		if v, _ := t.Row(i)[c].(string); v == id {
 			kept = append(kept, i)
 		}
 	}
@@ -163,14 +163,17 @@ func inTownship(rows []int, t *coverage.Table, id string) ([]int, error) {
 func tableHits(q url.Values, e *coverage.Entry, t *coverage.Table) ([]int, error) {
 	var rows []int
 	if bb := q.Get("bbox"); bb != "" {
-		if e.Geometry == "" { // not t.Geoms == nil: an empty map table has none either
+		if e.Geometry == "" { // not !t.HasGeoms(): an empty map table has none either
 			return nil, errorf(http.StatusBadRequest, "bbox: this table has no geometry")
 		}
 		b, err := parseBBox(bb)
 		if err != nil {
 			return nil, err
 		}
-		for i := range t.Geoms {
+		for i := range t.Len() {
+			if t.Geom(i) == nil {
+				continue
+			}
 			if gb := t.LonLat(i).Bound(); gb.Intersects(b) {
 				rows = append(rows, i)
 			}

@@ -114,13 +114,13 @@ func districtWorkbook(snap *data.Snapshot, e *coverage.Entry, t *coverage.Table,
 	tr := func(tt coverage.Title) string { return bi(lang, tt.Zh, tt.En) }
 	summary := sheet{name: coverage.Title{Zh: "概况", En: "summary"},
 		header: []coverage.Title{{Zh: "项目", En: "item"}, {Zh: "数值", En: "value"}}, widths: []float64{36, 60}}
-	for i, rid := range t.IDs {
-		if rid != d.ID {
+	for i := range t.Len() {
+		if t.ID(i) != d.ID {
 			continue
 		}
 		for k, c := range t.Columns {
 			if c.Name != "actions" {
-				summary.rows = append(summary.rows, []any{tr(c.Title), t.Rows[i][k]})
+				summary.rows = append(summary.rows, []any{tr(c.Title), t.Row(i)[k]})
 			}
 		}
 	}

@@ -194,8 +194,8 @@ func sourceFeatures(t *testing.T, s *Server, e *coverage.Entry, snap *data.Snaps
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range tb.IDs {
-		ids, geoms = append(ids, tb.IDs[i]), append(geoms, tb.LonLat(i))
+	for i := range tb.Len() {
+		ids, geoms = append(ids, tb.ID(i)), append(geoms, tb.LonLat(i))
 	}
 	return ids, geoms
 }

@@ -678,7 +678,7 @@ func (s *Server) featuresOf(ctx context.Context, e *coverage.Entry, snap *data.S
 func (f *features) value(i int, col string) any {
 	if f.t != nil {
 		if k := f.t.Column(col); k >= 0 {
-			return f.t.Rows[i][k]
+			return f.t.Row(i)[k]
 		}
 		return nil
 	}
@@ -706,7 +706,7 @@ func (f *features) len() int {
 
 func (f *features) id(i int) string {
 	if f.t != nil {
-		return f.t.IDs[i]
+		return f.t.ID(i)
 	}
 	return f.v.Feature(i).FeatureID()
 }
@@ -1038,13 +1038,9 @@ func projectRows(t *coverage.Table, page []int, cols []string) (*coverage.Table,
 	for n, i := range page {
 		row := make([]any, len(ks))
 		for j, k := range ks {
-			row[j] = t.Rows[i][k]
+			row[j] = t.Row(i)[k]
 		}
-		out.IDs = append(out.IDs, t.IDs[i])
-		out.Rows = append(out.Rows, row)
-		if t.Geoms != nil {
-			out.Geoms = append(out.Geoms, t.Geoms[i])
-		}
+		out.Add(t.ID(i), t.Geom(i), row...)
 		rows[n] = n
 	}
 	return out, rows
@@ -1194,7 +1190,7 @@ func featureShape(f *features) featShape {
 	for i := range f.len() {
 		var g orb.Geometry
 		if f.t != nil {
-			if f.t.Geoms == nil || i >= len(f.t.Geoms) {
+			if f.t.Geom(i) == nil {
 				continue
 			}
 			g = f.t.LonLat(i)

@@ -50,7 +50,7 @@ func viewSet(v data.View) *tiles.Set {
 func tableSet(t *coverage.Table) *tiles.Set {
 	fs := make([]tiles.Feature, t.Len())
 	for i := range fs {
-		fs[i] = tiles.Feature{ID: t.IDs[i], Geom: t.LonLat(i)}
+		fs[i] = tiles.Feature{ID: t.ID(i), Geom: t.LonLat(i)}
 	}
 	return tiles.NewIndexed(fs, t.Record)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -13,6 +14,8 @@ import (
 
 	"fireplan/coverage/response"
 	"fireplan/data"
+
+	"github.com/paulmach/orb"
 )
 
 func testCatalog(t *testing.T) *Catalog {
@@ -201,5 +204,43 @@ func TestEveryAnalysisDeclaresItsLayers(t *testing.T) {
 	}
 	if got := c.Weakened(data.LayerFireLanes); !slices.Equal(got, []string{"fire_lane_districts", "district_plans"}) {
 		t.Errorf("fire lanes weaken %v", got)
+	}
+}
+
+// TestViewReadsLikeAHeldTable: a view and a table holding the same rows
+// answer the same, sorted or not, values missing included.
+func TestViewReadsLikeAHeldTable(t *testing.T) {
+	cols := []Column{{Name: "id"}, {Name: "households"}, {Name: "minutes"}}
+	rows := [][]any{{"a", 3, 1.5}, {"b", nil, 2.0}, {"c", 7, nil}, {"d", 3, 9.0}, {"e", 12, 0.5}}
+	for _, sortBy := range []string{"", "households", "minutes"} {
+		held := &Table{Columns: cols}
+		for i, r := range rows {
+			held.Add(r[0].(string), orb.Point{float64(i), 0}, r...)
+		}
+		view := NewView(cols, View{
+			Len:  len(rows),
+			ID:   func(i int) string { return rows[i][0].(string) },
+			Geom: func(i int) orb.Geometry { return orb.Point{float64(i), 0} },
+			Row:  func(i int) []any { return rows[i] },
+		})
+		if sortBy != "" {
+			held.sortDesc(sortBy)
+			view.sortDesc(sortBy)
+			view.sortDesc(sortBy) // sorting again keeps the order
+		}
+		var order []string
+		for i := range held.Len() {
+			order = append(order, held.ID(i))
+			if held.ID(i) != view.ID(i) || !reflect.DeepEqual(held.Row(i), view.Row(i)) || held.Geom(i) != view.Geom(i) {
+				t.Errorf("sorted by %q, row %d: held %s %v %v, view %s %v %v", sortBy, i,
+					held.ID(i), held.Row(i), held.Geom(i), view.ID(i), view.Row(i), view.Geom(i))
+			}
+		}
+		if want := map[string]string{"": "a b c d e", "households": "e c a d b", "minutes": "d b a e c"}[sortBy]; strings.Join(order, " ") != want {
+			t.Errorf("sorted by %q: %v, want %s", sortBy, order, want)
+		}
+		if view.Len() != held.Len() || !view.HasGeoms() {
+			t.Errorf("view: %d rows, geometry %v", view.Len(), view.HasGeoms())
+		}
 	}
 }

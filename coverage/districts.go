@@ -447,7 +447,7 @@ func buildDistricts(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot,
 	t := &Table{Columns: e.Columns}
 	for i := range ds {
 		d := &ds[i]
-		t.add(d.ID, s.Districts.Metric[d.Index], d.ID, d.Name, d.TownshipID, d.Township, d.Households, d.Buildings, d.HouseholdsAffected,
+		t.Add(d.ID, s.Districts.Metric[d.Index], d.ID, d.Name, d.TownshipID, d.Township, d.Households, d.Buildings, d.HouseholdsAffected,
 			d.LengthM, d.ByStatusM["marked"], d.ByStatusM["unmarked"], d.ByStatusM["obstructed"], d.ByStatusM["unknown"], d.UsableM,
 			d.BuildingsBeyondReach, d.HouseholdsBeyondReach, d.WorkingHydrants, d.BrokenHydrants, d.HydrantDebt, d.ProtectedShare,
 			optional(d.ArrivalMin), optional(d.WorstArrivalMin), d.LateHouseholds, actionsText(d, v.Get("lang")))

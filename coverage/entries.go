@@ -482,7 +482,7 @@ func buildSummary(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v
 			k := strconv.FormatFloat(m, 'f', -1, 64)
 			vals = append(vals, a.Covered[k], a.Share[k])
 		}
-		t.add(a.ID, nil, vals...)
+		t.Add(a.ID, nil, vals...)
 	}
 	t.Meta = map[string]any{"stations": len(r.Starts), "problems": r.Problems, "unreached_roads": r.UnreachedRoads, "graph": r.Graph.Report}
 	return t, nil
@@ -509,7 +509,7 @@ func buildGaps(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v Va
 		case "township_rest": // the kind says what the row is; its name is the township's
 			name = townships[tid]
 		}
-		t.add(g.Kind+":"+g.ID, g.Geom, g.Kind, g.ID, name, tid, townships[tid], g.Households, g.Uncovered, g.Unreachable,
+		t.Add(g.Kind+":"+g.ID, g.Geom, g.Kind, g.ID, name, tid, townships[tid], g.Households, g.Uncovered, g.Unreachable,
 			inMinutes(g.ArrivalS), inMinutes(g.WorstS), g.Station, stations[g.Station], m)
 	}
 	return t, nil
@@ -534,7 +534,7 @@ func buildIsochrones(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot
 		if want != "each" && want != id {
 			continue
 		}
-		t.add(fmt.Sprintf("%s@%g", id, iso.Minutes), iso.Geom, iso.Minutes, id, name, iso.AreaKm2)
+		t.Add(fmt.Sprintf("%s@%g", id, iso.Minutes), iso.Geom, iso.Minutes, id, name, iso.AreaKm2)
 	}
 	return t, nil
 }
@@ -544,14 +544,20 @@ func buildBuildings(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot,
 	if err != nil {
 		return nil, err
 	}
-	t := &Table{Columns: e.Columns}
-	for i, b := range s.Buildings.Items {
-		a := r.Buildings[i]
-		tid, tname := township(s, r.Member.Township[i])
-		t.add(b.ID, r.Member.Centroid[i], b.ID, b.Households, inMinutes(a.T), stationID(s, a.Station), stationName(s, a.Station),
-			a.Reach.String(), round1(a.AccessM), tid, tname)
-	}
-	return t, nil
+	// A view: a row per building, read from the response analysis (which
+	// the cache holds anyway) when asked.
+	b := s.Buildings.Items
+	return NewView(e.Columns, View{
+		Len:  len(b),
+		ID:   func(i int) string { return b[i].ID },
+		Geom: func(i int) orb.Geometry { return r.Member.Centroid[i] },
+		Row: func(i int) []any {
+			a := r.Buildings[i]
+			tid, tname := township(s, r.Member.Township[i])
+			return []any{b[i].ID, b[i].Households, inMinutes(a.T), stationID(s, a.Station), stationName(s, a.Station),
+				a.Reach.String(), round1(a.AccessM), tid, tname}
+		},
+	}), nil
 }
 
 func buildLanes(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v Values) (*Table, error) {
@@ -563,7 +569,7 @@ func buildLanes(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v V
 	places := districtPlaces(s)
 	for i, d := range a.Districts {
 		p := places[i]
-		t.add(d.ID, s.Districts.Metric[i], d.ID, p.Name, p.TownshipID, p.Township, d.Lanes, d.LengthM, d.ByStatusM["marked"], d.ByStatusM["unmarked"],
+		t.Add(d.ID, s.Districts.Metric[i], d.ID, p.Name, p.TownshipID, p.Township, d.Lanes, d.LengthM, d.ByStatusM["marked"], d.ByStatusM["unmarked"],
 			d.ByStatusM["obstructed"], d.ByStatusM["unknown"], d.NarrowM, d.LowM, d.UsableM, d.Buildings, d.Households,
 			d.BeyondReach, d.BeyondReachHousehold)
 	}
@@ -618,7 +624,7 @@ func buildSiting(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v 
 		if st.Required {
 			id = "required:" + st.Site.StationID
 		}
-		t.add(id, st.Point, st.Rank, st.TownshipID, townships[st.TownshipID], st.NewHouseholds, st.CoveredAfter, st.Site.Class, plan.Minutes,
+		t.Add(id, st.Point, st.Rank, st.TownshipID, townships[st.TownshipID], st.NewHouseholds, st.CoveredAfter, st.Site.Class, plan.Minutes,
 			round7(ll[0]), round7(ll[1]), st.Required, st.Site.StationID, stations[st.Site.StationID])
 	}
 	mode := "max_cover"
@@ -666,7 +672,7 @@ func buildTownshipBrigades(ctx context.Context, c *Catalog, e *Entry, s *data.Sn
 		} else {
 			g = areas.Centroid(s.Townships.Metric[o.Township]) // a row on the map even so
 		}
-		t.add(tw.ID, g, o.Rank, tw.ID, tw.Name, o.NewHouseholds, o.InTownship, o.CoveredAfter, o.BrigadesAfter,
+		t.Add(tw.ID, g, o.Rank, tw.ID, tw.Name, o.NewHouseholds, o.InTownship, o.CoveredAfter, o.BrigadesAfter,
 			areas.Share(float64(o.BrigadesAfter), float64(pl.Townships)), o.ToTarget, lon, lat, m)
 	}
 	t.Meta = map[string]any{"townships": pl.Townships, "with_brigade": pl.WithBrigade, "target": pl.Target, "needed": pl.Needed,
@@ -693,7 +699,7 @@ func buildVillageBrigades(ctx context.Context, c *Catalog, e *Entry, s *data.Sna
 		for i, vi := range l.First {
 			first[i], names[i] = s.Villages.Items[vi].ID, s.Villages.Items[vi].Name
 		}
-		t.add(id, nil, id, name, l.Villages, l.WithBrigade, l.Villages-l.WithBrigade, l.Share, target, l.Gap == 0, l.Gap,
+		t.Add(id, nil, id, name, l.Villages, l.WithBrigade, l.Villages-l.WithBrigade, l.Share, target, l.Gap == 0, l.Gap,
 			strings.Join(first, ","), strings.Join(names, "、"), l.FirstHouseholds)
 	}
 	t.Meta = map[string]any{"villages": total.Villages, "with_brigade": total.WithBrigade, "share": total.Share, "target": target,
@@ -720,7 +726,7 @@ func buildHydrantGaps(ctx context.Context, c *Catalog, e *Entry, s *data.Snapsho
 		p := LabelPoint(g)
 		tid, tname := township(s, townshipAt(s, p))
 		ll := s.Proj.Inverse(p)
-		t.add(id, g, kind, detail, street, road, tid, tname, length, width, left, right, households, round7(ll[0]), round7(ll[1]))
+		t.Add(id, g, kind, detail, street, road, tid, tname, length, width, left, right, households, round7(ll[0]), round7(ll[1]))
 	}
 	g := h.St.G
 	streets := make([]orb.LineString, len(h.Stretches))
@@ -779,7 +785,7 @@ func buildProposals(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot,
 	t := &Table{Columns: e.Columns, Meta: map[string]any{"plan_size": len(plan.Sites), "uncoverable": plan.Uncoverable, "count": len(sites)}}
 	for _, st := range sites {
 		tid, tname := township(s, townshipAt(s, st.Point))
-		t.add(fmt.Sprintf("site-%05d", st.Rank), st.Point, st.Rank, st.Street, st.RoadID, tid, tname, round1(st.NewStreetM), round1(st.NewSpacingM),
+		t.Add(fmt.Sprintf("site-%05d", st.Rank), st.Point, st.Rank, st.Street, st.RoadID, tid, tname, round1(st.NewStreetM), round1(st.NewSpacingM),
 			st.NewBuildings, st.NewHouseholds)
 	}
 	return t, nil
@@ -806,7 +812,7 @@ func buildHydrantStats(ctx context.Context, c *Catalog, e *Entry, s *data.Snapsh
 		if r.IntactRate != nil {
 			rate = *r.IntactRate
 		}
-		t.add(r.ID, nil, r.ID, county(r.ID, r.Name), r.Working, r.Broken, r.Planned, total(r.ByKind["municipal"]), total(r.ByKind["fire_pool"]),
+		t.Add(r.ID, nil, r.ID, county(r.ID, r.Name), r.Working, r.Broken, r.Planned, total(r.ByKind["municipal"]), total(r.ByKind["fire_pool"]),
 			total(r.ByKind["natural"]), total(r.ByKind["crane"]), rate, r.MeetsTarget)
 	}
 	return t, nil
@@ -822,7 +828,7 @@ func buildHydrantDistricts(ctx context.Context, c *Catalog, e *Entry, s *data.Sn
 	places := districtPlaces(s)
 	for i, d := range ds {
 		p := places[i]
-		t.add(d.ID, s.Districts.Metric[i], d.ID, p.Name, p.TownshipID, p.Township, d.StreetM, d.ProtectedStreetM, d.StreetShare, d.Households,
+		t.Add(d.ID, s.Districts.Metric[i], d.ID, p.Name, p.TownshipID, p.Township, d.StreetM, d.ProtectedStreetM, d.StreetShare, d.Households,
 			d.ProtectedHouseholds, d.HouseholdShare, d.Hydrants, d.Debt)
 	}
 	return t, nil
@@ -854,7 +860,7 @@ func buildClusters(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, 
 			vid, vname = s.Villages.Items[cl.Village].ID, s.Villages.Items[cl.Village].Name
 		}
 		var g orb.Geometry = cl.Outline
-		t.add(cl.ID, g, cl.ID, names[i], cl.Tier, cl.Households, len(cl.Buildings), cl.WoodShare, tid, tname, vid, vname, cl.Retrofitted,
+		t.Add(cl.ID, g, cl.ID, names[i], cl.Tier, cl.Households, len(cl.Buildings), cl.WoodShare, tid, tname, vid, vname, cl.Retrofitted,
 			cl.VolunteerBrigade, inMinutes(cl.ArrivalS), finite(cl.WaterM))
 	}
 	return t, nil
@@ -930,7 +936,7 @@ func buildLedger(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v 
 		for _, tier := range clusters.Tiers {
 			vals = append(vals, r.Clusters[tier], r.Households[tier])
 		}
-		t.add(r.ID, nil, vals...)
+		t.Add(r.ID, nil, vals...)
 	}
 	return t, nil
 }

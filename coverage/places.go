@@ -261,9 +261,7 @@ func LayerTable(e *Entry, s *data.Snapshot, items []int32) *Table {
 			}
 			row = append(row, names[tid])
 		}
-		t.IDs = append(t.IDs, f.FeatureID())
-		t.Rows = append(t.Rows, row)
-		t.Geoms = append(t.Geoms, metric[i])
+		t.Add(f.FeatureID(), metric[i], row...)
 	}
 	return t
 }

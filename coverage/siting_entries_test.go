@@ -55,7 +55,7 @@ func TestSitingEntriesOnTheSample(t *testing.T) {
 				t.Fatalf("%d rows, mode %v; want %d, %s", tb.Len(), tb.Meta["mode"], tc.rows, tc.mode)
 			}
 			gain, required := 0, 0
-			for i := range tb.Rows {
+			for i := range tb.Len() {
 				r := tb.Record(i)
 				lon, lat := r["lon"].(float64), r["lat"].(float64)
 				if lon < 100 || lon > 120 || lat < 20 || lat > 35 || r["class"] == "" {
@@ -97,7 +97,7 @@ func TestSitingEntriesOnTheSample(t *testing.T) {
 		t.Fatal(err)
 	}
 	villages, with := 0, 0
-	for i := range tb.Rows {
+	for i := range tb.Len() {
 		r := tb.Record(i)
 		villages += r["villages"].(int)
 		with += r["with_brigade"].(int)
@@ -133,7 +133,7 @@ func TestTownshipBrigadesCountStationsInside(t *testing.T) {
 	if got, want := after.Meta["with_brigade"], before.Meta["with_brigade"].(int)+1; got != want {
 		t.Errorf("with a station in %s: %v townships with a brigade, want %d", tw, got, want)
 	}
-	for i := range after.Rows {
+	for i := range after.Len() {
 		if after.Record(i)["id"] == tw {
 			t.Errorf("%s still ranked though a full-time station stands in it", tw)
 		}

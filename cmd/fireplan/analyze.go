@@ -205,18 +205,18 @@ func writeResult(ctx context.Context, tx pgx.Tx, schema string, r analysisResult
 			return fmt.Errorf("write %s: %w", r.name, err)
 		}
 	}
-	hasGeom := len(t.Geoms) == len(t.Rows) && len(t.Geoms) > 0
+	hasGeom := t.HasGeoms() && t.Len() > 0
 	rows := make([][]any, t.Len())
-	for i := range t.Rows {
+	for i := range rows {
 		var g any
 		if hasGeom {
 			b, err := wkb.Marshal(t.LonLat(i))
 			if err != nil {
-				return fmt.Errorf("write %s id=%s: %w", r.name, t.IDs[i], err)
+				return fmt.Errorf("write %s id=%s: %w", r.name, t.ID(i), err)
 			}
 			g = b
 		}
-		rows[i] = append([]any{t.IDs[i], g}, t.Rows[i]...)
+		rows[i] = append([]any{t.ID(i), g}, t.Row(i)...)
 	}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{schema, r.name}, cols, pgx.CopyFromRows(rows)); err != nil {
 		return fmt.Errorf("write %s: copy: %w", r.name, err)

@@ -164,7 +164,8 @@ func compareWritten(t *testing.T, pool *pgxpool.Pool, schema, name string, tb *c
 	if len(got) != tb.Len() {
 		t.Errorf("%s: %d rows in PostGIS, %d in the API", name, len(got), tb.Len())
 	}
-	for i, id := range tb.IDs {
+	for i := range tb.Len() {
+		id := tb.ID(i)
 		g, ok := got[id]
 		if !ok {
 			t.Errorf("%s: row %s missing", name, id)
@@ -182,7 +183,7 @@ func compareWritten(t *testing.T, pool *pgxpool.Pool, schema, name string, tb *c
 				t.Errorf("%s %s.%s = %v (%T), want %v (%T)", name, id, k, gv, gv, w, w)
 			}
 		}
-		if tb.Geoms == nil {
+		if !tb.HasGeoms() {
 			continue
 		}
 		geom, err := wkb.Unmarshal(g.geom)

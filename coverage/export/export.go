@@ -196,11 +196,11 @@ func GeoJSON(w io.Writer, t *coverage.Table, rows []int, extra map[string]any) e
 // table, which OGC API - Features serves as features too).
 func Feature(t *coverage.Table, i int) *geojson.Feature {
 	var g orb.Geometry
-	if t.Geoms != nil {
+	if t.HasGeoms() {
 		g = t.LonLat(i)
 	}
 	f := geojson.NewFeature(g)
-	f.ID = t.IDs[i]
+	f.ID = t.ID(i)
 	f.Properties = t.Record(i)
 	return f
 }
@@ -246,7 +246,7 @@ type sheet struct {
 
 func newSheet(t *coverage.Table, lang string) *sheet {
 	s := &sheet{t: t, cols: t.Columns, lang: lang}
-	if len(t.Geoms) > 0 && t.Column("lon") < 0 {
+	if t.HasGeoms() && t.Len() > 0 && t.Column("lon") < 0 {
 		s.cols = append(append([]coverage.Column(nil), t.Columns...), lonLatColumns...)
 		s.lonlat = true
 	}
@@ -281,11 +281,11 @@ var yesNo = map[bool]coverage.Title{true: {Zh: "æ˜¯", En: "yes"}, false: {Zh: "å
 // cells returns row i's values as a spreadsheet shows them.
 func (s *sheet) cells(i int) []any {
 	out := make([]any, len(s.cols))
-	for k, v := range s.t.Rows[i] {
+	for k, v := range s.t.Row(i) {
 		out[k] = label(s.cols[k], v, s.lang)
 	}
 	if s.lonlat {
-		ll := s.t.Proj.Inverse(coverage.LabelPoint(s.t.Geoms[i]))
+		ll := s.t.Proj.Inverse(coverage.LabelPoint(s.t.Geom(i)))
 		out[len(out)-2], out[len(out)-1] = round7(ll[0]), round7(ll[1])
 	}
 	return out
@@ -376,12 +376,12 @@ func byTownship(t *coverage.Table, rows []int, lang string) []group {
 	at := map[string]int{}
 	var out []group
 	for _, i := range rows {
-		tid, _ := t.Rows[i][id].(string)
+		tid, _ := t.Row(i)[id].(string)
 		n, ok := at[tid]
 		if !ok {
 			g := group{name: tid, id: tid}
 			if name >= 0 {
-				if s, _ := t.Rows[i][name].(string); s != "" {
+				if s, _ := t.Row(i)[name].(string); s != "" {
 					g.name = s
 				}
 			}

@@ -27,7 +27,8 @@ func TestCSVHeaderHasLonLatOnce(t *testing.T) {
 			{Name: "lat", Title: coverage.Title{En: "lat"}}}, []any{"a", 111.5, 27.2}, orb.Point{0, 0}, "id,lon,lat"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tb := &coverage.Table{Columns: tc.columns, IDs: []string{"a"}, Rows: [][]any{tc.row}, Geoms: []orb.Geometry{tc.geom}, Proj: proj}
+			tb := &coverage.Table{Columns: tc.columns, Proj: proj}
+			tb.Add("a", tc.geom, tc.row...)
 			var b bytes.Buffer
 			if err := CSV(&b, tb, []int{0}, "en"); err != nil {
 				t.Fatal(err)

@@ -48,9 +48,9 @@ func fixture() (*coverage.Entry, *coverage.Table) {
 		orb.Point{-50, 20},
 		orb.Point{10, 10},
 	}
-	t := &coverage.Table{Columns: cols, Rows: rows, Geoms: geoms, Proj: geo.NewProjection(orb.Point{111.5, 27.2})}
-	for _, r := range rows {
-		t.IDs = append(t.IDs, r[0].(string))
+	t := &coverage.Table{Columns: cols, Proj: geo.NewProjection(orb.Point{111.5, 27.2})}
+	for i, r := range rows {
+		t.Add(r[0].(string), geoms[i], r...)
 	}
 	e := &coverage.Entry{Name: "fixture_gaps", Title: coverage.Title{Zh: "覆盖缺口", En: "coverage gaps"}, Geometry: "Point", Columns: cols,
 		Params: []coverage.Param{{Name: "minutes", Kind: coverage.Floats, Default: "5", Min: 0, Max: 120, MaxLen: 1,
@@ -169,7 +169,7 @@ func TestSpreadsheetsReadBackAsTheJSON(t *testing.T) {
 				if strings.Join(r[:len(r)-2], "|") != strings.Join(exp[i], "|") {
 					t.Errorf("row %d: %q, want %q", i, r[:len(r)-2], exp[i])
 				}
-				ll := tb.Proj.Inverse(coverage.LabelPoint(tb.Geoms[i]))
+				ll := tb.Proj.Inverse(coverage.LabelPoint(tb.Geom(i)))
 				lon, _ := strconv.ParseFloat(r[len(r)-2], 64)
 				lat, _ := strconv.ParseFloat(r[len(r)-1], 64)
 				if math.Abs(lon-ll[0]) > 1e-6 || math.Abs(lat-ll[1]) > 1e-6 {

@@ -132,18 +132,19 @@ func diffCoverage(ctx context.Context, cat *coverage.Catalog, base, scen *data.S
 	d := &CoverageDiff{Townships: []TownshipDiff{}, HouseholdsGained: map[string]int{}}
 	// The areas are the same layers in both: the rows match one to one.
 	afterRow := make(map[string]int, after.Len())
-	for i, id := range after.IDs {
-		afterRow[id] = i
+	for i := range after.Len() {
+		afterRow[after.ID(i)] = i
 	}
 	name := column(before, "name")
 	for _, m := range v.Floats("minutes") {
 		key := strconv.FormatFloat(m, 'f', -1, 64)
 		kb, ka := column(before, "covered_"+key+"min"), column(after, "covered_"+key+"min")
-		for i, id := range before.IDs {
-			td := TownshipDiff{TownshipID: id, TargetMin: m, Before: before.Rows[i][kb].(int)}
-			td.Name, _ = before.Rows[i][name].(string)
+		for i := range before.Len() {
+			id := before.ID(i)
+			td := TownshipDiff{TownshipID: id, TargetMin: m, Before: before.Row(i)[kb].(int)}
+			td.Name, _ = before.Row(i)[name].(string)
 			if j, ok := afterRow[id]; ok {
-				td.After = after.Rows[j][ka].(int)
+				td.After = after.Row(j)[ka].(int)
 			}
 			td.Gained = td.After - td.Before
 			if id == "county" { // the last row: the whole county
@@ -169,7 +170,7 @@ func diffCoverage(ctx context.Context, cat *coverage.Catalog, base, scen *data.S
 		if err != nil {
 			return nil, err
 		}
-		closed, opened := setDiff(before.IDs, after.IDs)
+		closed, opened := setDiff(ids(before), ids(after))
 		d.GapsClosed += closed
 		d.GapsOpened += opened
 	}
@@ -242,12 +243,21 @@ func mapValues(v coverage.Values) map[string][]string {
 	return out
 }
 
+// ids returns t's row ids.
+func ids(t *coverage.Table) []string {
+	out := make([]string, t.Len())
+	for i := range out {
+		out[i] = t.ID(i)
+	}
+	return out
+}
+
 // streetGapM sums hydrant_gaps' street-gap metres per road.
 func streetGapM(t *coverage.Table) map[string]float64 {
 	kind, road, length := column(t, "kind"), column(t, "road_id"), column(t, "length_m")
 	out := map[string]float64{}
-	for _, r := range t.Rows {
-		if r[kind] == "street_gap" {
+	for i := range t.Len() {
+		if r := t.Row(i); r[kind] == "street_gap" {
 			out[r[road].(string)] += r[length].(float64)
 		}
 	}
@@ -258,8 +268,8 @@ func streetGapM(t *coverage.Table) map[string]float64 {
 func buildingGaps(t *coverage.Table) []string {
 	kind, id := column(t, "kind"), column(t, "detail")
 	var out []string
-	for _, r := range t.Rows {
-		if r[kind] == "building" {
+	for i := range t.Len() {
+		if r := t.Row(i); r[kind] == "building" {
 			out = append(out, r[id].(string))
 		}
 	}
@@ -269,9 +279,9 @@ func buildingGaps(t *coverage.Table) []string {
 // countyIntact reads the county row of hydrant_stats.
 func countyIntact(t *coverage.Table) (*float64, error) {
 	k := column(t, "intact_rate")
-	for i, id := range t.IDs {
-		if id == "county" {
-			if f, ok := t.Rows[i][k].(float64); ok {
+	for i := range t.Len() {
+		if t.ID(i) == "county" {
+			if f, ok := t.Row(i)[k].(float64); ok {
 				return &f, nil
 			}
 			return nil, nil

@@ -57,7 +57,7 @@ func FromProposals(ctx context.Context, cat *coverage.Catalog, base *data.Snapsh
 	g := &Gain{Analysis: kind, Sites: t.Len()}
 	sc := &Scenario{Name: fmt.Sprintf("%s proposals (%s)", kind, v.Key()), Changes: make([]Change, t.Len())}
 	hh := column(t, "new_households")
-	for i := range t.Rows {
+	for i := range t.Len() {
 		p := t.LonLat(i).Bound().Center()
 		c := Change{Layer: data.LayerStations, Op: OpAdd, ID: fmt.Sprintf("proposed-%d", i+1), Lon: &p[0], Lat: &p[1]}
 		if kind == "stations" {
@@ -66,10 +66,10 @@ func FromProposals(ctx context.Context, cat *coverage.Catalog, base *data.Snapsh
 		} else {
 			kind, status := "municipal", "working"
 			c.Layer, c.Kind, c.Status = data.LayerHydrants, &kind, &status
-			g.Buildings += t.Rows[i][column(t, "new_buildings")].(int)
-			g.StreetM += t.Rows[i][column(t, "new_street_m")].(float64)
+			g.Buildings += t.Row(i)[column(t, "new_buildings")].(int)
+			g.StreetM += t.Row(i)[column(t, "new_street_m")].(float64)
 		}
-		g.Households += t.Rows[i][hh].(int)
+		g.Households += t.Row(i)[hh].(int)
 		sc.Changes[i] = c
 	}
 	if kind == "stations" {
