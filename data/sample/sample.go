@@ -75,14 +75,12 @@ func Generate(o Options) *data.Set {
 	}
 	close(next)
 	wg.Wait()
-	set := counties[0].set
-	var hubs []orb.Point
-	for _, g := range counties {
-		hubs = append(hubs, g.hub)
-		if g.set != set {
-			join(set, g.set)
-		}
+	sets := make([]*data.Set, len(counties))
+	hubs := make([]orb.Point, len(counties))
+	for t, g := range counties {
+		sets[t], hubs[t] = g.set, g.hub
 	}
+	set := join(sets)
 	// Trunk roads join each county town to its east and north neighbours.
 	if o.Scale > 1 {
 		g := &county{rng: rand.New(rand.NewSource(o.Seed - 1)), proj: proj, prefix: "link-", set: set}
@@ -101,17 +99,35 @@ func Generate(o Options) *data.Set {
 	return set
 }
 
-// join appends src's features to dst's.
-func join(dst, src *data.Set) {
-	dst.Hydrants = append(dst.Hydrants, src.Hydrants...)
-	dst.Stations = append(dst.Stations, src.Stations...)
-	dst.Roads = append(dst.Roads, src.Roads...)
-	dst.Buildings = append(dst.Buildings, src.Buildings...)
-	dst.Villages = append(dst.Villages, src.Villages...)
-	dst.Districts = append(dst.Districts, src.Districts...)
-	dst.FireLanes = append(dst.FireLanes, src.FireLanes...)
-	dst.Townships = append(dst.Townships, src.Townships...)
-	dst.Builtup = append(dst.Builtup, src.Builtup...)
+// join returns the sets' features one after the other, each layer copied
+// once into a slice of its final size.
+func join(sets []*data.Set) *data.Set {
+	if len(sets) == 1 {
+		return sets[0]
+	}
+	return &data.Set{
+		Hydrants:  concat(sets, func(s *data.Set) []data.Hydrant { return s.Hydrants }),
+		Stations:  concat(sets, func(s *data.Set) []data.Station { return s.Stations }),
+		Roads:     concat(sets, func(s *data.Set) []data.Road { return s.Roads }),
+		Buildings: concat(sets, func(s *data.Set) []data.Building { return s.Buildings }),
+		Villages:  concat(sets, func(s *data.Set) []data.Village { return s.Villages }),
+		Districts: concat(sets, func(s *data.Set) []data.District { return s.Districts }),
+		FireLanes: concat(sets, func(s *data.Set) []data.FireLane { return s.FireLanes }),
+		Townships: concat(sets, func(s *data.Set) []data.Township { return s.Townships }),
+		Builtup:   concat(sets, func(s *data.Set) []data.Builtup { return s.Builtup }),
+	}
+}
+
+func concat[T any](sets []*data.Set, layer func(*data.Set) []T) []T {
+	n := 0
+	for _, s := range sets {
+		n += len(layer(s))
+	}
+	out := make([]T, 0, n)
+	for _, s := range sets {
+		out = append(out, layer(s)...)
+	}
+	return out
 }
 
 func mix(set *data.Set) {
