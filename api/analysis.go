@@ -170,8 +170,12 @@ func tableHits(q url.Values, e *coverage.Entry, t *coverage.Table) ([]int, error
 		if err != nil {
 			return nil, err
 		}
+		// Rows far from the box are told by their metric bound, without
+		// projecting them back: a province's buildings are millions.
+		cover := t.Proj.ForwardCover(b)
 		for i := range t.Len() {
-			if t.Geom(i) == nil {
+			g := t.Geom(i)
+			if g == nil || !g.Bound().Intersects(cover) {
 				continue
 			}
 			if gb := t.LonLat(i).Bound(); gb.Intersects(b) {

@@ -2,6 +2,7 @@ package geo
 
 import (
 	"math"
+	"math/rand"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -56,5 +57,31 @@ func TestProjectionOrigin(t *testing.T) {
 	// One degree of latitude at 30N is about 110.85 km.
 	if y := p.Forward(orb.Point{120, 30.5})[1] - p.Forward(orb.Point{120, 29.5})[1]; math.Abs(y-110852) > 50 {
 		t.Fatalf("one degree of latitude = %.1f m", y)
+	}
+}
+
+// TestForwardCoverHoldsTheImage: every point of a lon/lat box, projected,
+// lies in its cover, for boxes from a street to a province and beyond,
+// near the origin and far from it.
+func TestForwardCoverHoldsTheImage(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	for _, origin := range []orb.Point{{111.47, 27.23}, {24.94, 60.17}, {-70, -45}, {170, 65}} {
+		p := NewProjection(origin)
+		for _, size := range []float64{0.002, 0.02, 0.5, 3, 12} {
+			for range 20 {
+				min := orb.Point{origin[0] + (rng.Float64()-0.5)*4, origin[1] + (rng.Float64()-0.5)*4}
+				b := orb.Bound{Min: min, Max: orb.Point{min[0] + size*(0.5+rng.Float64()), min[1] + size*(0.5+rng.Float64())}}
+				cover := p.ForwardCover(b)
+				for range 400 {
+					q := orb.Point{b.Min[0] + rng.Float64()*(b.Max[0]-b.Min[0]), b.Min[1] + rng.Float64()*(b.Max[1]-b.Min[1])}
+					if rng.Intn(4) == 0 { // on an edge, where the image bends most
+						q[1] = b.Max[1]
+					}
+					if m := p.Forward(q); !cover.Contains(m) {
+						t.Fatalf("origin %v box %v: %v projects to %v, outside the cover %v", origin, b, q, m, cover)
+					}
+				}
+			}
+		}
 	}
 }
