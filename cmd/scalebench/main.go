@@ -52,14 +52,15 @@ func main() {
 	scale := flag.Int("scale", 20, "counties side by side")
 	bin := flag.String("bin", "", "fireplan binary (default: built from ./cmd/fireplan)")
 	cacheMB := flag.Int("cache-mb", 1024, "the server's --cache-mb")
+	memLimit := flag.String("memlimit", "", "the server's GOMEMLIMIT (e.g. 7GiB); default none")
 	flag.Parse()
-	if err := run(*scale, *cacheMB, *bin, os.Stdout); err != nil {
+	if err := run(*scale, *cacheMB, *memLimit, *bin, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "scalebench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(scale, cacheMB int, bin string, out io.Writer) error {
+func run(scale, cacheMB int, memLimit, bin string, out io.Writer) error {
 	if bin == "" {
 		dir, err := os.MkdirTemp("", "scalebench")
 		if err != nil {
@@ -80,8 +81,13 @@ func run(scale, cacheMB int, bin string, out io.Writer) error {
 	base := "http://" + addr
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	// A request's time is measured, not cut at the default minute.
 	cmd := exec.CommandContext(ctx, bin, "serve", "--scale", strconv.Itoa(scale), "--addr", addr, "--reload-interval", "0",
-		"--cache-mb", strconv.Itoa(cacheMB))
+		"--cache-mb", strconv.Itoa(cacheMB), "--timeout", "10m")
+	cmd.Env = os.Environ()
+	if memLimit != "" {
+		cmd.Env = append(cmd.Env, "GOMEMLIMIT="+memLimit)
+	}
 	logs, err := cmd.StderrPipe()
 	if err != nil {
 		return err
@@ -163,7 +169,11 @@ func run(scale, cacheMB int, bin string, out io.Writer) error {
 	wg.Wait()
 	rssWarm, hwm := memory(cmd.Process.Pid)
 
-	fmt.Fprintf(out, "# fireplan serve --scale %d --cache-mb %d\n\n", scale, cacheMB)
+	fmt.Fprintf(out, "# fireplan serve --scale %d --cache-mb %d", scale, cacheMB)
+	if memLimit != "" {
+		fmt.Fprintf(out, " (GOMEMLIMIT=%s)", memLimit)
+	}
+	fmt.Fprintf(out, "\n\n")
 	fmt.Fprintf(out, "| measure | value |\n|---|---|\n")
 	fmt.Fprintf(out, "| tiles and items served after | %.1f s |\n", ready.Seconds())
 	fmt.Fprintf(out, "| every default analysis warm after | %.1f s |\n", warm.Seconds())
