@@ -133,6 +133,8 @@ func filter[T Feature](layer string, items []T, rep *Report, source string) []T 
 	}
 	lr.Loaded = 0
 	c := newCollector[T](schema(layer), nil, lr)
+	// Nearly all are kept: one allocation, not a province's worth of regrowing.
+	c.items, c.seen = make([]T, 0, len(items)), make(map[string]struct{}, len(items))
 	for _, it := range items {
 		c.keep(it)
 	}
