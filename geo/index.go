@@ -93,7 +93,8 @@ func (x *Index) SearchExact(b orb.Bound, bound func(i int32) orb.Bound, fn func(
 // Within calls fn for every item within r of p by the exact distance dist,
 // in no particular order, until fn returns false.
 func (x *Index) Within(p orb.Point, r float64, dist func(i int32) float64, fn func(i int32, d float64) bool) {
-	x.Search(orb.Bound{Min: orb.Point{p[0] - r, p[1] - r}, Max: orb.Point{p[0] + r, p[1] + r}}, func(i int32) bool {
+	min, max := x.box(orb.Bound{Min: orb.Point{p[0] - r, p[1] - r}, Max: orb.Point{p[0] + r, p[1] + r}})
+	x.tr.Search(min, max, func(_, _ [2]float32, i int32) bool {
 		if d := dist(i); d <= r {
 			return fn(i, d)
 		}
