@@ -71,8 +71,11 @@ func (l *Layer[T]) Bound() orb.Bound { return l.bound }
 // Feature returns item i.
 func (l *Layer[T]) Feature(i int) Feature { return l.Items[i] }
 
-// Search calls fn for every item whose lon/lat box meets b until fn returns false.
-func (l *Layer[T]) Search(b orb.Bound, fn func(i int32) bool) { l.index.Search(b, fn) }
+// Search calls fn for every item whose lon/lat box meets b until fn returns
+// false: exactly those, as a bbox filter and a tile promise.
+func (l *Layer[T]) Search(b orb.Bound, fn func(i int32) bool) {
+	l.index.SearchExact(b, func(i int32) orb.Bound { return l.Items[i].Geometry().Bound() }, fn)
+}
 
 func newLayer[T hashedFeature](s Schema, items []T, proj *geo.Projection) *Layer[T] {
 	l := &Layer[T]{schema: s, Items: items, Metric: make([]orb.Geometry, len(items)), MBound: make([]orb.Bound, len(items))}

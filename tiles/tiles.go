@@ -122,7 +122,10 @@ func NewIndexed(fs []Feature, props func(i int) map[string]any) *Set {
 			idx.Insert(int32(i), fs[i].Geom.Bound())
 		}
 	}
-	return NewSet(len(fs), func(i int) Feature { return fs[i] }, props, idx.Search)
+	search := func(b orb.Bound, fn func(i int32) bool) {
+		idx.SearchExact(b, func(i int32) orb.Bound { return fs[i].Geom.Bound() }, fn)
+	}
+	return NewSet(len(fs), func(i int) Feature { return fs[i] }, props, search)
 }
 
 // prepare reads the properties of the features in fs not drawn before and

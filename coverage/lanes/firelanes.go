@@ -218,7 +218,8 @@ func (a *Access) roadWays(g *network.Graph) {
 	s := a.Snap
 	near := func(b orb.Bound, pad float64) bool {
 		hit := false
-		s.Districts.MIndex.Search(b.Pad(pad), func(int32) bool { hit = true; return false })
+		// Exact: a segment near a district is cut into pieces.
+		s.Districts.MIndex.SearchExact(b.Pad(pad), func(k int32) orb.Bound { return s.Districts.MBound[k] }, func(int32) bool { hit = true; return false })
 		return hit
 	}
 	for e := range g.Edges {
