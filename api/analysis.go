@@ -47,6 +47,10 @@ func (s *Server) analysis(e *coverage.Entry) handlerFunc {
 		if err != nil {
 			return err
 		}
+		if id := q.Get("township"); id != "" && !hasTownship(snap, id) {
+			// A mistyped code must not read as "no shortfall here".
+			return errorf(http.StatusBadRequest, "township: no township %q (GET /api/layers/townships/items lists them)", id)
+		}
 		// The answer depends on nothing else: a client holding it is told
 		// so before anything is computed.
 		tag := etag(snap.VersionHex(), e.Name, v.Key()+"|"+q.Get("format")+"|"+q.Get("bbox")+"|"+q.Get("township")+"|"+q.Get("limit")+
@@ -140,6 +144,16 @@ func (s *Server) pageRows(q url.Values, e *coverage.Entry, t *coverage.Table) ([
 	}
 	page, err := window(s, q, rows, true)
 	return page, len(rows), err
+}
+
+// hasTownship tells whether snap has a township with id.
+func hasTownship(snap *data.Snapshot, id string) bool {
+	for i := range snap.Townships.Items {
+		if snap.Townships.Items[i].ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // inTownship keeps the rows placed in the township with id: an analyst's

@@ -119,6 +119,9 @@ func TestCoverageEndpoints(t *testing.T) {
 	if code := get(t, srv, "/api/coverage/isochrones?minutes=5&station=each", &isoEach); code != 200 || len(isoEach.Features) < 2 {
 		t.Fatalf("isochrones station=each: status %d, %d features, want every station's and the union", code, len(isoEach.Features))
 	}
+	if code := get(t, srv, "/api/coverage/isochrones?minutes=5&station=st99999", nil); code != 400 {
+		t.Errorf("isochrones of a station the data does not have: status %d, want 400", code)
+	}
 	var bs geojson.FeatureCollection
 	if code := get(t, srv, "/api/coverage/buildings?bbox=111.44,27.20,111.46,27.22&limit=50", &bs); code != 200 || len(bs.Features) != 50 {
 		t.Fatalf("buildings: status %d, %d features", code, len(bs.Features))

@@ -484,8 +484,9 @@ func TestListsByTownship(t *testing.T) {
 	}
 	// A list's ETag differs by township: a client holding one township's
 	// list is not told another's is the same.
+	ids := []string{"", sampleSnap.Townships.Items[0].ID, sampleSnap.Townships.Items[1].ID}
 	var tags []string
-	for _, id := range []string{"", "t01", "t02"} {
+	for _, id := range ids {
 		resp, err := http.Get(srv.URL + "/api/hydrants/gaps?format=json&township=" + id)
 		if err != nil {
 			t.Fatal(err)
@@ -499,8 +500,12 @@ func TestListsByTownship(t *testing.T) {
 	if placed < 5 {
 		t.Errorf("only %d lists filtered by township", placed)
 	}
+	// A township the data does not have is a mistake, not an empty list.
+	if code := get(t, srv, "/api/hydrants/gaps?township=nope", nil); code != 400 {
+		t.Errorf("/api/hydrants/gaps?township=nope: status %d, want 400", code)
+	}
 	// The townships' own ledger has no township to filter by.
-	if code := get(t, srv, "/api/hydrants/stats?township=t01", nil); code != 400 {
+	if code := get(t, srv, "/api/hydrants/stats?township="+ids[1], nil); code != 400 {
 		t.Errorf("/api/hydrants/stats?township=: status %d, want 400", code)
 	}
 }

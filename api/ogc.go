@@ -267,7 +267,13 @@ func formatOf(typ string) string {
 func checkQuery(q url.Values, path string, known []string) error {
 	for k := range q {
 		if !slices.Contains(known, k) {
-			return errorf(http.StatusBadRequest, "unknown parameter %q for %s (known: %s)", k, path, strings.Join(known, ", "))
+			var names []string // once each: an analysis may take lang too
+			for _, n := range known {
+				if !slices.Contains(names, n) {
+					names = append(names, n)
+				}
+			}
+			return errorf(http.StatusBadRequest, "unknown parameter %q for %s (known: %s)", k, path, strings.Join(names, ", "))
 		}
 	}
 	return nil

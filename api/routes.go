@@ -112,6 +112,9 @@ func (s *Server) Routes() []Route {
 			if (n == "by" || n == "township") && export.Check(e, "xlsx", export.Options{By: export.ByTownship}) != nil {
 				continue // rows not placed in townships
 			}
+			if n == "bbox" && e.Geometry == "" {
+				continue // a plain table: nothing to place in a box
+			}
 			ps = append(ps, docs[n])
 		}
 		rs = append(rs, Route{Methods: reads, Path: e.Path, Title: e.Title, Params: ps, h: s.analysis(e)})

@@ -79,7 +79,7 @@ func (p *Param) canonical(raw string) (string, error) {
 			if p.Kind == Int {
 				article = "an"
 			}
-			return "", bad("%s %s from %g to %g", article, p.Kind, p.Min, p.Max)
+			return "", bad("%s %s from %s to %s", article, p.Kind, formatNumber(p.Min), formatNumber(p.Max))
 		}
 		return formatNumber(f), nil
 	case Bool:

@@ -516,6 +516,11 @@ func buildGaps(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v Va
 }
 
 func buildIsochrones(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v Values) (*Table, error) {
+	if want := v.Get("station"); want != "all" && want != "each" &&
+		!slices.ContainsFunc(s.Stations.Items, func(st data.Station) bool { return st.ID == want }) {
+		// A mistyped id must not read as "this station reaches nothing".
+		return nil, &ParamError{fmt.Sprintf("station: no station %q (all, each or a station's id)", want)}
+	}
 	r, err := c.response(ctx, s, v)
 	if err != nil {
 		return nil, err

@@ -755,7 +755,9 @@ async function main() {
     if (e.originalEvent.target.closest?.(".maplibregl-marker")) return;
     if (!scenario.click(e)) popup(map, catalog, e);
   });
-  map.on("idle", () => { window.fireplanIdle = true; showStatus(); });
+  // A change made while tiles load (the target's selector) finds the style
+  // busy and cannot draw the legend then: it is drawn again once all is in.
+  map.on("idle", () => { window.fireplanIdle = true; showStatus(); legend(); });
   map.on("movestart", () => { window.fireplanIdle = false; });
   map.on("moveend", loadBuildings);
   map.on("zoomend", legend);

@@ -667,6 +667,22 @@ func TestMapOpensOnCounty(t *testing.T) {
 		t.Errorf("the print button opens %s, want /print?paper=a4&orientation=landscape&minutes=5&layers=%s&lang=zh and #%s...",
 			button["opened"], button["analyses"], button["zoom"])
 	}
+
+	// A new target, chosen while tiles load, is in the legend once the map
+	// is idle: the reach area's entry takes the target's colour.
+	const reach = `document.querySelector('#legend .legend-entry[data-layer="iso-fill"]')?.dataset.color`
+	before, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](reach))
+	if err != nil || before == "" {
+		t.Fatalf("no reach area in the legend (%v)", err)
+	}
+	if err := chromedp.Do(p.ctx, chromedp.Evaluate[chromedp.Void](`(() => {
+  const sel = document.getElementById("minutes");
+  sel.value = "15";
+  sel.dispatchEvent(new Event("change"));
+})()`)); err != nil {
+		t.Fatal(err)
+	}
+	p.wait(t, "the legend at 15 minutes", fmt.Sprintf(`window.fireplanIdle === true && window.fireplanMap.loaded() && %s !== %q`, reach, before))
 }
 
 // checkLegend compares the legend with the style: each entry names a
