@@ -53,6 +53,15 @@ func main() {
 	bin := flag.String("bin", "", "fireplan binary (default: built from ./cmd/fireplan)")
 	cacheMB := flag.Int("cache-mb", 1024, "the server's --cache-mb")
 	memLimit := flag.String("memlimit", "", "the server's GOMEMLIMIT (e.g. 7GiB); default none")
+	flag.Usage = func() {
+		fmt.Fprint(flag.CommandLine.Output(), `scalebench runs fireplan serve --scale N as its own process and prints a Markdown table:
+time until tiles and items are served, time until every default analysis is warm, tile p50/p99
+from 4 clients during the warm-up, each analysis at its defaults and at new parameters, and the
+server's resident memory.
+
+`)
+		flag.PrintDefaults()
+	}
 	flag.Parse()
 	if err := run(*scale, *cacheMB, *memLimit, *bin, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "scalebench:", err)
