@@ -426,19 +426,11 @@ func (o ordered) MarshalJSON() ([]byte, error) {
 // ogcSchema is the JSON Schema of a collection's features: a GeoJSON
 // feature whose properties are the columns the entry declares, typed.
 func (s *Server) ogcSchema(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.entryOf(r)
-	if err != nil {
-		return err
-	}
 	o, err := s.ogcRequest(r)
 	if err != nil {
 		return err
 	}
-	snap, err := s.snapshot()
-	if err != nil {
-		return err
-	}
-	columns, err := s.ogcColumns(r.Context(), e, snap)
+	e, snap, columns, err := s.collectionAt(r)
 	if err != nil {
 		return err
 	}
@@ -521,6 +513,21 @@ func (s *Server) ogcCollections(w http.ResponseWriter, r *http.Request) error {
 func title(zh, en, lang string) string { return coverage.Title{Zh: zh, En: en}.In(lang) }
 
 // entryOf is the collection the path names.
+// collectionAt returns the collection the request names, the data served
+// and the columns its features carry in that data.
+func (s *Server) collectionAt(r *http.Request) (*coverage.Entry, *data.Snapshot, []coverage.Column, error) {
+	e, err := s.entryOf(r)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	snap, err := s.snapshot()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	columns, err := s.ogcColumns(r.Context(), e, snap)
+	return e, snap, columns, err
+}
+
 func (s *Server) entryOf(r *http.Request) (*coverage.Entry, error) {
 	name := mux.Vars(r)["name"]
 	e, ok := s.cat.Entry(name)
@@ -539,15 +546,7 @@ func (s *Server) ogcCollection(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	e, err := s.entryOf(r)
-	if err != nil {
-		return err
-	}
-	snap, err := s.snapshot()
-	if err != nil {
-		return err
-	}
-	columns, err := s.ogcColumns(r.Context(), e, snap)
+	e, snap, columns, err := s.collectionAt(r)
 	if err != nil {
 		return err
 	}
@@ -838,20 +837,12 @@ func chosen(e *coverage.Entry, columns []coverage.Column, q url.Values) ([]strin
 }
 
 func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.entryOf(r)
+	e, _, columns, err := s.collectionAt(r)
 	if err != nil {
 		return err
 	}
 	q := r.URL.Query()
 	common := s.ogcItemParams()
-	cur, err := s.snapshot()
-	if err != nil {
-		return err
-	}
-	columns, err := s.ogcColumns(r.Context(), e, cur)
-	if err != nil {
-		return err
-	}
 	cols := filters(e, columns, common)
 	// Every parameter is checked before anything is computed.
 	if err := checkQuery(q, r.URL.Path, append(itemsKnown(e, common, cols), s.analysisParams()...)); err != nil {

@@ -33,6 +33,23 @@ var provinceQuestions = []provinceQuestion{
 	{"station_siting", "station_siting", "k=3", "k=3&truck_width_m=2.7"},
 }
 
+// provinceValues returns the catalogue entry name and query's values for it.
+func provinceValues(b *testing.B, c *Catalog, name, query string) (*Entry, Values) {
+	e, ok := c.Entry(name)
+	if !ok {
+		b.Fatalf("no entry %s", name)
+	}
+	raw, err := url.ParseQuery(query)
+	if err != nil {
+		b.Fatal(err)
+	}
+	v, err := e.Parse(raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return e, v
+}
+
 // provinceAnswer is what both sides count for a question: the figures
 // compared, by name.
 type provinceAnswer map[string]float64
@@ -62,23 +79,11 @@ func BenchmarkProvince(b *testing.B) {
 		return c
 	}
 	values := func(b *testing.B, c *Catalog, q provinceQuestion, fresh bool) (*Entry, Values) {
-		e, ok := c.Entry(q.entry)
-		if !ok {
-			b.Fatalf("no entry %s", q.entry)
-		}
 		query := q.def
 		if fresh {
 			query = q.fresh
 		}
-		raw, err := url.ParseQuery(query)
-		if err != nil {
-			b.Fatal(err)
-		}
-		v, err := e.Parse(raw)
-		if err != nil {
-			b.Fatal(err)
-		}
-		return e, v
+		return provinceValues(b, c, q.entry, query)
 	}
 	for _, q := range provinceQuestions {
 		b.Run("ours/"+q.name+"/default", func(b *testing.B) {
@@ -173,15 +178,7 @@ func provinceOurs(b *testing.B, s *data.Snapshot, c *Catalog) map[string]provinc
 	ctx := context.Background()
 	out := map[string]provinceAnswer{}
 	entry := func(name string, query string) Values {
-		e, _ := c.Entry(name)
-		raw, err := url.ParseQuery(query)
-		if err != nil {
-			b.Fatal(err)
-		}
-		v, err := e.Parse(raw)
-		if err != nil {
-			b.Fatal(err)
-		}
+		_, v := provinceValues(b, c, name, query)
 		return v
 	}
 	for _, p := range []string{"default", "new"} {
