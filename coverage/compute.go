@@ -69,6 +69,18 @@ func (c *Catalog) truck(ctx context.Context, s *data.Snapshot, v Values) (truck,
 	})
 }
 
+// roadFrontage finds where the buildings meet the roads, once for every
+// truck width.
+func (c *Catalog) roadFrontage(ctx context.Context, s *data.Snapshot) (*network.Frontage, error) {
+	return get(ctx, c, "road_frontage", s.Key(data.LayerBuildings, data.LayerRoads), func(ctx context.Context) (*network.Frontage, int64, error) {
+		f, err := network.NewFrontage(ctx, s, c.base.Profile, response.MaxAccessM)
+		if err != nil {
+			return nil, 0, err
+		}
+		return f, f.Bytes(), nil
+	})
+}
+
 // response computes response times; for a scenario that changes stations
 // only (in what a response reads), it derives them from its base
 // snapshot's response (cached, or computed once for every scenario of that
@@ -93,7 +105,11 @@ func (c *Catalog) response(ctx context.Context, s *data.Snapshot, v Values) (*re
 			if err != nil {
 				return nil, 0, err
 			}
-			if r, err = response.New(ctx, s, c.params(v), t.g, t.sn, m); err != nil {
+			f, err := c.roadFrontage(ctx, s)
+			if err != nil {
+				return nil, 0, err
+			}
+			if r, err = response.New(ctx, s, c.params(v), t.g, t.sn, m, f); err != nil {
 				return nil, 0, err
 			}
 		}
@@ -110,6 +126,26 @@ func (c *Catalog) streets(ctx context.Context, s *data.Snapshot) (*hydrants.Stre
 			return nil, 0, err
 		}
 		return st, st.G.Bytes() * 3 / 2, nil
+	})
+}
+
+// frontage finds where the buildings meet the streets, once for every
+// hydrant parameter set of the same roads, built-up areas and buildings.
+func (c *Catalog) frontage(ctx context.Context, s *data.Snapshot) (*hydrants.Frontage, error) {
+	return get(ctx, c, "street_frontage", s.Key(areaLayers...)+"|"+s.Key(data.LayerRoads), func(ctx context.Context) (*hydrants.Frontage, int64, error) {
+		st, err := c.streets(ctx, s)
+		if err != nil {
+			return nil, 0, err
+		}
+		m, err := c.areas(ctx, s)
+		if err != nil {
+			return nil, 0, err
+		}
+		f, err := hydrants.NewFrontage(ctx, s, st, m)
+		if err != nil {
+			return nil, 0, err
+		}
+		return f, f.Bytes(), nil
 	})
 }
 
@@ -132,7 +168,11 @@ func (c *Catalog) hydrants(ctx context.Context, s *data.Snapshot, v Values) (*hy
 		if err != nil {
 			return nil, 0, err
 		}
-		h, err := hydrants.New(ctx, s, hydrantParamsOf(v), st, m)
+		f, err := c.frontage(ctx, s)
+		if err != nil {
+			return nil, 0, err
+		}
+		h, err := hydrants.New(ctx, s, hydrantParamsOf(v), st, m, f)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -174,7 +214,7 @@ func (c *Catalog) clusters(ctx context.Context, s *data.Snapshot, v Values) (*cl
 		}
 		n := int64(len(cl.Rural)) * 8
 		for i := range cl.Clusters {
-			n += int64(len(cl.Clusters[i].Buildings))*4 + geomBytes(cl.Clusters[i].Outline) + 160
+			n += int64(len(cl.Clusters[i].Buildings))*4 + 160
 		}
 		return cl, n, nil
 	})

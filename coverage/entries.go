@@ -864,7 +864,7 @@ func buildClusters(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, 
 		if cl.Village >= 0 {
 			vid, vname = s.Villages.Items[cl.Village].ID, s.Villages.Items[cl.Village].Name
 		}
-		var g orb.Geometry = cl.Outline
+		var g orb.Geometry = cs.Outline(i)
 		t.Add(cl.ID, g, cl.ID, names[i], cl.Tier, cl.Households, len(cl.Buildings), cl.WoodShare, tid, tname, vid, vname, cl.Retrofitted,
 			cl.VolunteerBrigade, inMinutes(cl.ArrivalS), finite(cl.WaterM))
 	}

@@ -86,10 +86,9 @@ type Cluster struct {
 	Buildings        []int32
 	Households       int
 	WoodShare        float64
-	Outline          orb.Polygon // metres: convex hull of its buildings
-	Centroid         orb.Point   // metres
-	Township         int32       // index, -1 for none
-	Village          int32       // the village holding most of its households, -1 for none
+	Centroid         orb.Point // metres
+	Township         int32     // index, -1 for none
+	Village          int32     // the village holding most of its households, -1 for none
 	Tier             string
 	ArrivalS         float64 // first crew at its first house; +Inf unreachable; NaN without a response analysis
 	WaterM           float64 // straight line from its centroid to the nearest working water source
@@ -132,8 +131,9 @@ func New(ctx context.Context, s *data.Snapshot, p Params, m *areas.Membership, r
 		}
 		c.Clusters[k].Buildings = append(c.Clusters[k].Buildings, i)
 	}
+	villageHH, townshipN := map[int32]int{}, map[int32]int{}
 	for k := range c.Clusters {
-		c.describe(&c.Clusters[k], m, res)
+		c.describe(&c.Clusters[k], m, res, villageHH, townshipN)
 	}
 	sort.Slice(c.Clusters, func(a, b int) bool {
 		x, y := &c.Clusters[a], &c.Clusters[b]
@@ -291,14 +291,13 @@ func radixOrder(keys []uint64) []int32 {
 	return idx
 }
 
-func (c *Clusters) describe(cl *Cluster, m *areas.Membership, res *response.Response) {
+func (c *Clusters) describe(cl *Cluster, m *areas.Membership, res *response.Response, villageHH, townshipN map[int32]int) {
 	s := c.Snap
 	minID := ""
 	wood := 0
-	var pts []orb.Point
 	var cx, cy float64
-	villageHH := map[int32]int{}
-	townshipN := map[int32]int{}
+	clear(villageHH)
+	clear(townshipN)
 	cl.ArrivalS = math.NaN()
 	if res != nil {
 		cl.ArrivalS = math.Inf(1)
@@ -312,7 +311,6 @@ func (c *Clusters) describe(cl *Cluster, m *areas.Membership, res *response.Resp
 		if b.Structure == "wood" {
 			wood++
 		}
-		pts = append(pts, vertices(s.Buildings.Metric[i])...)
 		cx += m.Centroid[i][0]
 		cy += m.Centroid[i][1]
 		villageHH[m.Village[i]] += max(b.Households, 1)
@@ -325,11 +323,6 @@ func (c *Clusters) describe(cl *Cluster, m *areas.Membership, res *response.Resp
 	cl.ID = "cl-" + minID
 	cl.WoodShare = math.Round(float64(wood)/n*1000) / 1000
 	cl.Centroid = orb.Point{cx / n, cy / n}
-	if p, ok := s.Buildings.Metric[cl.Buildings[0]].(orb.Polygon); ok && len(cl.Buildings) == 1 {
-		cl.Outline = orb.Polygon{p[0]}
-	} else {
-		cl.Outline = hull(pts)
-	}
 	cl.Village = majority(villageHH)
 	cl.Township = majority(townshipN)
 	if cl.Village >= 0 {
@@ -338,6 +331,21 @@ func (c *Clusters) describe(cl *Cluster, m *areas.Membership, res *response.Resp
 	}
 	cl.Tier = Tier(cl.Households)
 	cl.WaterM = nearestWorking(s, cl.Centroid)
+}
+
+// Outline returns cluster k's outline in metres: the convex hull of its
+// buildings, or the building itself when alone. It is drawn on demand: the
+// ledger, the question most asked at a new separation, needs none.
+func (c *Clusters) Outline(k int) orb.Polygon {
+	cl := &c.Clusters[k]
+	if p, ok := c.Snap.Buildings.Metric[cl.Buildings[0]].(orb.Polygon); ok && len(cl.Buildings) == 1 {
+		return orb.Polygon{p[0]}
+	}
+	var pts []orb.Point
+	for _, i := range cl.Buildings {
+		pts = append(pts, vertices(c.Snap.Buildings.Metric[i])...)
+	}
+	return hull(pts)
 }
 
 // nearestWorking returns the straight distance from p to the nearest

@@ -19,6 +19,7 @@ type Hydrants struct {
 	Snap     *data.Snapshot
 	P        Params
 	St       *Streets
+	Front    *Frontage
 	Member   *areas.Membership
 	Problems []data.Problem // hydrants far from any street; no built-up areas
 
@@ -78,9 +79,16 @@ func (h *Hydrants) active(i int) bool {
 	return st == "working" || h.P.IncludePlanned && st == "planned"
 }
 
-// New computes protection, gaps, spacing and one-sided wide streets.
-func New(ctx context.Context, s *data.Snapshot, p Params, st *Streets, m *areas.Membership) (*Hydrants, error) {
-	h := &Hydrants{Snap: s, P: p, St: st, Member: m, onEdge: map[int32][]seedAt{}}
+// New computes protection, gaps, spacing and one-sided wide streets. f is
+// the buildings' frontage on st, found here when nil.
+func New(ctx context.Context, s *data.Snapshot, p Params, st *Streets, m *areas.Membership, f *Frontage) (*Hydrants, error) {
+	if f == nil {
+		var err error
+		if f, err = NewFrontage(ctx, s, st, m); err != nil {
+			return nil, err
+		}
+	}
+	h := &Hydrants{Snap: s, P: p, St: st, Front: f, Member: m, onEdge: map[int32][]seedAt{}}
 	if s.Builtup.Len() == 0 {
 		// Gaps are sought in built-up areas only: none loaded and none
 		// derived (no buildings, or groups too small) leaves nothing to
@@ -212,13 +220,14 @@ func (h *Hydrants) findStretches() {
 }
 
 // buildingStreetDist is a building's street distance: along streets to the
-// street point nearest its wall, then straight to the wall.
+// street point nearest its wall, then straight to the wall (+Inf with no
+// street within the radius).
 func (h *Hydrants) buildingStreetDist(i int) float64 {
-	sp, ok := h.St.Sn.NearestTo(h.Snap.Buildings.Metric[i], h.P.RadiusM)
-	if !ok {
+	f := h.Front
+	if f.Edge[i] < 0 || f.Dist[i] > h.P.RadiusM {
 		return math.Inf(1)
 	}
-	return h.along(sp.Edge, sp.S) + sp.Dist
+	return h.along(f.Edge[i], f.S[i]) + f.Dist[i]
 }
 
 func (h *Hydrants) protectBuildings() {
@@ -230,7 +239,7 @@ func (h *Hydrants) protectBuildings() {
 		} else {
 			h.Protected[i] = h.buildingStreetDist(i) <= h.P.RadiusM+eps
 		}
-		if !h.Protected[i] && areas.Containing(&s.Builtup.MIndex, s.Builtup.Metric, h.Member.Centroid[i]) >= 0 {
+		if !h.Protected[i] && h.Front.Builtup[i] {
 			h.BuildingGaps = append(h.BuildingGaps, int32(i))
 		}
 	}

@@ -96,14 +96,14 @@ func BenchmarkHydrantAnalysis(b *testing.B) {
 		p.Straight = straight
 		b.Run(fmt.Sprintf("gaps/straight=%v", straight), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				if _, err := New(ctx, s, p, st, m); err != nil {
+				if _, err := New(ctx, s, p, st, m, nil); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
 		b.Run(fmt.Sprintf("plan/straight=%v", straight), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				h, err := New(ctx, s, p, st, m)
+				h, err := New(ctx, s, p, st, m, nil)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -113,6 +113,20 @@ func BenchmarkHydrantAnalysis(b *testing.B) {
 			}
 		})
 	}
+	// A new radius: the frontage is shared, as the catalog shares it.
+	f, err := NewFrontage(ctx, s, st, m)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("gaps/shared-frontage", func(b *testing.B) {
+		p := DefaultParams()
+		p.RadiusM = 140
+		for i := 0; i < b.N; i++ {
+			if _, err := New(ctx, s, p, st, m, f); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("streets", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			if _, err := NewStreets(ctx, s, network.DefaultProfile().NodeToleranceM); err != nil {

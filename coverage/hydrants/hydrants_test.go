@@ -24,7 +24,7 @@ func hydrantAnalysis(t testing.TB, s *data.Snapshot, p Params) *Hydrants {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := New(ctx, s, p, st, areas.New(s))
+	h, err := New(ctx, s, p, st, areas.New(s), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

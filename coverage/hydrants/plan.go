@@ -106,13 +106,13 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 	uncoverable := 0
 	for _, i := range h.BuildingGaps {
 		hh := math.Max(1, float64(h.Snap.Buildings.Items[i].Households))
-		sp, ok := h.St.Sn.NearestTo(h.Snap.Buildings.Metric[i], h.P.RadiusM)
-		if !ok {
+		f := h.Front
+		if f.Edge[i] < 0 || f.Dist[i] > h.P.RadiusM {
 			uncoverable++
 			continue
 		}
-		add(element{kind: elemBuilding, building: i, edge: sp.Edge, a: sp.S, b: sp.Dist, weight: hh}, h.Snap.Buildings.Metric[i].Bound())
-		addCand(sp.Edge, sp.S)
+		add(element{kind: elemBuilding, building: i, edge: f.Edge[i], a: f.S[i], b: f.Dist[i], weight: hh}, h.Snap.Buildings.Metric[i].Bound())
+		addCand(f.Edge[i], f.S[i])
 	}
 
 	// What each candidate covers whole.

@@ -38,6 +38,9 @@ type Graph struct {
 	ch    chains
 	// incidence: the edges at node n are inc[incOff[n]:incOff[n+1]]
 	incOff, inc []int32
+	// the edges of road r are Edges[roadOff[r]:roadOff[r+1]], in the order
+	// of its lines and vertices
+	roadOff []int32
 
 	Report GraphReport
 	roads  *data.Layer[data.Road]
@@ -196,9 +199,17 @@ func (g *Graph) build(ctx context.Context, proj *geo.Projection, passable []bool
 	}
 	g.Report.JoinedEnds = vs.joined
 	nodeOf := make([]int32, len(vs.pos))
+	nodes := 0
 	for i := range nodeOf {
 		nodeOf[i] = -1
+		if vs.root[i] == int32(i) && vs.uses[i] >= 2 {
+			nodes++
+		}
 	}
+	// Presized: nodes exactly, edges as a road network has them (about 1.5
+	// a node), so a province's are not copied as they grow.
+	g.Nodes = make([]orb.Point, 0, nodes)
+	g.Edges = make([]Edge, 0, nodes*3/2)
 	node := func(q orb.Point) int32 {
 		r := vs.root[vs.ids[keyOf(q)]]
 		if nodeOf[r] < 0 {
@@ -263,6 +274,13 @@ func (g *Graph) build(ctx context.Context, proj *geo.Projection, passable []bool
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
+	g.roadOff = make([]int32, roads.Len()+1)
+	for _, e := range g.Edges { // appended road by road
+		g.roadOff[e.Road+1]++
+	}
+	for r := range roads.Len() {
+		g.roadOff[r+1] += g.roadOff[r]
+	}
 	g.renumber()
 	if ctx.Err() != nil {
 		return ctx.Err()
@@ -309,7 +327,18 @@ func (vs *vertices) isNode(q orb.Point) bool { return vs.uses[vs.root[vs.ids[key
 // the end that missed it).
 func noding(ctx context.Context, roads *data.Layer[data.Road], passable []bool, tol float64) (*vertices, error) {
 	vs := &vertices{ids: make(map[vkey]int32)}
-	var uses, through, line []int32 // per vertex: uses, lines passing through, the one line using it (-1: several)
+	// The per-vertex slices are sized to the vertices counted first: grown
+	// by appending, a province's copies them over and over.
+	nv := 0
+	for i, ok := range passable {
+		if ok {
+			for _, l := range Lines(roads.Metric[i]) {
+				nv += len(l)
+			}
+		}
+	}
+	vs.pos = make([]orb.Point, 0, nv)
+	uses, through, line := make([]int32, 0, nv), make([]int32, 0, nv), make([]int32, 0, nv) // per vertex: uses, lines passing through, the one line using it (-1: several)
 	li := int32(0)
 	eachLine := func(fn func(l orb.LineString)) error {
 		li = 0
@@ -563,6 +592,9 @@ func (g *Graph) buildCSR(ctx context.Context) error {
 		c.of[i] = -1
 	}
 	seen := make([]bool, len(g.Edges))
+	// Every edge is walked once, every inner node passed once.
+	c.segF, c.segB = make([]float64, 0, len(g.Edges)), make([]float64, 0, len(g.Edges))
+	c.inner = make([]int32, 0, n)
 	c.innerOff = []int32{0}
 	walk := func(a, e int32) {
 		k := int32(len(c.a))
@@ -722,6 +754,18 @@ func (g *Graph) EdgeLine(e int32) orb.LineString {
 	return Lines(g.roads.Metric[ed.Road])[ed.Part][ed.V0 : ed.V1+1]
 }
 
+// EdgeAt returns the edge holding segment v (vertices v and v+1) of line
+// part of road r, if the graph has it.
+func (g *Graph) EdgeAt(r, part, v int32) (int32, bool) {
+	lo, hi := g.roadOff[r], g.roadOff[r+1]
+	es := g.Edges[lo:hi]
+	k := sort.Search(len(es), func(k int) bool { return es[k].Part > part || es[k].Part == part && es[k].V1 > v })
+	if k == len(es) || es[k].Part != part || es[k].V0 > v {
+		return -1, false
+	}
+	return lo + int32(k), true
+}
+
 // Road returns the road an edge belongs to.
 func (g *Graph) Road(e int32) *data.Road { return &g.roads.Items[g.Edges[e].Road] }
 
@@ -750,7 +794,7 @@ func (g *Graph) Incident(n int32) []int32 { return g.inc[g.incOff[n]:g.incOff[n+
 func (g *Graph) Bytes() int64 {
 	c := &g.ch
 	n := int64(len(g.Nodes))*16 + int64(len(g.Edges))*int64(unsafe.Sizeof(Edge{})) + int64(len(g.arcs)+len(g.rarcs))*int64(unsafe.Sizeof(arc{}))
-	n += int64(len(g.off)+len(g.roff)+len(g.inc)+len(g.incOff)) * 4
+	n += int64(len(g.off)+len(g.roff)+len(g.inc)+len(g.incOff)+len(g.roadOff)) * 4
 	n += int64(len(c.of)+len(c.pos)+len(c.a)+len(c.b)+len(c.inner)+len(c.innerOff))*4 + int64(len(c.segF)+len(c.segB))*8
 	return n + 1024
 }

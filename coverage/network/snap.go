@@ -33,7 +33,11 @@ type Snap struct {
 
 // NewSnapper indexes every segment of every edge.
 func NewSnapper(g *Graph) *Snapper {
-	sn := &Snapper{g: g}
+	n := 0
+	for e := range g.Edges {
+		n += int(g.Edges[e].V1 - g.Edges[e].V0)
+	}
+	sn := &Snapper{g: g, segs: make([]segRef, 0, n)}
 	for e := range g.Edges {
 		l := g.EdgeLine(int32(e))
 		at := 0.0
@@ -95,16 +99,27 @@ func (sn *Snapper) NearestTo(g orb.Geometry, max float64) (Snap, bool) {
 }
 
 // NearestToWhere is NearestTo among the edges keep accepts (all if keep is
-// nil). The segment nearest g's centre bounds the answer; only segments
-// whose boxes come closer are measured.
+// nil).
 func (sn *Snapper) NearestToWhere(g orb.Geometry, max float64, keep func(edge int32) bool) (Snap, bool) {
+	seg, d, t := sn.nearestTo(g, max, keep)
+	if seg < 0 {
+		return Snap{}, false
+	}
+	return sn.snap(seg, t, d), true
+}
+
+// nearestTo returns the segment nearest g among the edges keep accepts
+// (-1 for none within max), its distance and the position on it. Of
+// segments as near, the first is taken. The segment nearest g's centre
+// bounds the answer; only segments whose boxes come closer are measured.
+func (sn *Snapper) nearestTo(g orb.Geometry, max float64, keep func(edge int32) bool) (int32, float64, float64) {
 	if p, ok := g.(orb.Point); ok {
 		best, bestD := sn.nearestSeg(p, max, keep)
 		if best < 0 {
-			return Snap{}, false
+			return -1, 0, 0
 		}
 		_, t := geo.SegmentPoint(p, sn.segs[best].a, sn.segs[best].b)
-		return sn.snap(best, t, bestD), true
+		return best, bestD, t
 	}
 	gb := g.Bound()
 	c := gb.Center()
@@ -112,7 +127,7 @@ func (sn *Snapper) NearestToWhere(g orb.Geometry, max float64, keep func(edge in
 	// diagonal from its centre.
 	first, _ := sn.nearestSeg(c, max+geo.Dist(c, gb.Max), keep)
 	if first < 0 {
-		return Snap{}, false
+		return -1, 0, 0
 	}
 	best := first
 	bestD, bestT := geo.SegmentGeometry(sn.segs[first].a, sn.segs[first].b, g)
@@ -127,9 +142,9 @@ func (sn *Snapper) NearestToWhere(g orb.Geometry, max float64, keep func(edge in
 		return true
 	})
 	if bestD > max {
-		return Snap{}, false
+		return -1, 0, 0
 	}
-	return sn.snap(best, bestT, bestD), true
+	return best, bestD, bestT
 }
 
 func boxGap(a, b orb.Bound) float64 {

@@ -22,10 +22,14 @@ func BenchmarkResponse(b *testing.B) {
 			b.Fatal(err)
 		}
 		sn, m := network.NewSnapper(g), areas.New(s)
+		f, err := network.NewFrontage(ctx, s, p.Profile, response.MaxAccessM)
+		if err != nil {
+			b.Fatal(err)
+		}
 		b.Run(c.Name, func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
-				if _, err := response.New(ctx, s, p, g, sn, m); err != nil {
+				if _, err := response.New(ctx, s, p, g, sn, m, f); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -48,7 +52,7 @@ func BenchmarkScenarioOneStation(b *testing.B) {
 		}{
 			{"derive", func() (*response.Response, error) { return base.Derive(ctx, s, base.Member) }},
 			{"new", func() (*response.Response, error) {
-				return response.New(ctx, s, base.Params, base.Graph, base.Snapper, base.Member)
+				return response.New(ctx, s, base.Params, base.Graph, base.Snapper, base.Member, nil)
 			}},
 		} {
 			b.Run(c.Name+"/mode="+m.name, func(b *testing.B) {

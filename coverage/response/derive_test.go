@@ -190,7 +190,7 @@ func checkDerive(t *testing.T, base *response.Response, stations []data.Station)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := response.New(ctx, s, base.Params, base.Graph, base.Snapper, base.Member)
+	want, err := response.New(ctx, s, base.Params, base.Graph, base.Snapper, base.Member, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,10 @@ type Params struct {
 	StationSnapM    float64            // a station farther than this from a passable road is left out
 }
 
+// MaxAccessM is the farthest a building may be from the road it is reached
+// from: the most access_max_m may be.
+const MaxAccessM = 5000
+
 // DefaultParams returns the defaults of DESIGN.md.
 func DefaultParams() Params {
 	return Params{
@@ -63,7 +67,7 @@ func (p Params) Check() error {
 		{"truck_width_m", p.TruckWidthM, 0, 20, false},
 		{"node_tolerance_m", p.NodeToleranceM, 0, 10, false},
 		{"access_speed_mps", p.AccessSpeedMps, 0, 10, true},
-		{"access_max_m", p.AccessMaxM, 0, 5000, false},
+		{"access_max_m", p.AccessMaxM, 0, MaxAccessM, false},
 		{"station_snap_m", p.StationSnapM, 0, 20000, false},
 	} {
 		if !(r.v >= r.lo && r.v <= r.hi) || r.openLow && r.v == r.lo {

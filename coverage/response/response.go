@@ -81,9 +81,11 @@ type Response struct {
 }
 
 // New computes arrival times from every active station to every
-// node, building, village and district. g and m may be shared between
-// parameter sets with the same graph key and snapshot.
-func New(ctx context.Context, s *data.Snapshot, p Params, g *network.Graph, sn *network.Snapper, m *areas.Membership) (*Response, error) {
+// node, building, village and district. g, m and f may be shared between
+// parameter sets with the same graph key and snapshot; f, the buildings'
+// frontage, spares most of them a nearest-road search (nil: every building
+// is searched for).
+func New(ctx context.Context, s *data.Snapshot, p Params, g *network.Graph, sn *network.Snapper, m *areas.Membership, f *network.Frontage) (*Response, error) {
 	r := &Response{Snap: s, Params: p, Graph: g, Snapper: sn, Member: m}
 	r.place()
 	r.Times = g.Run(r.Seeds, math.Inf(1))
@@ -104,7 +106,7 @@ func New(ctx context.Context, s *data.Snapshot, p Params, g *network.Graph, sn *
 			defer wg.Done()
 			for b := int(next.Add(1) - 1); b < blocks && ctx.Err() == nil; b = int(next.Add(1) - 1) {
 				for i := b * block; i < min(len(r.Buildings), (b+1)*block); i++ {
-					r.Buildings[i] = r.Arrive(s.Buildings.Metric[i])
+					r.Buildings[i] = r.arriveBuilding(f, i)
 				}
 			}
 		}()
@@ -168,6 +170,25 @@ func (r *Response) Arrive(g orb.Geometry) Arrival {
 			return Arrival{T: math.Inf(1), Station: -1, AccessM: sp.Dist, Reach: NotConnected, Edge: sp.Edge, S: sp.S}
 		}
 		return Arrival{T: math.Inf(1), Station: -1, Reach: NoRoad, Edge: -1}
+	}
+	t, src := r.AtEdge(sp.Edge, sp.S)
+	return Arrival{T: t + sp.Dist/r.Params.AccessSpeedMps, Station: src, AccessM: sp.Dist, Reach: Reached, Edge: sp.Edge, S: sp.S}
+}
+
+// arriveBuilding is Arrive for building i, from its frontage f when the
+// graph holds it and a truck reaches it.
+func (r *Response) arriveBuilding(f *network.Frontage, i int) Arrival {
+	g := r.Snap.Buildings.Metric[i]
+	if f == nil || r.Params.AccessMaxM > f.MaxM {
+		return r.Arrive(g)
+	}
+	sp, ok := r.Snapper.On(f, i, g)
+	if ok && sp.Dist > r.Params.AccessMaxM {
+		// No road within reach in the whole network: none in the graph.
+		return Arrival{T: math.Inf(1), Station: -1, Reach: NoRoad, Edge: -1}
+	}
+	if !ok || !r.reached(sp.Edge) {
+		return r.Arrive(g)
 	}
 	t, src := r.AtEdge(sp.Edge, sp.S)
 	return Arrival{T: t + sp.Dist/r.Params.AccessSpeedMps, Station: src, AccessM: sp.Dist, Reach: Reached, Edge: sp.Edge, S: sp.S}

@@ -1,0 +1,104 @@
+package network
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+
+	"fireplan/coverage/internal/workers"
+	"fireplan/data"
+	"fireplan/geo"
+
+	"github.com/paulmach/orb"
+)
+
+// Frontage is where each building meets the road network: the road
+// segment nearest its wall among every road a truck drives at some width.
+// A truck graph of any width holds that segment or leaves it out; when it
+// holds it, it is the building's nearest in that graph too (the nearest of
+// a set is the nearest of any subset holding it), found without a search.
+// A new truck width then costs a lookup per building, not a search.
+type Frontage struct {
+	Road, Part, Seg []int32 // per building: segment Seg of line Part of road Road; Road -1 for none within MaxM
+	MaxM            float64
+	roads           *data.Layer[data.Road]
+}
+
+// NewFrontage finds every building's frontage within maxM metres among
+// the roads p gives a speed, sharing the buildings among the workers ctx
+// allows.
+func NewFrontage(ctx context.Context, s *data.Snapshot, p Profile, maxM float64) (*Frontage, error) {
+	// A snapper over the raw road lines: its "edges" are roads, and pv
+	// says which line and vertex each segment starts at.
+	sn := &Snapper{}
+	type at struct{ part, v int32 }
+	var pv []at
+	for i := range s.Roads.Items {
+		if !(p.Speed(&s.Roads.Items[i]) > 0) {
+			continue
+		}
+		if i%1024 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		for part, l := range Lines(s.Roads.Metric[i]) {
+			for v := 1; v < len(l); v++ {
+				if geo.Dist(l[v-1], l[v]) > 0 {
+					sn.idx.Insert(int32(len(sn.segs)), orb.Bound{Min: l[v-1], Max: l[v-1]}.Extend(l[v]))
+					sn.segs = append(sn.segs, segRef{edge: int32(i), a: l[v-1], b: l[v]})
+					pv = append(pv, at{int32(part), int32(v - 1)})
+				}
+			}
+		}
+	}
+	n := s.Buildings.Len()
+	f := &Frontage{Road: make([]int32, n), Part: make([]int32, n), Seg: make([]int32, n), MaxM: maxM, roads: s.Roads}
+	const block = 4096
+	blocks := (n + block - 1) / block
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(workers.Of(ctx), blocks) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := int(next.Add(1) - 1); b < blocks && ctx.Err() == nil; b = int(next.Add(1) - 1) {
+				for i := b * block; i < min(n, (b+1)*block); i++ {
+					f.Road[i] = -1
+					if seg, _, _ := sn.nearestTo(s.Buildings.Metric[i], maxM, nil); seg >= 0 {
+						f.Road[i], f.Part[i], f.Seg[i] = sn.segs[seg].edge, pv[seg].part, pv[seg].v
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return f, ctx.Err()
+}
+
+// Bytes estimates the frontage's memory.
+func (f *Frontage) Bytes() int64 { return int64(len(f.Road))*12 + 64 }
+
+// On returns building i's snap in sn's graph when the graph holds its
+// frontage: what NearestTo would find, when that is also what keep accepts.
+func (sn *Snapper) On(f *Frontage, i int, gm orb.Geometry) (Snap, bool) {
+	if f.Road[i] < 0 {
+		return Snap{}, false
+	}
+	e, ok := sn.g.EdgeAt(f.Road[i], f.Part[i], f.Seg[i])
+	if !ok {
+		return Snap{}, false
+	}
+	ed := &sn.g.Edges[e]
+	l := Lines(sn.g.roads.Metric[ed.Road])[ed.Part]
+	// S as NewSnapper sums it, vertex by vertex from the edge's start.
+	at := 0.0
+	for k := ed.V0 + 1; k <= f.Seg[i]; k++ {
+		at += geo.Dist(l[k-1], l[k])
+	}
+	a, b := l[f.Seg[i]], l[f.Seg[i]+1]
+	d, t := geo.SegmentGeometry(a, b, gm)
+	sp := Snap{Edge: e, S: at + t*geo.Dist(a, b), Dist: d, Point: geo.Lerp(a, b, t)}
+	if sp.S > ed.Length {
+		sp.S = ed.Length
+	}
+	return sp, true
+}
