@@ -766,11 +766,21 @@ func streetGapHouseholds(s *data.Snapshot, h *hydrants.Hydrants, streets []orb.L
 		idx.Insert(int32(i), l.Bound())
 	}
 	out := make([]int, len(streets))
+	r := h.P.RadiusM
 	for _, b := range h.BuildingGaps {
+		// A box search, not a nearest-first walk: that keeps a queue per
+		// building, and at a province the allocations cost more than the
+		// few extra distances. Of stretches as near, the first counts.
 		c := h.Member.Centroid[b]
-		near := idx.Nearest(c, 1, h.P.RadiusM, func(i int32) float64 { return geo.PointDistance(c, streets[i]) })
-		if len(near) > 0 {
-			out[near[0].Item] += s.Buildings.Items[b].Households
+		near, best := int32(-1), math.Inf(1)
+		idx.Search(orb.Bound{Min: orb.Point{c[0] - r, c[1] - r}, Max: orb.Point{c[0] + r, c[1] + r}}, func(i int32) bool {
+			if d := geo.PointDistance(c, streets[i]); d <= r && (d < best || d == best && i < near) {
+				near, best = i, d
+			}
+			return true
+		})
+		if near >= 0 {
+			out[near] += s.Buildings.Items[b].Households
 		}
 	}
 	return out

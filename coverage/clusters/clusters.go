@@ -113,6 +113,9 @@ func New(ctx context.Context, s *data.Snapshot, p Params, m *areas.Membership, r
 	bs := s.Buildings
 	for i := range bs.Items {
 		if m.Builtup[i] < 0 {
+			if c.Rural == nil {
+				c.Rural = make([]int32, 0, bs.Len()-i)
+			}
 			c.Rural = append(c.Rural, int32(i))
 		}
 	}
@@ -120,15 +123,28 @@ func New(ctx context.Context, s *data.Snapshot, p Params, m *areas.Membership, r
 	if err != nil {
 		return nil, err
 	}
-	byRoot := map[int32]int{}
+	// Clusters numbered in order of their first building, their buildings
+	// laid out in one slice: a map and a slice per cluster are millions of
+	// allocations at a province.
+	of := make([]int32, bs.Len()) // per root: cluster + 1
+	var size []int32
 	for _, i := range c.Rural {
 		r := uf.Find(i)
-		k, ok := byRoot[r]
-		if !ok {
-			k = len(c.Clusters)
-			byRoot[r] = k
-			c.Clusters = append(c.Clusters, Cluster{})
+		if of[r] == 0 {
+			size = append(size, 0)
+			of[r] = int32(len(size))
 		}
+		size[of[r]-1]++
+	}
+	all := make([]int32, len(c.Rural))
+	c.Clusters = make([]Cluster, len(size))
+	at := 0
+	for k, n := range size {
+		c.Clusters[k].Buildings = all[at : at : at+int(n)]
+		at += int(n)
+	}
+	for _, i := range c.Rural {
+		k := of[uf.Find(i)] - 1
 		c.Clusters[k].Buildings = append(c.Clusters[k].Buildings, i)
 	}
 	villageHH, townshipN := map[int32]int{}, map[int32]int{}

@@ -247,12 +247,14 @@ func (h *Hydrants) protectBuildings() {
 
 func (h *Hydrants) findSpacing() {
 	pos := make([][]float64, len(h.St.chains))
+	var on []chainAt
 	for _, i := range h.Active {
 		if h.Snap.Hydrants.Items[i].Kind != "municipal" {
 			continue
 		}
-		for c, p := range h.St.onChains(h.Snap.Hydrants.Metric[i].(orb.Point), chainSnapM) {
-			pos[c] = append(pos[c], p)
+		on = h.St.onChains(on, h.Snap.Hydrants.Metric[i].(orb.Point), chainSnapM)
+		for _, c := range on {
+			pos[c.chain] = append(pos[c.chain], c.pos)
 		}
 	}
 	half := h.P.SpacingM / 2
@@ -289,10 +291,11 @@ func (h *Hydrants) findSpacing() {
 
 func (h *Hydrants) findOneSide() {
 	g := h.St.G
+	prof := network.DefaultProfile() // once: it makes maps
 	for e := range g.Edges {
 		e := int32(e)
 		road := g.Road(e)
-		w := network.DefaultProfile().Width(road)
+		w := prof.Width(road)
 		if w <= h.P.WideStreetM || !h.St.inBuiltup(e) {
 			continue
 		}

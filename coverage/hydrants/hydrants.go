@@ -227,30 +227,47 @@ func (st *Streets) chainPoint(chain int32, pos float64) (int32, float64) {
 	return e, s
 }
 
-// onChains returns the chain positions of point p on every named street
-// within radius (the nearest point per chain).
-func (st *Streets) onChains(p orb.Point, radius float64) map[int32]float64 {
-	best := map[int32][2]float64{} // chain -> (distance, position)
+// chainAt is a point's place on a named street's chain.
+type chainAt struct {
+	chain  int32
+	pos, d float64 // chain position, metres from the point
+}
+
+// onChains returns, in buf, the chains within radius of p and p's position
+// on each (at the chain's nearest point). A slice reused by the caller, not
+// a map: it is asked once per siting candidate, millions of times at a
+// province.
+func (st *Streets) onChains(buf []chainAt, p orb.Point, radius float64) []chainAt {
+	buf = buf[:0]
 	st.Sn.Within(p, radius, func(e int32, s, d float64) bool {
 		if st.inChain[e].chain < 0 {
 			return true
 		}
 		c, pos := st.chainPos(e, s)
-		// Ties (a point at a node two segments share) go to the lower
-		// position, with slack, so a point moved by rounding keeps its place.
-		if b, ok := best[c]; !ok || d < b[0]-1e-6 || d <= b[0]+1e-6 && pos < b[1] {
-			best[c] = [2]float64{math.Min(d, b[0]), pos}
-			if !ok {
-				best[c] = [2]float64{d, pos}
+		for k := range buf {
+			if b := &buf[k]; b.chain == c {
+				// Ties (a point at a node two segments share) go to the lower
+				// position, with slack, so a point moved by rounding keeps its place.
+				if d < b.d-1e-6 || d <= b.d+1e-6 && pos < b.pos {
+					b.d, b.pos = math.Min(d, b.d), pos
+				}
+				return true
 			}
 		}
+		buf = append(buf, chainAt{c, pos, d})
 		return true
 	})
-	out := make(map[int32]float64, len(best))
-	for c, b := range best {
-		out[c] = b[1]
+	return buf
+}
+
+// posOn returns the position on chain c among cs, if c is there.
+func posOn(cs []chainAt, c int32) (float64, bool) {
+	for _, x := range cs {
+		if x.chain == c {
+			return x.pos, true
+		}
 	}
-	return out
+	return 0, false
 }
 
 // interval is [A, B] metres along an edge or chain.

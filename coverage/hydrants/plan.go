@@ -57,7 +57,18 @@ const (
 // each adds, then a local improvement.
 func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 	g := h.St.G
-	var els []element
+	// Sized first: grown by appending, a province's are copied over and
+	// over.
+	nEls, nCands := len(h.BuildingGaps), len(h.BuildingGaps)
+	for _, sg := range h.Spacing {
+		nEls += int((sg.Hi-sg.Lo)/elementM) + 1
+		nCands += int((sg.Hi-sg.Lo)/pieceM) + 2
+	}
+	for _, st := range h.Stretches {
+		nEls += int(st.Length()/elementM) + 1
+		nCands += int(st.Length()/pieceM) + 2
+	}
+	els := make([]element, 0, nEls)
 	var idx geo.Index
 	add := func(e element, b orb.Bound) {
 		idx.Insert(int32(len(els)), b)
@@ -67,8 +78,8 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 		edge int32
 		s    float64
 	}
-	var cands []cand
-	seen := map[[2]int64]bool{}
+	cands := make([]cand, 0, nCands)
+	seen := make(map[[2]int64]bool, nCands)
 	addCand := func(e int32, s float64) {
 		k := [2]int64{int64(e), int64(math.Round(s * 10))}
 		if !seen[k] {
@@ -123,7 +134,11 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 	Rb := h.P.RadiusM - siteSlack
 	reach := math.Max(h.P.RadiusM, half) + 1
 	ls := network.NewLocal(g)
-	covers := make([][]int32, len(cands))
+	// What each candidate covers, one after another in one slice: a slice
+	// per candidate is millions of allocations at a province.
+	var cov []int32
+	covOff := make([]int32, len(cands)+1)
+	var chains []chainAt
 	for ci, c := range cands {
 		if ci%32 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -132,7 +147,7 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 		if !h.P.Straight {
 			ls.From(g, c.edge, c.s, 0, h.P.RadiusM)
 		}
-		chains := h.St.onChains(p, chainSnapM-siteSlack)
+		chains = h.St.onChains(chains, p, chainSnapM-siteSlack)
 		idx.Search(orb.Bound{Min: orb.Point{p[0] - reach, p[1] - reach}, Max: orb.Point{p[0] + reach, p[1] + reach}}, func(k int32) bool {
 			el := &els[k]
 			ok := false
@@ -146,16 +161,21 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 					ok = ls.At(g, el.edge, el.a, c.edge, c.s, 0)+el.b <= Rb
 				}
 			case elemSpacing:
-				if q, on := chains[el.chain]; on {
+				if q, on := posOn(chains, el.chain); on {
 					ch := &h.St.chains[el.chain]
 					ok = ch.gap(q, el.a) <= half+chainEps && ch.gap(q, el.b) <= half+chainEps
 				}
 			}
 			if ok {
-				covers[ci] = append(covers[ci], k)
+				cov = append(cov, k)
 			}
 			return true
 		})
+		covOff[ci+1] = int32(len(cov))
+	}
+	covers := make([][]int32, len(cands))
+	for ci := range covers {
+		covers[ci] = cov[covOff[ci]:covOff[ci+1]:covOff[ci+1]]
 	}
 	coverable := make([]bool, len(els))
 	for _, cv := range covers {

@@ -19,7 +19,8 @@ import (
 // a set is the nearest of any subset holding it), found without a search.
 // A new truck width then costs a lookup per building, not a search.
 type Frontage struct {
-	Road, Part, Seg []int32 // per building: segment Seg of line Part of road Road; Road -1 for none within MaxM
+	Road, Part, Seg []int32   // per building: segment Seg of line Part of road Road; Road -1 for none within MaxM
+	Dist, T         []float64 // per building: metres from its wall, and where on the segment (0-1)
 	MaxM            float64
 	roads           *data.Layer[data.Road]
 }
@@ -51,7 +52,7 @@ func NewFrontage(ctx context.Context, s *data.Snapshot, p Profile, maxM float64)
 		}
 	}
 	n := s.Buildings.Len()
-	f := &Frontage{Road: make([]int32, n), Part: make([]int32, n), Seg: make([]int32, n), MaxM: maxM, roads: s.Roads}
+	f := &Frontage{Road: make([]int32, n), Part: make([]int32, n), Seg: make([]int32, n), Dist: make([]float64, n), T: make([]float64, n), MaxM: maxM, roads: s.Roads}
 	const block = 4096
 	blocks := (n + block - 1) / block
 	var next atomic.Int64
@@ -63,8 +64,8 @@ func NewFrontage(ctx context.Context, s *data.Snapshot, p Profile, maxM float64)
 			for b := int(next.Add(1) - 1); b < blocks && ctx.Err() == nil; b = int(next.Add(1) - 1) {
 				for i := b * block; i < min(n, (b+1)*block); i++ {
 					f.Road[i] = -1
-					if seg, _, _ := sn.nearestTo(s.Buildings.Metric[i], maxM, nil); seg >= 0 {
-						f.Road[i], f.Part[i], f.Seg[i] = sn.segs[seg].edge, pv[seg].part, pv[seg].v
+					if seg, d, t := sn.nearestTo(s.Buildings.Metric[i], maxM, nil); seg >= 0 {
+						f.Road[i], f.Part[i], f.Seg[i], f.Dist[i], f.T[i] = sn.segs[seg].edge, pv[seg].part, pv[seg].v, d, t
 					}
 				}
 			}
@@ -75,11 +76,11 @@ func NewFrontage(ctx context.Context, s *data.Snapshot, p Profile, maxM float64)
 }
 
 // Bytes estimates the frontage's memory.
-func (f *Frontage) Bytes() int64 { return int64(len(f.Road))*12 + 64 }
+func (f *Frontage) Bytes() int64 { return int64(len(f.Road))*28 + 64 }
 
 // On returns building i's snap in sn's graph when the graph holds its
 // frontage: what NearestTo would find, when that is also what keep accepts.
-func (sn *Snapper) On(f *Frontage, i int, gm orb.Geometry) (Snap, bool) {
+func (sn *Snapper) On(f *Frontage, i int) (Snap, bool) {
 	if f.Road[i] < 0 {
 		return Snap{}, false
 	}
@@ -94,9 +95,8 @@ func (sn *Snapper) On(f *Frontage, i int, gm orb.Geometry) (Snap, bool) {
 	for k := ed.V0 + 1; k <= f.Seg[i]; k++ {
 		at += geo.Dist(l[k-1], l[k])
 	}
-	a, b := l[f.Seg[i]], l[f.Seg[i]+1]
-	d, t := geo.SegmentGeometry(a, b, gm)
-	sp := Snap{Edge: e, S: at + t*geo.Dist(a, b), Dist: d, Point: geo.Lerp(a, b, t)}
+	a, b, t := l[f.Seg[i]], l[f.Seg[i]+1], f.T[i]
+	sp := Snap{Edge: e, S: at + t*geo.Dist(a, b), Dist: f.Dist[i], Point: geo.Lerp(a, b, t)}
 	if sp.S > ed.Length {
 		sp.S = ed.Length
 	}

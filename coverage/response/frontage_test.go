@@ -48,7 +48,7 @@ func TestFrontageFindsWhatSearchFinds(t *testing.T) {
 					}
 					if w.Reach == response.Reached {
 						reached++
-						if sp, ok := sn.On(f, i, s.Buildings.Metric[i]); ok && sp.Edge == w.Edge {
+						if sp, ok := sn.On(f, i); ok && sp.Edge == w.Edge {
 							fromFrontage++
 						}
 					}

@@ -182,7 +182,7 @@ func (r *Response) arriveBuilding(f *network.Frontage, i int) Arrival {
 	if f == nil || r.Params.AccessMaxM > f.MaxM {
 		return r.Arrive(g)
 	}
-	sp, ok := r.Snapper.On(f, i, g)
+	sp, ok := r.Snapper.On(f, i)
 	if ok && sp.Dist > r.Params.AccessMaxM {
 		// No road within reach in the whole network: none in the graph.
 		return Arrival{T: math.Inf(1), Station: -1, Reach: NoRoad, Edge: -1}

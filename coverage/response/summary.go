@@ -18,6 +18,8 @@ type AreaSummary struct {
 	Share       map[string]float64 `json:"share"`         // Covered / Households
 	NoRoad      int                `json:"no_road"`       // households beyond the access limit of any passable road
 	Unconnected int                `json:"not_connected"` // households on roads no station reaches
+
+	covered []int // per target, while buildings are added: no map update per building
 }
 
 func minutesKey(m float64) string { return strconv.FormatFloat(m, 'f', -1, 64) }
@@ -73,11 +75,7 @@ func (r *Response) VillageSummary(targets []float64) []AreaSummary {
 }
 
 func newSummary(id, name string, targets []float64) AreaSummary {
-	a := AreaSummary{ID: id, Name: name, Covered: map[string]int{}, Share: map[string]float64{}}
-	for _, m := range targets {
-		a.Covered[minutesKey(m)] = 0
-	}
-	return a
+	return AreaSummary{ID: id, Name: name, Covered: map[string]int{}, Share: map[string]float64{}, covered: make([]int, len(targets))}
 }
 
 func (a *AreaSummary) add(arr Arrival, households int, targets []float64) {
@@ -89,20 +87,22 @@ func (a *AreaSummary) add(arr Arrival, households int, targets []float64) {
 	case NotConnected:
 		a.Unconnected += households
 	}
-	for _, m := range targets {
+	for j, m := range targets {
 		if arr.T <= m*60 {
-			a.Covered[minutesKey(m)] += households
+			a.covered[j] += households
 		}
 	}
 }
 
 func (a *AreaSummary) finish(targets []float64) {
-	for _, m := range targets {
+	for j, m := range targets {
 		k := minutesKey(m)
+		a.Covered[k] += a.covered[j]
 		if a.Households > 0 {
 			a.Share[k] = math.Round(float64(a.Covered[k])/float64(a.Households)*10000) / 10000
 		}
 	}
+	a.covered = nil
 }
 
 // Gap is a village or district (or the rest of a township) where some
