@@ -33,7 +33,7 @@ type Layer[T Feature] struct {
 	Metric []orb.Geometry // Items' geometry in the snapshot's projection
 	MBound []orb.Bound    // bounds of Metric
 	bound  orb.Bound      // lon/lat
-	index  geo.Index      // lon/lat bounds
+	proj   *geo.Projection
 	MIndex geo.Index      // metric bounds
 	// Version hashes the layer's content (see contentVersion).
 	Version uint64
@@ -73,12 +73,26 @@ func (l *Layer[T]) Feature(i int) Feature { return l.Items[i] }
 
 // Search calls fn for every item whose lon/lat box meets b until fn returns
 // false: exactly those, as a bbox filter and a tile promise.
+//
+// The metric index answers it: a lon/lat index beside it would cost a
+// province hundreds of megabytes and its load a second R-tree. The box is
+// first cut to the layer's own, where the projection is true.
 func (l *Layer[T]) Search(b orb.Bound, fn func(i int32) bool) {
-	l.index.SearchExact(b, func(i int32) orb.Bound { return l.Items[i].Geometry().Bound() }, fn)
+	if len(l.Items) == 0 || !b.Intersects(l.bound) {
+		return
+	}
+	c := orb.Bound{Min: orb.Point{max(b.Min[0], l.bound.Min[0]), max(b.Min[1], l.bound.Min[1])},
+		Max: orb.Point{min(b.Max[0], l.bound.Max[0]), min(b.Max[1], l.bound.Max[1])}}
+	l.MIndex.Search(l.proj.ForwardCover(c), func(i int32) bool {
+		if !l.Items[i].Geometry().Bound().Intersects(b) {
+			return true
+		}
+		return fn(i)
+	})
 }
 
 func newLayer[T hashedFeature](s Schema, items []T, proj *geo.Projection) *Layer[T] {
-	l := &Layer[T]{schema: s, Items: items, Metric: make([]orb.Geometry, len(items)), MBound: make([]orb.Bound, len(items))}
+	l := &Layer[T]{schema: s, Items: items, Metric: make([]orb.Geometry, len(items)), MBound: make([]orb.Bound, len(items)), proj: proj}
 	l.Version = layerVersion(l)
 	for i, it := range items {
 		g := it.Geometry()
@@ -88,7 +102,6 @@ func newLayer[T hashedFeature](s Schema, items []T, proj *geo.Projection) *Layer
 		} else {
 			l.bound = l.bound.Union(b)
 		}
-		l.index.Insert(int32(i), b)
 		m := proj.ForwardGeometry(g)
 		l.Metric[i] = m
 		l.MBound[i] = m.Bound()

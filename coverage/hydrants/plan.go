@@ -4,6 +4,7 @@ import (
 	cheap "container/heap"
 	"context"
 	"math"
+	"slices"
 	"sort"
 
 	"fireplan/coverage/internal/gainq"
@@ -167,6 +168,11 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 				}
 			}
 			if ok {
+				if len(cov) == cap(cov) {
+					// Doubled, not the quarter append grows a large slice
+					// by: at a province that is gigabytes copied.
+					cov = slices.Grow(cov, max(1024, len(cov)))
+				}
 				cov = append(cov, k)
 			}
 			return true
