@@ -34,7 +34,7 @@ type Layer[T Feature] struct {
 	MBound []orb.Bound    // bounds of Metric
 	bound  orb.Bound      // lon/lat
 	proj   *geo.Projection
-	MIndex geo.Index      // metric bounds
+	MIndex geo.Index // metric bounds
 	// Version hashes the layer's content (see contentVersion).
 	Version uint64
 }
