@@ -33,6 +33,8 @@ type Layer[T Feature] struct {
 	Metric []orb.Geometry // Items' geometry in the snapshot's projection
 	MBound []orb.Bound    // bounds of Metric
 	bound  orb.Bound      // lon/lat
+	boxes  []geo.Box32    // lon/lat bounds, offsets from boxO
+	boxO   orb.Point
 	proj   *geo.Projection
 	MIndex geo.Index // metric bounds
 	// Version hashes the layer's content (see contentVersion).
@@ -84,7 +86,7 @@ func (l *Layer[T]) Search(b orb.Bound, fn func(i int32) bool) {
 	c := orb.Bound{Min: orb.Point{max(b.Min[0], l.bound.Min[0]), max(b.Min[1], l.bound.Min[1])},
 		Max: orb.Point{min(b.Max[0], l.bound.Max[0]), min(b.Max[1], l.bound.Max[1])}}
 	l.MIndex.Search(l.proj.ForwardCover(c), func(i int32) bool {
-		if !l.Items[i].Geometry().Bound().Intersects(b) {
+		if !l.boxes[i].Meets(b, l.boxO, func() orb.Bound { return l.Items[i].Geometry().Bound() }) {
 			return true
 		}
 		return fn(i)
@@ -92,7 +94,8 @@ func (l *Layer[T]) Search(b orb.Bound, fn func(i int32) bool) {
 }
 
 func newLayer[T hashedFeature](s Schema, items []T, proj *geo.Projection) *Layer[T] {
-	l := &Layer[T]{schema: s, Items: items, Metric: make([]orb.Geometry, len(items)), MBound: make([]orb.Bound, len(items)), proj: proj}
+	l := &Layer[T]{schema: s, Items: items, Metric: make([]orb.Geometry, len(items)), MBound: make([]orb.Bound, len(items)),
+		boxes: make([]geo.Box32, len(items)), proj: proj}
 	l.Version = layerVersion(l)
 	for i, it := range items {
 		g := it.Geometry()
@@ -102,6 +105,10 @@ func newLayer[T hashedFeature](s Schema, items []T, proj *geo.Projection) *Layer
 		} else {
 			l.bound = l.bound.Union(b)
 		}
+		if i == 0 {
+			l.boxO = b.Min
+		}
+		l.boxes[i] = geo.NewBox32(b, l.boxO)
 		m := proj.ForwardGeometry(g)
 		l.Metric[i] = m
 		l.MBound[i] = m.Bound()

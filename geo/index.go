@@ -73,21 +73,44 @@ func (x *Index) Search(b orb.Bound, fn func(i int32) bool) {
 // stored box meets b within a float32 step of its edges.
 func (x *Index) SearchExact(b orb.Bound, bound func(i int32) orb.Bound, fn func(i int32) bool) {
 	min, max := x.box(b)
-	o := x.origin
 	x.tr.Search(min, max, func(smin, smax [2]float32, i int32) bool {
-		// The true box starts at or below the float32 after its stored min
-		// and ends at or above the one before its stored max (see down).
-		for k := 0; k < 2; k++ {
-			if float64(math.Nextafter32(smin[k], float32(math.Inf(1))))+o[k] > b.Max[k] ||
-				float64(math.Nextafter32(smax[k], float32(math.Inf(-1))))+o[k] < b.Min[k] {
-				if !bound(i).Intersects(b) {
-					return true
-				}
-				break
-			}
+		if !(Box32{smin, smax}).Meets(b, x.origin, func() orb.Bound { return bound(i) }) {
+			return true
 		}
 		return fn(i)
 	})
+}
+
+// Box32 is a bound as float32 offsets from an origin, rounded outward: half
+// the bytes of an orb.Bound, and a sure test of most intersections.
+type Box32 struct{ Min, Max [2]float32 }
+
+// NewBox32 returns b as offsets from o, rounded outward.
+func NewBox32(b orb.Bound, o orb.Point) Box32 {
+	var x Box32
+	for k := 0; k < 2; k++ {
+		x.Min[k], x.Max[k] = down(b.Min[k], o[k]), up(b.Max[k], o[k])
+	}
+	return x
+}
+
+// Meets tells whether the bound x was made from (with origin o) meets q,
+// from the float32s where they tell and from exact() where they cannot.
+func (x Box32) Meets(q orb.Bound, o orb.Point, exact func() orb.Bound) bool {
+	for k := 0; k < 2; k++ {
+		if float64(x.Min[k])+o[k] > q.Max[k] || float64(x.Max[k])+o[k] < q.Min[k] {
+			return false // the stored box holds the true one
+		}
+	}
+	// The true box starts at or below the float32 after its stored min
+	// and ends at or above the one before its stored max (see down).
+	for k := 0; k < 2; k++ {
+		if float64(math.Nextafter32(x.Min[k], float32(math.Inf(1))))+o[k] > q.Max[k] ||
+			float64(math.Nextafter32(x.Max[k], float32(math.Inf(-1))))+o[k] < q.Min[k] {
+			return exact().Intersects(q)
+		}
+	}
+	return true
 }
 
 // Within calls fn for every item within r of p by the exact distance dist,

@@ -11,7 +11,9 @@ import (
 )
 
 // BenchmarkResponse is placing the stations and every building's arrival
-// on top of the multi-source run (network's BenchmarkMultiSource).
+// on top of the multi-source run (network's BenchmarkMultiSource), the
+// buildings' frontage found (shared by every truck width, as the catalogue
+// shares it); ".../frontage" is finding it.
 func BenchmarkResponse(b *testing.B) {
 	ctx := context.Background()
 	for _, c := range fixture.BenchCounties() {
@@ -30,6 +32,15 @@ func BenchmarkResponse(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
 				if _, err := response.New(ctx, s, p, g, sn, m, f); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		// The buildings' frontage, found once for every truck width.
+		b.Run(c.Name+"/frontage", func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, err := network.NewFrontage(ctx, s, p.Profile, response.MaxAccessM); err != nil {
 					b.Fatal(err)
 				}
 			}
