@@ -727,11 +727,14 @@ func buildHydrantGaps(ctx context.Context, c *Catalog, e *Entry, s *data.Snapsho
 	}
 	t := &Table{Columns: e.Columns, Meta: hydrantMeta(h)}
 	// Every row is placed by its label point: township, lon and lat.
-	add := func(id string, g orb.Geometry, kind, detail, street, road string, length, width, left, right, households any) {
-		p := LabelPoint(g)
-		tid, tname := township(s, townshipAt(s, p))
+	place := func(id string, g orb.Geometry, p orb.Point, tw int32, kind, detail, street, road string, length, width, left, right, households any) {
+		tid, tname := township(s, tw)
 		ll := s.Proj.Inverse(p)
 		t.Add(id, g, kind, detail, street, road, tid, tname, length, width, left, right, households, round7(ll[0]), round7(ll[1]))
+	}
+	add := func(id string, g orb.Geometry, kind, detail, street, road string, length, width, left, right, households any) {
+		p := LabelPoint(g)
+		place(id, g, p, townshipAt(s, p), kind, detail, street, road, length, width, left, right, households)
 	}
 	g := h.St.G
 	streets := make([]orb.LineString, len(h.Stretches))
@@ -750,8 +753,10 @@ func buildHydrantGaps(ctx context.Context, c *Catalog, e *Entry, s *data.Snapsho
 		add("one_side:"+os.RoadID, g.EdgeLine(os.Edge), "one_side", "", os.Street, os.RoadID, nil, os.WidthM, os.Left, os.Right, nil)
 	}
 	for _, i := range h.BuildingGaps {
+		// Placed by its centroid, whose township the membership holds.
 		b := s.Buildings.Items[i]
-		add("building:"+b.ID, h.Member.Centroid[i], "building", b.ID, "", "", nil, nil, nil, nil, b.Households)
+		c := h.Member.Centroid[i]
+		place("building:"+b.ID, c, c, h.Member.Township[i], "building", b.ID, "", "", nil, nil, nil, nil, b.Households)
 	}
 	return t, nil
 }
