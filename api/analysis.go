@@ -175,7 +175,7 @@ func inTownship(rows []int, t *coverage.Table, id string) ([]int, error) {
 // tableHits returns the rows of t in the request's bbox (every row
 // without one), in the table's order: /api and /ogc page the same rows.
 func tableHits(q url.Values, e *coverage.Entry, t *coverage.Table) ([]int, error) {
-	var rows []int
+	rows := []int{}
 	if bb := q.Get("bbox"); bb != "" {
 		if e.Geometry == "" { // not !t.HasGeoms(): an empty map table has none either
 			return nil, errorf(http.StatusBadRequest, "bbox: this table has no geometry")

@@ -132,7 +132,8 @@ func (s *Server) items(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", export.ContentType(format))
 	w.Header().Set("Content-Disposition", disposition(name, e.Title.In(o.Lang), format))
 	sw := &startedWriter{w: w}
-	if err := export.Write(sw, format, e, coverage.LayerTable(e, snap, hits), nil, o); err != nil && !sw.started {
+	lt := coverage.LayerTable(e, snap, hits)
+	if err := export.Write(sw, format, e, lt, export.AllRows(lt), o); err != nil && !sw.started {
 		return err
 	}
 	return nil

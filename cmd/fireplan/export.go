@@ -109,7 +109,7 @@ func exportCmd(ctx context.Context, name string, args []string, stdout, stderr i
 		defer f.Close()
 		w = f
 	}
-	return export.Write(w, *format, e, t, nil, export.Options{Lang: *lang, By: *by, Values: v, County: coverage.County(snap), Date: snap.LoadedAt,
+	return export.Write(w, *format, e, t, export.AllRows(t), export.Options{Lang: *lang, By: *by, Values: v, County: coverage.County(snap), Date: snap.LoadedAt,
 		Extra: map[string]any{"name": e.Name, "parameters": v.Map()}})
 }
 

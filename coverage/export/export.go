@@ -119,16 +119,20 @@ func hasColumn(e *coverage.Entry, name string) bool {
 	return false
 }
 
-// Write writes rows (indexes into t; nil for all) of t in format.
+// AllRows returns every row index of t, in order.
+func AllRows(t *coverage.Table) []int {
+	rows := make([]int, t.Len())
+	for i := range rows {
+		rows[i] = i
+	}
+	return rows
+}
+
+// Write writes rows (indexes into t; none when empty: a filter that
+// matched nothing) of t in format.
 func Write(w io.Writer, format string, e *coverage.Entry, t *coverage.Table, rows []int, o Options) error {
 	if err := Check(e, format, o); err != nil {
 		return err
-	}
-	if rows == nil {
-		rows = make([]int, t.Len())
-		for i := range rows {
-			rows[i] = i
-		}
 	}
 	switch format {
 	case "geojson":

@@ -119,7 +119,7 @@ func TestSpreadsheetsReadBackAsTheJSON(t *testing.T) {
 		t.Run(tc.format+"/"+tc.lang, func(t *testing.T) {
 			var b bytes.Buffer
 			o := Options{Lang: tc.lang, County: "示例县", Date: date, Values: e.Defaults()}
-			if err := Write(&b, tc.format, e, tb, nil, o); err != nil {
+			if err := Write(&b, tc.format, e, tb, AllRows(tb), o); err != nil {
 				t.Fatal(err)
 			}
 			var got [][]string
@@ -215,7 +215,7 @@ func checkCells(t *testing.T, f *excelize.File, sheet string, tb *coverage.Table
 func TestByTownshipSheets(t *testing.T) {
 	e, tb := fixture()
 	var b bytes.Buffer
-	if err := Write(&b, "xlsx", e, tb, nil, Options{Lang: "zh", By: ByTownship, Values: e.Defaults()}); err != nil {
+	if err := Write(&b, "xlsx", e, tb, AllRows(tb), Options{Lang: "zh", By: ByTownship, Values: e.Defaults()}); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&b)
