@@ -70,7 +70,16 @@ func TestWarmDefaultsOutlastWhatIfs(t *testing.T) {
 	}
 	srv := httptest.NewServer(s)
 	defer srv.Close()
+	var status struct {
+		Warm bool `json:"warm"`
+	}
+	if get(t, srv, "/api/status", &status); status.Warm {
+		t.Fatal("/api/status says warm before the warm-up")
+	}
 	s.Warm(context.Background())
+	if get(t, srv, "/api/status", &status); !status.Warm {
+		t.Fatal("/api/status does not say warm after the warm-up")
+	}
 	if st := s.cat.Cache.Stats(); st.Pinned == 0 || st.PinnedBytes <= st.MaxBytes {
 		t.Fatalf("after the warm-up %d entries pinned, %d bytes: want the defaults, over the 1 MiB budget", st.Pinned, st.PinnedBytes)
 	}

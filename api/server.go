@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"fireplan/coverage"
@@ -50,6 +51,9 @@ type Server struct {
 	scen  *scenario.Store
 	// handler is mux behind the access guard.
 	handler http.Handler
+	// warmed is the version of the last snapshot whose every default the
+	// warm-up computed, and warmTook how long that took.
+	warmed, warmTook atomic.Int64
 }
 
 // New returns a server reading snapshots from store.

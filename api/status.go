@@ -1,6 +1,7 @@
 package api
 
 import (
+	"math"
 	"net/http"
 	"time"
 
@@ -30,6 +31,11 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request) error {
 		layers[name] = v.Len()
 	}
 	out["version"], out["source"], out["loaded_at"], out["layers"] = snap.VersionHex(), snap.Source, snap.LoadedAt.UTC().Format(time.RFC3339), layers
+	// warm: every analysis is computed at its defaults for the data served.
+	out["warm"] = s.warmed.Load() == int64(snap.Version)
+	if out["warm"] == true {
+		out["warm_took_s"] = math.Round(time.Duration(s.warmTook.Load()).Seconds()*10) / 10
+	}
 	return writeJSON(w, http.StatusOK, out)
 }
 

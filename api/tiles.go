@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"fireplan/coverage"
 	"fireplan/data"
@@ -234,6 +235,7 @@ func (s *Server) Warm(ctx context.Context) {
 	if snap == nil {
 		return
 	}
+	start := time.Now()
 	gen := s.cat.Cache.Mark()
 	ctx = coverage.Pin(ctx)
 	// The base layers' tiles, the analyses the map opens on, then the
@@ -265,6 +267,8 @@ func (s *Server) Warm(ctx context.Context) {
 		}
 	}
 	if ctx.Err() == nil && s.store.Load() == snap {
+		s.warmTook.Store(int64(time.Since(start)))
+		s.warmed.Store(int64(snap.Version))
 		if n, bytes := s.cat.Cache.Sweep(gen); n > 0 {
 			s.log.Info("cache swept", "entries", n, "mb", bytes>>20)
 		}

@@ -98,6 +98,9 @@ func (p *Param) canonical(raw string) (string, error) {
 	case Floats:
 		parts := strings.Split(raw, ",")
 		if len(parts) > p.MaxLen {
+			if p.MaxLen == 1 {
+				return "", bad("one number")
+			}
 			return "", bad("at most %d numbers", p.MaxLen)
 		}
 		var fs []float64

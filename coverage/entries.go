@@ -484,7 +484,7 @@ func buildSummary(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v
 		}
 		t.Add(a.ID, nil, vals...)
 	}
-	t.Meta = map[string]any{"stations": len(r.Starts), "problems": r.Problems, "unreached_roads": r.UnreachedRoads, "graph": r.Graph.Report}
+	t.Meta = map[string]any{"stations": len(r.Starts), "problems": nonNil(r.Problems), "unreached_roads": r.UnreachedRoads, "graph": r.Graph.Report}
 	return t, nil
 }
 
@@ -717,7 +717,7 @@ func hydrantMeta(h *hydrants.Hydrants) map[string]any {
 	if h.P.Straight {
 		mode = "straight"
 	}
-	return map[string]any{"problems": h.Problems, "mode": mode, "radius_m": h.P.RadiusM, "spacing_m": h.P.SpacingM}
+	return map[string]any{"problems": nonNil(h.Problems), "mode": mode, "radius_m": h.P.RadiusM, "spacing_m": h.P.SpacingM}
 }
 
 func buildHydrantGaps(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v Values) (*Table, error) {
@@ -959,4 +959,13 @@ func buildLedger(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, v 
 		t.Add(r.ID, nil, vals...)
 	}
 	return t, nil
+}
+
+// nonNil gives JSON a list, empty or not: a client reading "problems" finds
+// [] rather than null when there are none.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
