@@ -179,9 +179,10 @@ func GeoJSON(w io.Writer, t *coverage.Table, rows []int, extra map[string]any) e
 		return err
 	}
 	bw.WriteString(`,"features":[`)
+	var b []byte
 	for n, i := range rows {
-		b, err := json.Marshal(Feature(t, i))
-		if err != nil {
+		var err error
+		if b, err = appendFeature(b[:0], t, i); err != nil {
 			return err
 		}
 		if n > 0 {
