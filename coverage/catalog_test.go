@@ -38,7 +38,7 @@ func TestParamsCanonicalAndChecked(t *testing.T) {
 		{"coverage_gaps", "minutes=0.5e1", "minutes=5&", ""},
 		{"coverage_gaps", "", "minutes=5&", ""},
 		{"coverage_summary", "minutes=15,5,8,5", "minutes=5%2C8%2C15&", ""},
-		{"coverage_gaps", "minutes=5,8", "", "at most 1"},
+		{"coverage_gaps", "minutes=5,8", "", "one number"},
 		{"coverage_gaps", "minutes=0", "", "minutes"},
 		{"coverage_gaps", "minutes=121", "", "minutes"},
 		{"coverage_gaps", "minutes=NaN", "", "minutes"},

@@ -129,15 +129,20 @@ func (c *Catalog) streets(ctx context.Context, s *data.Snapshot) (*hydrants.Stre
 	})
 }
 
+func (c *Catalog) streetsAndAreas(ctx context.Context, s *data.Snapshot) (*hydrants.Streets, *areas.Membership, error) {
+	st, err := c.streets(ctx, s)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := c.areas(ctx, s)
+	return st, m, err
+}
+
 // frontage finds where the buildings meet the streets, once for every
 // hydrant parameter set of the same roads, built-up areas and buildings.
 func (c *Catalog) frontage(ctx context.Context, s *data.Snapshot) (*hydrants.Frontage, error) {
 	return get(ctx, c, "street_frontage", s.Key(areaLayers...)+"|"+s.Key(data.LayerRoads), func(ctx context.Context) (*hydrants.Frontage, int64, error) {
-		st, err := c.streets(ctx, s)
-		if err != nil {
-			return nil, 0, err
-		}
-		m, err := c.areas(ctx, s)
+		st, m, err := c.streetsAndAreas(ctx, s)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -160,11 +165,7 @@ func hydrantParamsOf(v Values) hydrants.Params {
 
 func (c *Catalog) hydrants(ctx context.Context, s *data.Snapshot, v Values) (*hydrants.Hydrants, error) {
 	return get(ctx, c, "hydrants", s.VersionHex()+"|"+v.keyOf(hydrantParams), func(ctx context.Context) (*hydrants.Hydrants, int64, error) {
-		st, err := c.streets(ctx, s)
-		if err != nil {
-			return nil, 0, err
-		}
-		m, err := c.areas(ctx, s)
+		st, m, err := c.streetsAndAreas(ctx, s)
 		if err != nil {
 			return nil, 0, err
 		}

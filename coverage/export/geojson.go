@@ -53,33 +53,15 @@ func appendGeometry(b []byte, g orb.Geometry) ([]byte, error) {
 	case orb.Point:
 		typ, coords = "Point", func(b []byte) []byte { return appendPoint(b, g) }
 	case orb.LineString:
-		typ, coords = "LineString", func(b []byte) []byte { return appendPoints(b, g) }
+		typ, coords = "LineString", func(b []byte) []byte { return appendEach(b, g, appendPoint) }
 	case orb.Polygon:
-		typ, coords = "Polygon", func(b []byte) []byte { return appendRings(b, g) }
+		typ, coords = "Polygon", func(b []byte) []byte { return appendEach(b, g, appendRing) }
 	case orb.MultiPoint:
-		typ, coords = "MultiPoint", func(b []byte) []byte { return appendPoints(b, g) }
+		typ, coords = "MultiPoint", func(b []byte) []byte { return appendEach(b, g, appendPoint) }
 	case orb.MultiLineString:
-		typ, coords = "MultiLineString", func(b []byte) []byte {
-			b = append(b, '[')
-			for k, l := range g {
-				if k > 0 {
-					b = append(b, ',')
-				}
-				b = appendPoints(b, l)
-			}
-			return append(b, ']')
-		}
+		typ, coords = "MultiLineString", func(b []byte) []byte { return appendEach(b, g, appendLine) }
 	case orb.MultiPolygon:
-		typ, coords = "MultiPolygon", func(b []byte) []byte {
-			b = append(b, '[')
-			for k, p := range g {
-				if k > 0 {
-					b = append(b, ',')
-				}
-				b = appendRings(b, p)
-			}
-			return append(b, ']')
-		}
+		typ, coords = "MultiPolygon", func(b []byte) []byte { return appendEach(b, g, appendPolygon) }
 	}
 	if coords == nil || !fullDepth(g) {
 		j, err := json.Marshal(geojson.NewGeometry(g))
@@ -141,27 +123,21 @@ func allFinite(ps []orb.Point) bool {
 	return true
 }
 
-func appendRings(b []byte, rs []orb.Ring) []byte {
+// appendEach appends xs as a JSON array, each written by f.
+func appendEach[T any](b []byte, xs []T, f func([]byte, T) []byte) []byte {
 	b = append(b, '[')
-	for k, r := range rs {
+	for k, x := range xs {
 		if k > 0 {
 			b = append(b, ',')
 		}
-		b = appendPoints(b, r)
+		b = f(b, x)
 	}
 	return append(b, ']')
 }
 
-func appendPoints[P ~[]orb.Point](b []byte, ps P) []byte {
-	b = append(b, '[')
-	for k, p := range ps {
-		if k > 0 {
-			b = append(b, ',')
-		}
-		b = appendPoint(b, p)
-	}
-	return append(b, ']')
-}
+func appendLine(b []byte, l orb.LineString) []byte { return appendEach(b, l, appendPoint) }
+func appendRing(b []byte, r orb.Ring) []byte       { return appendEach(b, r, appendPoint) }
+func appendPolygon(b []byte, p orb.Polygon) []byte { return appendEach(b, p, appendRing) }
 
 func appendPoint(b []byte, p orb.Point) []byte {
 	b = append(b, '[')

@@ -2,8 +2,6 @@ package hydrants
 
 import (
 	"context"
-	"sync"
-	"sync/atomic"
 
 	"fireplan/coverage/areas"
 	"fireplan/coverage/internal/workers"
@@ -31,26 +29,13 @@ type Frontage struct {
 func NewFrontage(ctx context.Context, s *data.Snapshot, st *Streets, m *areas.Membership) (*Frontage, error) {
 	n := s.Buildings.Len()
 	f := &Frontage{Edge: make([]int32, n), S: make([]float64, n), Dist: make([]float64, n), Builtup: make([]bool, n)}
-	const block = 4096
-	blocks := (n + block - 1) / block
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(workers.Of(ctx), blocks) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for b := int(next.Add(1) - 1); b < blocks && ctx.Err() == nil; b = int(next.Add(1) - 1) {
-				for i := b * block; i < min(n, (b+1)*block); i++ {
-					f.Edge[i] = -1
-					if sp, ok := st.Sn.NearestTo(s.Buildings.Metric[i], maxRadiusM); ok {
-						f.Edge[i], f.S[i], f.Dist[i] = sp.Edge, sp.S, sp.Dist
-					}
-					f.Builtup[i] = areas.Containing(&s.Builtup.MIndex, s.Builtup.Metric, m.Centroid[i]) >= 0
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	workers.Each(ctx, n, func(i int) {
+		f.Edge[i] = -1
+		if sp, ok := st.Sn.NearestTo(s.Buildings.Metric[i], maxRadiusM); ok {
+			f.Edge[i], f.S[i], f.Dist[i] = sp.Edge, sp.S, sp.Dist
+		}
+		f.Builtup[i] = areas.Containing(&s.Builtup.MIndex, s.Builtup.Metric, m.Centroid[i]) >= 0
+	})
 	return f, ctx.Err()
 }
 

@@ -2,8 +2,6 @@ package network
 
 import (
 	"context"
-	"sync"
-	"sync/atomic"
 
 	"fireplan/coverage/internal/workers"
 	"fireplan/data"
@@ -53,25 +51,12 @@ func NewFrontage(ctx context.Context, s *data.Snapshot, p Profile, maxM float64)
 	}
 	n := s.Buildings.Len()
 	f := &Frontage{Road: make([]int32, n), Part: make([]int32, n), Seg: make([]int32, n), Dist: make([]float64, n), T: make([]float64, n), MaxM: maxM, roads: s.Roads}
-	const block = 4096
-	blocks := (n + block - 1) / block
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(workers.Of(ctx), blocks) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for b := int(next.Add(1) - 1); b < blocks && ctx.Err() == nil; b = int(next.Add(1) - 1) {
-				for i := b * block; i < min(n, (b+1)*block); i++ {
-					f.Road[i] = -1
-					if seg, d, t := sn.nearestTo(s.Buildings.Metric[i], maxM, nil); seg >= 0 {
-						f.Road[i], f.Part[i], f.Seg[i], f.Dist[i], f.T[i] = sn.segs[seg].edge, pv[seg].part, pv[seg].v, d, t
-					}
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	workers.Each(ctx, n, func(i int) {
+		f.Road[i] = -1
+		if seg, d, t := sn.nearestTo(s.Buildings.Metric[i], maxM, nil); seg >= 0 {
+			f.Road[i], f.Part[i], f.Seg[i], f.Dist[i], f.T[i] = sn.segs[seg].edge, pv[seg].part, pv[seg].v, d, t
+		}
+	})
 	return f, ctx.Err()
 }
 

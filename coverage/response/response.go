@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"sync"
-	"sync/atomic"
 
 	"fireplan/coverage/areas"
 	"fireplan/coverage/internal/workers"
@@ -94,24 +93,9 @@ func New(ctx context.Context, s *data.Snapshot, p Params, g *network.Graph, sn *
 	}
 	r.unreachedRoads()
 	r.Buildings = make([]Arrival, s.Buildings.Len())
-	// Arrive only reads: the buildings are shared out in blocks among the
-	// workers the request is allowed.
-	const block = 4096
-	blocks := (len(r.Buildings) + block - 1) / block
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(workers.Of(ctx), blocks) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for b := int(next.Add(1) - 1); b < blocks && ctx.Err() == nil; b = int(next.Add(1) - 1) {
-				for i := b * block; i < min(len(r.Buildings), (b+1)*block); i++ {
-					r.Buildings[i] = r.arriveBuilding(f, i)
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	// Arrive only reads: the buildings are shared out among the workers
+	// the request is allowed.
+	workers.Each(ctx, len(r.Buildings), func(i int) { r.Buildings[i] = r.arriveBuilding(f, i) })
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

@@ -6,6 +6,8 @@ package workers
 import (
 	"context"
 	"runtime"
+	"sync"
+	"sync/atomic"
 )
 
 type key struct{}
@@ -21,4 +23,26 @@ func Of(ctx context.Context) int {
 		return min(n, runtime.GOMAXPROCS(0))
 	}
 	return runtime.GOMAXPROCS(0)
+}
+
+// Each calls fn(i) for every i in [0, n), blocks of them shared out among
+// the workers ctx allows; it stops early when ctx ends. fn must only read
+// what other calls write.
+func Each(ctx context.Context, n int, fn func(i int)) {
+	const block = 4096
+	blocks := (n + block - 1) / block
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(Of(ctx), blocks) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := int(next.Add(1) - 1); b < blocks && ctx.Err() == nil; b = int(next.Add(1) - 1) {
+				for i := b * block; i < min(n, (b+1)*block); i++ {
+					fn(i)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
