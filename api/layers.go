@@ -206,9 +206,10 @@ func writeFeatures(w http.ResponseWriter, idx []int32, feature func(int) data.Fe
 		fmt.Fprintf(w, `,%q:%s`, k, b)
 	}
 	fmt.Fprint(w, `,"features":[`)
+	var b []byte
 	for n, i := range idx {
-		b, err := json.Marshal(layerFeature(feature(int(i))))
-		if err != nil {
+		var err error
+		if b, err = export.AppendFeature(b[:0], layerFeature(feature(int(i)))); err != nil {
 			return err
 		}
 		if n > 0 {
