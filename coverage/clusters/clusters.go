@@ -111,11 +111,15 @@ type Clusters struct {
 func New(ctx context.Context, s *data.Snapshot, p Params, m *areas.Membership, res *response.Response) (*Clusters, error) {
 	c := &Clusters{Snap: s, P: p}
 	bs := s.Buildings
+	n := 0
+	for _, b := range m.Builtup {
+		if b < 0 {
+			n++
+		}
+	}
+	c.Rural = make([]int32, 0, n)
 	for i := range bs.Items {
 		if m.Builtup[i] < 0 {
-			if c.Rural == nil {
-				c.Rural = make([]int32, 0, bs.Len()-i)
-			}
 			c.Rural = append(c.Rural, int32(i))
 		}
 	}

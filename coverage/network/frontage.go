@@ -6,8 +6,6 @@ import (
 	"fireplan/coverage/internal/workers"
 	"fireplan/data"
 	"fireplan/geo"
-
-	"github.com/paulmach/orb"
 )
 
 // Frontage is where each building meets the road network: the road
@@ -40,13 +38,7 @@ func NewFrontage(ctx context.Context, s *data.Snapshot, p Profile, maxM float64)
 			return nil, ctx.Err()
 		}
 		for part, l := range Lines(s.Roads.Metric[i]) {
-			for v := 1; v < len(l); v++ {
-				if geo.Dist(l[v-1], l[v]) > 0 {
-					sn.idx.Insert(int32(len(sn.segs)), orb.Bound{Min: l[v-1], Max: l[v-1]}.Extend(l[v]))
-					sn.segs = append(sn.segs, segRef{edge: int32(i), a: l[v-1], b: l[v]})
-					pv = append(pv, at{int32(part), int32(v - 1)})
-				}
-			}
+			sn.addLine(int32(i), l, func(v int) { pv = append(pv, at{int32(part), int32(v)}) })
 		}
 	}
 	n := s.Buildings.Len()

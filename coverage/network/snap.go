@@ -39,18 +39,27 @@ func NewSnapper(g *Graph) *Snapper {
 	}
 	sn := &Snapper{g: g, segs: make([]segRef, 0, n)}
 	for e := range g.Edges {
-		l := g.EdgeLine(int32(e))
-		at := 0.0
-		for v := 1; v < len(l); v++ {
-			d := geo.Dist(l[v-1], l[v])
-			if d > 0 {
-				sn.idx.Insert(int32(len(sn.segs)), orb.Bound{Min: l[v-1], Max: l[v-1]}.Extend(l[v]))
-				sn.segs = append(sn.segs, segRef{edge: int32(e), at: at, a: l[v-1], b: l[v]})
-			}
-			at += d
-		}
+		sn.addLine(int32(e), g.EdgeLine(int32(e)), nil)
 	}
 	return sn
+}
+
+// addLine indexes the segments of line l as edge id's, zero-length ones
+// left out, each with its distance from l's start; added, if not nil, is
+// told the vertex each segment starts at.
+func (sn *Snapper) addLine(id int32, l orb.LineString, added func(v int)) {
+	at := 0.0
+	for v := 1; v < len(l); v++ {
+		d := geo.Dist(l[v-1], l[v])
+		if d > 0 {
+			sn.idx.Insert(int32(len(sn.segs)), orb.Bound{Min: l[v-1], Max: l[v-1]}.Extend(l[v]))
+			sn.segs = append(sn.segs, segRef{edge: id, at: at, a: l[v-1], b: l[v]})
+			if added != nil {
+				added(v - 1)
+			}
+		}
+		at += d
+	}
 }
 
 // Nearest returns the nearest road point to p within max metres.

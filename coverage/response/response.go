@@ -153,11 +153,19 @@ func (r *Response) Arrive(g orb.Geometry) Arrival {
 		if sp, ok := r.Snapper.NearestTo(g, r.Params.AccessMaxM); ok {
 			return Arrival{T: math.Inf(1), Station: -1, AccessM: sp.Dist, Reach: NotConnected, Edge: sp.Edge, S: sp.S}
 		}
-		return Arrival{T: math.Inf(1), Station: -1, Reach: NoRoad, Edge: -1}
+		return noRoad
 	}
+	return r.reachedAt(sp)
+}
+
+// reachedAt is the arrival at a point snapped to a road a truck reaches.
+func (r *Response) reachedAt(sp network.Snap) Arrival {
 	t, src := r.AtEdge(sp.Edge, sp.S)
 	return Arrival{T: t + sp.Dist/r.Params.AccessSpeedMps, Station: src, AccessM: sp.Dist, Reach: Reached, Edge: sp.Edge, S: sp.S}
 }
+
+// noRoad is the arrival at a point no road a truck uses comes near.
+var noRoad = Arrival{T: math.Inf(1), Station: -1, Reach: NoRoad, Edge: -1}
 
 // arriveBuilding is Arrive for building i, from its frontage f when the
 // graph holds it and a truck reaches it.
@@ -169,13 +177,12 @@ func (r *Response) arriveBuilding(f *network.Frontage, i int) Arrival {
 	sp, ok := r.Snapper.On(f, i)
 	if ok && sp.Dist > r.Params.AccessMaxM {
 		// No road within reach in the whole network: none in the graph.
-		return Arrival{T: math.Inf(1), Station: -1, Reach: NoRoad, Edge: -1}
+		return noRoad
 	}
 	if !ok || !r.reached(sp.Edge) {
 		return r.Arrive(g)
 	}
-	t, src := r.AtEdge(sp.Edge, sp.S)
-	return Arrival{T: t + sp.Dist/r.Params.AccessSpeedMps, Station: src, AccessM: sp.Dist, Reach: Reached, Edge: sp.Edge, S: sp.S}
+	return r.reachedAt(sp)
 }
 
 // reached reports whether a truck reaches either end of edge e: then the
