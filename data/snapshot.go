@@ -93,12 +93,25 @@ func (l *Layer[T]) Search(b orb.Bound, fn func(i int32) bool) {
 	})
 }
 
-func newLayer[T hashedFeature](s Schema, items []T, proj *geo.Projection) *Layer[T] {
+// layerItem is an item a layer can be built of.
+type layerItem[T any] interface {
+	hashedFeature
+	// packed returns the item with its geometry, id and attributes copied
+	// into p's shared arrays.
+	packed(p *packer) T
+}
+
+// newLayer projects and indexes items, which it owns: each is replaced by
+// its packed copy.
+func newLayer[T layerItem[T]](s Schema, items []T, proj *geo.Projection) *Layer[T] {
 	l := &Layer[T]{schema: s, Items: items, Metric: make([]orb.Geometry, len(items)), MBound: make([]orb.Bound, len(items)),
 		boxes: make([]geo.Box32, len(items)), proj: proj}
 	l.Version = layerVersion(l)
-	for i, it := range items {
-		g := it.Geometry()
+	var raw packer
+	var metric geo.Arena
+	for i := range items {
+		items[i] = items[i].packed(&raw)
+		g := items[i].Geometry()
 		b := g.Bound()
 		if i == 0 {
 			l.bound = b
@@ -109,7 +122,7 @@ func newLayer[T hashedFeature](s Schema, items []T, proj *geo.Projection) *Layer
 			l.boxO = b.Min
 		}
 		l.boxes[i] = geo.NewBox32(b, l.boxO)
-		m := proj.ForwardGeometry(g)
+		m := metric.Forward(proj, g)
 		l.Metric[i] = m
 		l.MBound[i] = m.Bound()
 		l.MIndex.Insert(int32(i), l.MBound[i])
@@ -267,7 +280,7 @@ func checked[T Feature](items *[]T, layer string, kept map[string]bool, rep *Rep
 
 // placed returns a layer kept from an earlier snapshot, or projects and
 // indexes items after dropping what lies beyond maxM of the origin.
-func placed[T hashedFeature](items []T, layer string, prev *Layer[T], kept map[string]bool, o orb.Point, maxM float64, rep *Report, proj *geo.Projection) *Layer[T] {
+func placed[T layerItem[T]](items []T, layer string, prev *Layer[T], kept map[string]bool, o orb.Point, maxM float64, rep *Report, proj *geo.Projection) *Layer[T] {
 	if kept[layer] {
 		return prev
 	}

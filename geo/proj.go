@@ -89,12 +89,12 @@ func (p *Projection) Inverse(xy orb.Point) orb.Point {
 
 // ForwardGeometry returns a projected copy of g.
 func (p *Projection) ForwardGeometry(g orb.Geometry) orb.Geometry {
-	return mapGeometry(g, p.Forward)
+	return (*Arena)(nil).mapGeometry(g, p.Forward)
 }
 
 // InverseGeometry returns a lon/lat copy of a projected g.
 func (p *Projection) InverseGeometry(g orb.Geometry) orb.Geometry {
-	return mapGeometry(g, p.Inverse)
+	return (*Arena)(nil).mapGeometry(g, p.Inverse)
 }
 
 // ForwardBound projects a lon/lat bound to the smallest metric bound holding
@@ -132,54 +132,4 @@ func (p *Projection) ForwardCover(b orb.Bound) orb.Bound {
 	}
 	span := math.Max(out.Max[0]-out.Min[0], out.Max[1]-out.Min[1])
 	return out.Pad(span/100 + 10)
-}
-
-func mapPoints(ps []orb.Point, f func(orb.Point) orb.Point) []orb.Point {
-	out := make([]orb.Point, len(ps))
-	for i, q := range ps {
-		out[i] = f(q)
-	}
-	return out
-}
-
-func mapGeometry(g orb.Geometry, f func(orb.Point) orb.Point) orb.Geometry {
-	switch g := g.(type) {
-	case orb.Point:
-		return f(g)
-	case orb.MultiPoint:
-		return orb.MultiPoint(mapPoints(g, f))
-	case orb.LineString:
-		return orb.LineString(mapPoints(g, f))
-	case orb.MultiLineString:
-		out := make(orb.MultiLineString, len(g))
-		for i, l := range g {
-			out[i] = mapPoints(l, f)
-		}
-		return out
-	case orb.Ring:
-		return orb.Ring(mapPoints(g, f))
-	case orb.Polygon:
-		return mapPolygon(g, f)
-	case orb.MultiPolygon:
-		out := make(orb.MultiPolygon, len(g))
-		for i, poly := range g {
-			out[i] = mapPolygon(poly, f)
-		}
-		return out
-	case orb.Collection:
-		out := make(orb.Collection, len(g))
-		for i, c := range g {
-			out[i] = mapGeometry(c, f)
-		}
-		return out
-	}
-	return g
-}
-
-func mapPolygon(poly orb.Polygon, f func(orb.Point) orb.Point) orb.Polygon {
-	out := make(orb.Polygon, len(poly))
-	for i, r := range poly {
-		out[i] = mapPoints(r, f)
-	}
-	return out
 }
