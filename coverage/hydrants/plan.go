@@ -1,13 +1,12 @@
 package hydrants
 
 import (
-	cheap "container/heap"
 	"context"
 	"math"
-	"slices"
 	"sort"
 
 	"fireplan/coverage/internal/gainq"
+	"fireplan/coverage/internal/workers"
 	"fireplan/coverage/network"
 	"fireplan/geo"
 
@@ -134,54 +133,65 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 	R := h.P.RadiusM + eps
 	Rb := h.P.RadiusM - siteSlack
 	reach := math.Max(h.P.RadiusM, half) + 1
-	ls := network.NewLocal(g)
-	// What each candidate covers, one after another in one slice: a slice
-	// per candidate is millions of allocations at a province.
-	var cov []int32
-	covOff := make([]int32, len(cands)+1)
-	var chains []chainAt
-	for ci, c := range cands {
-		if ci%32 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		p := g.EdgePoint(c.edge, c.s)
-		if !h.P.Straight {
-			ls.From(g, c.edge, c.s, 0, h.P.RadiusM)
-		}
-		chains = h.St.onChains(chains, p, chainSnapM-siteSlack)
-		idx.Search(orb.Bound{Min: orb.Point{p[0] - reach, p[1] - reach}, Max: orb.Point{p[0] + reach, p[1] + reach}}, func(k int32) bool {
-			el := &els[k]
-			ok := false
-			switch el.kind {
-			case elemStreet:
-				ok = h.coversPiece(ls, c.edge, c.s, p, el.edge, el.a, el.b, R)
-			case elemBuilding:
-				if h.P.Straight {
-					ok = geo.PointDistance(p, h.Snap.Buildings.Metric[el.building]) <= Rb
-				} else {
-					ok = ls.At(g, el.edge, el.a, c.edge, c.s, 0)+el.b <= Rb
-				}
-			case elemSpacing:
-				if q, on := posOn(chains, el.chain); on {
-					ch := &h.St.chains[el.chain]
-					ok = ch.gap(q, el.a) <= half+chainEps && ch.gap(q, el.b) <= half+chainEps
-				}
-			}
-			if ok {
-				if len(cov) == cap(cov) {
-					// Doubled, not the quarter append grows a large slice
-					// by: at a province that is gigabytes copied.
-					cov = slices.Grow(cov, max(1024, len(cov)))
-				}
-				cov = append(cov, k)
-			}
-			return true
-		})
-		covOff[ci+1] = int32(len(cov))
+	// What each candidate covers, in blocks of candidates shared out among
+	// the workers: a block's covers lie one after another in one slice (a
+	// slice per candidate is millions of allocations at a province), and
+	// each worker keeps its own search state.
+	type worker struct {
+		ls     *network.Local
+		chains []chainAt
+		last   int // covers in its last block, to size the next
 	}
+	ws := make([]worker, workers.Of(ctx))
 	covers := make([][]int32, len(cands))
-	for ci := range covers {
-		covers[ci] = cov[covOff[ci]:covOff[ci+1]:covOff[ci+1]]
+	workers.Blocks(ctx, len(cands), 1024, func(w, lo, hi int) {
+		wk := &ws[w]
+		if wk.ls == nil {
+			wk.ls = network.NewLocal(g)
+		}
+		ls := wk.ls
+		cov := make([]int32, 0, wk.last+wk.last/4)
+		covOff := make([]int32, hi-lo+1)
+		for ci := lo; ci < hi; ci++ {
+			c := cands[ci]
+			p := g.EdgePoint(c.edge, c.s)
+			if !h.P.Straight {
+				ls.From(g, c.edge, c.s, 0, h.P.RadiusM)
+			}
+			wk.chains = h.St.onChains(wk.chains, p, chainSnapM-siteSlack)
+			idx.Search(orb.Bound{Min: orb.Point{p[0] - reach, p[1] - reach}, Max: orb.Point{p[0] + reach, p[1] + reach}}, func(k int32) bool {
+				el := &els[k]
+				ok := false
+				switch el.kind {
+				case elemStreet:
+					ok = h.coversPiece(ls, c.edge, c.s, p, el.edge, el.a, el.b, R)
+				case elemBuilding:
+					if h.P.Straight {
+						ok = geo.PointDistance(p, h.Snap.Buildings.Metric[el.building]) <= Rb
+					} else {
+						ok = ls.At(g, el.edge, el.a, c.edge, c.s, 0)+el.b <= Rb
+					}
+				case elemSpacing:
+					if q, on := posOn(wk.chains, el.chain); on {
+						ch := &h.St.chains[el.chain]
+						ok = ch.gap(q, el.a) <= half+chainEps && ch.gap(q, el.b) <= half+chainEps
+					}
+				}
+				if ok {
+					cov = append(cov, k)
+				}
+				return true
+			})
+			covOff[ci-lo+1] = int32(len(cov))
+		}
+		wk.last = len(cov)
+		for ci := lo; ci < hi; ci++ {
+			a, b := covOff[ci-lo], covOff[ci-lo+1]
+			covers[ci] = cov[a:b:b]
+		}
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	coverable := make([]bool, len(els))
 	for _, cv := range covers {
@@ -286,24 +296,26 @@ func greedy(covers [][]int32, els []element, given []int, want func(int32) bool)
 		}
 		return s
 	}
-	q := &gainq.Queue{}
+	q := &gainq.Queue{Items: make([]gainq.Item, 0, len(covers))}
 	for ci := range covers {
 		if g := gain(ci); g > 0 {
 			q.Items = append(q.Items, gainq.Item{I: ci, Gain: g})
 		}
 	}
-	cheap.Init(q)
+	q.Init()
 	var order []int
 	for q.Len() > 0 {
-		top := cheap.Pop(q).(gainq.Item)
+		top := q.Top()
 		g := gain(top.I)
 		if g <= 0 {
+			q.Pop()
 			continue
 		}
-		if q.Len() > 0 && g < q.Items[0].Gain-1e-9 {
-			cheap.Push(q, gainq.Item{I: top.I, Gain: g})
+		if next, ok := q.Next(); ok && g < next-1e-9 {
+			q.Lower(g)
 			continue
 		}
+		q.Pop()
 		order = append(order, top.I)
 		for _, k := range covers[top.I] {
 			covered[k] = true

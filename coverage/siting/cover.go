@@ -1,7 +1,6 @@
 package siting
 
 import (
-	cheap "container/heap"
 	"context"
 	"slices"
 	"time"
@@ -82,24 +81,27 @@ func (p *problem) greedy(k, covered, stopAt int) (picks, gains []int) {
 			q.Items = append(q.Items, gainq.Item{I: i, Gain: float64(p.total[i])})
 		}
 	}
-	cheap.Init(q)
+	q.Init()
 	var used map[int32]bool
 	if p.group != nil {
 		used = map[int32]bool{}
 	}
 	for len(picks) < k && q.Len() > 0 && (stopAt <= 0 || covered < stopAt) {
-		top := cheap.Pop(q).(gainq.Item)
+		top := q.Top()
 		if used != nil && used[p.group[top.I]] {
+			q.Pop()
 			continue
 		}
 		g := p.gain(top.I)
 		if g <= 0 {
+			q.Pop()
 			continue
 		}
-		if q.Len() > 0 && float64(g) < q.Items[0].Gain {
-			cheap.Push(q, gainq.Item{I: top.I, Gain: float64(g)})
+		if next, ok := q.Next(); ok && float64(g) < next {
+			q.Lower(float64(g))
 			continue
 		}
+		q.Pop()
 		p.add(top.I)
 		if used != nil {
 			used[p.group[top.I]] = true

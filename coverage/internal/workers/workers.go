@@ -29,18 +29,27 @@ func Of(ctx context.Context) int {
 // the workers ctx allows; it stops early when ctx ends. fn must only read
 // what other calls write.
 func Each(ctx context.Context, n int, fn func(i int)) {
-	const block = 4096
+	Blocks(ctx, n, 4096, func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			fn(i)
+		}
+	})
+}
+
+// Blocks calls fn(w, lo, hi) for consecutive blocks [lo, hi) of [0, n),
+// block long, shared out among the workers ctx allows; it stops early when
+// ctx ends. w, below Of(ctx), names the worker running the block, for state
+// of its own.
+func Blocks(ctx context.Context, n, block int, fn func(w, lo, hi int)) {
 	blocks := (n + block - 1) / block
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(Of(ctx), blocks) {
+	for w := range min(Of(ctx), blocks) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for b := int(next.Add(1) - 1); b < blocks && ctx.Err() == nil; b = int(next.Add(1) - 1) {
-				for i := b * block; i < min(n, (b+1)*block); i++ {
-					fn(i)
-				}
+				fn(w, b*block, min(n, (b+1)*block))
 			}
 		}()
 	}
