@@ -55,7 +55,7 @@ func TestCancelStopsTheWork(t *testing.T) {
 		t.Fatal(err)
 	}
 	stopsWithin(t, "truck graph build", 30*time.Millisecond, 100*time.Millisecond, func(ctx context.Context) error {
-		_, err := network.Truck(ctx, s, p.Profile)
+		_, err := network.Truck(ctx, s, p.Profile, nil)
 		return err
 	})
 	// A siting request through the catalogue: its response analysis is

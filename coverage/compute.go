@@ -61,11 +61,26 @@ func (c *Catalog) params(v Values) response.Params {
 
 func (c *Catalog) truck(ctx context.Context, s *data.Snapshot, v Values) (truck, error) {
 	return get(ctx, c, "truck_graph", s.Key(data.LayerRoads)+"|"+v.keyOf(graphParams), func(ctx context.Context) (truck, int64, error) {
-		g, err := network.Truck(ctx, s, c.params(v).Profile)
+		vx, err := c.roadVertices(ctx, s)
+		if err != nil {
+			return truck{}, 0, err
+		}
+		g, err := network.Truck(ctx, s, c.params(v).Profile, vx)
 		if err != nil {
 			return truck{}, 0, err
 		}
 		return truck{g, network.NewSnapper(g)}, g.Bytes(), nil
+	})
+}
+
+// roadVertices numbers the roads' vertices, once for every truck width.
+func (c *Catalog) roadVertices(ctx context.Context, s *data.Snapshot) (*network.Vertices, error) {
+	return get(ctx, c, "road_vertices", s.Key(data.LayerRoads), func(ctx context.Context) (*network.Vertices, int64, error) {
+		vx, err := network.NewVertices(ctx, s.Roads)
+		if err != nil {
+			return nil, 0, err
+		}
+		return vx, vx.Bytes(), nil
 	})
 }
 

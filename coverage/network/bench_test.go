@@ -23,7 +23,7 @@ func BenchmarkGraphBuild(b *testing.B) {
 		b.Run(c.Name, func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
-				if _, err := network.Truck(ctx, s, network.DefaultProfile()); err != nil {
+				if _, err := network.Truck(ctx, s, network.DefaultProfile(), nil); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -125,7 +125,7 @@ func BenchmarkGraphMemory(b *testing.B) {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		g, err := network.Truck(ctx, s, network.DefaultProfile())
+		g, err := network.Truck(ctx, s, network.DefaultProfile(), nil)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -125,6 +125,49 @@ func (p Profile) Speed(r *data.Road) float64 {
 
 type vkey [2]uint64
 
+// Vertices numbers the distinct vertices of every road's metric lines, once
+// per version of the roads: a graph of any truck width is then noded by
+// array lookups instead of hashing every vertex's coordinates, which at a
+// province was most of a new width's noding.
+type Vertices struct {
+	ID  []int32 // per vertex of every line: roads in order, each road's Lines in order
+	Off []int32 // per road, its first vertex in ID; one more for the end
+	N   int     // distinct vertices
+}
+
+// NewVertices numbers the roads' vertices; equal coordinates, one number.
+func NewVertices(ctx context.Context, roads *data.Layer[data.Road]) (*Vertices, error) {
+	total := 0
+	for _, g := range roads.Metric {
+		for _, l := range Lines(g) {
+			total += len(l)
+		}
+	}
+	vx := &Vertices{ID: make([]int32, 0, total), Off: make([]int32, roads.Len()+1)}
+	ids := make(map[vkey]int32, total)
+	for i, g := range roads.Metric {
+		if i%1024 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		for _, l := range Lines(g) {
+			for _, q := range l {
+				id, ok := ids[keyOf(q)]
+				if !ok {
+					id = int32(len(ids))
+					ids[keyOf(q)] = id
+				}
+				vx.ID = append(vx.ID, id)
+			}
+		}
+		vx.Off[i+1] = int32(len(vx.ID))
+	}
+	vx.N = len(ids)
+	return vx, nil
+}
+
+// Bytes is the memory vx holds.
+func (vx *Vertices) Bytes() int64 { return int64(len(vx.ID)+len(vx.Off)) * 4 }
+
 func keyOf(p orb.Point) vkey { return vkey{math.Float64bits(p[0]), math.Float64bits(p[1])} }
 
 // Lines returns the lines of a LineString or MultiLineString (nil for others).
@@ -142,7 +185,8 @@ func Lines(g orb.Geometry) []orb.LineString {
 // line ends, at vertices shared by two or more lines (or twice by one) and
 // where a line end within p.NodeToleranceM of another line joins it;
 // roads narrower than the truck, or with zero speed, are left out and counted.
-func Truck(ctx context.Context, s *data.Snapshot, p Profile) (*Graph, error) {
+// vx numbers the roads' vertices (see NewVertices); nil numbers them here.
+func Truck(ctx context.Context, s *data.Snapshot, p Profile, vx *Vertices) (*Graph, error) {
 	g := &Graph{roads: s.Roads, Report: GraphReport{Roads: s.Roads.Len(), Excluded: map[string]int{}}}
 	passable := make([]bool, s.Roads.Len())
 	for i := range s.Roads.Items {
@@ -161,7 +205,7 @@ func Truck(ctx context.Context, s *data.Snapshot, p Profile) (*Graph, error) {
 			g.Report.Passable++
 		}
 	}
-	if err := g.build(ctx, s.Proj, passable, func(r *data.Road) float64 { return p.Speed(r) / 3.6 }, false, p.NodeToleranceM); err != nil {
+	if err := g.build(ctx, s.Proj, vx, passable, func(r *data.Road) float64 { return p.Speed(r) / 3.6 }, false, p.NodeToleranceM); err != nil {
 		return nil, err
 	}
 	return g, nil
@@ -184,16 +228,22 @@ func Street(ctx context.Context, s *data.Snapshot, tol float64) (*Graph, error) 
 			g.Report.Passable++
 		}
 	}
-	if err := g.build(ctx, s.Proj, keep, func(*data.Road) float64 { return 1 }, true, tol); err != nil {
+	if err := g.build(ctx, s.Proj, nil, keep, func(*data.Road) float64 { return 1 }, true, tol); err != nil {
 		return nil, err
 	}
 	return g, nil
 }
 
 // build makes nodes and edges of the kept roads at mps metres per second.
-func (g *Graph) build(ctx context.Context, proj *geo.Projection, passable []bool, mps func(*data.Road) float64, bothWays bool, tol float64) error {
+func (g *Graph) build(ctx context.Context, proj *geo.Projection, vx *Vertices, passable []bool, mps func(*data.Road) float64, bothWays bool, tol float64) error {
 	roads := g.roads
-	vs, err := noding(ctx, roads, passable, tol)
+	if vx == nil || len(vx.Off) != roads.Len()+1 {
+		var err error
+		if vx, err = NewVertices(ctx, roads); err != nil {
+			return err
+		}
+	}
+	vs, err := noding(ctx, roads, vx, passable, tol)
 	if err != nil {
 		return err
 	}
@@ -210,8 +260,8 @@ func (g *Graph) build(ctx context.Context, proj *geo.Projection, passable []bool
 	// a node), so a province's are not copied as they grow.
 	g.Nodes = make([]orb.Point, 0, nodes)
 	g.Edges = make([]Edge, 0, nodes*3/2)
-	node := func(q orb.Point) int32 {
-		r := vs.root[vs.ids[keyOf(q)]]
+	node := func(v int32) int32 { // v: a vertex's number in vx
+		r := vs.root[vs.local[v]]
 		if nodeOf[r] < 0 {
 			nodeOf[r] = int32(len(g.Nodes))
 			g.Nodes = append(g.Nodes, vs.pos[r])
@@ -227,8 +277,8 @@ func (g *Graph) build(ctx context.Context, proj *geo.Projection, passable []bool
 		}
 		r := &roads.Items[i]
 		mps := mps(r)
-		add := func(l orb.LineString, part, v0, v1 int, length float64) {
-			e := Edge{From: node(l[v0]), To: node(l[v1]), Length: length,
+		add := func(ids []int32, part, v0, v1 int, length float64) {
+			e := Edge{From: node(ids[v0]), To: node(ids[v1]), Length: length,
 				Fwd: length / mps, Bwd: length / mps, Road: int32(i), Part: int32(part), V0: int32(v0), V1: int32(v1)}
 			if !bothWays {
 				switch r.Oneway {
@@ -240,17 +290,20 @@ func (g *Graph) build(ctx context.Context, proj *geo.Projection, passable []bool
 			}
 			g.Edges = append(g.Edges, e)
 		}
+		base := vx.Off[i]
 		for part, l := range Lines(roads.Metric[i]) {
+			ids := vx.ID[base : base+int32(len(l))]
+			base += int32(len(l))
 			start, length := 0, 0.0
 			for v := 1; v < len(l); v++ {
 				length += geo.Dist(l[v-1], l[v])
-				if !vs.isNode(l[v]) {
+				if !vs.isNode(ids[v]) {
 					continue
 				}
-				switch a, b := node(l[start]), node(l[v]); {
+				switch a, b := node(ids[start]), node(ids[v]); {
 				case length == 0:
 				case a != b:
-					add(l, part, start, v, length)
+					add(ids, part, start, v, length)
 				case v-start > 1:
 					// A loop back to its own node (a closed ring, a road
 					// touching itself, ends joined by tolerance) would be an
@@ -264,8 +317,8 @@ func (g *Graph) build(ctx context.Context, proj *geo.Projection, passable []bool
 						}
 					}
 					head := lineLength(l[start : m+1])
-					add(l, part, start, m, head)
-					add(l, part, m, v, length-head)
+					add(ids, part, start, m, head)
+					add(ids, part, m, v, length-head)
 				}
 				start, length = v, 0
 			}
@@ -303,7 +356,7 @@ func lineLength(l orb.LineString) float64 {
 // vertices is every distinct vertex of the kept lines, joined into sets
 // where a line end lies within the node tolerance of another line's vertex.
 type vertices struct {
-	ids    map[vkey]int32
+	local  []int32     // per vertex of Vertices: its number here, -1 when on no kept line
 	pos    []orb.Point // per vertex; per set root, the set's position
 	uses   []int32     // per set root: line ends count twice
 	root   []int32     // per vertex
@@ -316,7 +369,8 @@ type cand struct {
 	d  float64
 }
 
-func (vs *vertices) isNode(q orb.Point) bool { return vs.uses[vs.root[vs.ids[keyOf(q)]]] >= 2 }
+// isNode tells whether vertex v of Vertices is a node.
+func (vs *vertices) isNode(v int32) bool { return vs.uses[vs.root[vs.local[v]]] >= 2 }
 
 // noding finds the graph's nodes. A vertex is a node where lines end or
 // meet (used twice or more, ends counting twice). A dangling line end (one
@@ -325,8 +379,14 @@ func (vs *vertices) isNode(q orb.Point) bool { return vs.uses[vs.root[vs.ids[key
 // nearest such vertex not yet joined to it: the set becomes one node, placed
 // at the vertex most lines pass through (a through road's vertex rather than
 // the end that missed it).
-func noding(ctx context.Context, roads *data.Layer[data.Road], passable []bool, tol float64) (*vertices, error) {
-	vs := &vertices{ids: make(map[vkey]int32)}
+//
+// The kept lines' vertices are numbered in the order they are first met,
+// through vx's numbers: ties below go to the first met.
+func noding(ctx context.Context, roads *data.Layer[data.Road], vx *Vertices, passable []bool, tol float64) (*vertices, error) {
+	vs := &vertices{local: make([]int32, vx.N)}
+	for i := range vs.local {
+		vs.local[i] = -1
+	}
 	// The per-vertex slices are sized to the vertices counted first: grown
 	// by appending, a province's copies them over and over.
 	nv := 0
@@ -340,31 +400,33 @@ func noding(ctx context.Context, roads *data.Layer[data.Road], passable []bool, 
 	vs.pos = make([]orb.Point, 0, nv)
 	uses, through, line := make([]int32, 0, nv), make([]int32, 0, nv), make([]int32, 0, nv) // per vertex: uses, lines passing through, the one line using it (-1: several)
 	li := int32(0)
-	eachLine := func(fn func(l orb.LineString)) error {
+	eachLine := func(fn func(l orb.LineString, ids []int32)) error {
 		li = 0
 		for i, ok := range passable {
 			if i%1024 == 0 && ctx.Err() != nil {
 				return ctx.Err()
 			}
 			if ok {
+				base := vx.Off[i]
 				for _, l := range Lines(roads.Metric[i]) {
-					fn(l)
+					fn(l, vx.ID[base:base+int32(len(l))])
+					base += int32(len(l))
 					li++
 				}
 			}
 		}
 		return nil
 	}
-	if err := eachLine(func(l orb.LineString) {
+	if err := eachLine(func(l orb.LineString, ids []int32) {
 		for v, q := range l {
 			n, pass := int32(1), int32(2)
 			if v == 0 || v == len(l)-1 {
 				n, pass = 2, 1
 			}
-			id, ok := vs.ids[keyOf(q)]
-			if !ok {
+			id := vs.local[ids[v]]
+			if id < 0 {
 				id = int32(len(vs.pos))
-				vs.ids[keyOf(q)] = id
+				vs.local[ids[v]] = id
 				vs.pos, uses, through, line = append(vs.pos, q), append(uses, 0), append(through, 0), append(line, li)
 			} else if line[id] != li {
 				line[id] = -1
@@ -390,11 +452,11 @@ func noding(ctx context.Context, roads *data.Layer[data.Road], passable []bool, 
 		}
 		cellOf := func(x, y float64) ckey { return ckey{int64(math.Floor(x / cell)), int64(math.Floor(y / cell))} }
 		var ends []end
-		if err := eachLine(func(l orb.LineString) {
-			for _, q := range []orb.Point{l[0], l[len(l)-1]} {
+		if err := eachLine(func(l orb.LineString, ids []int32) {
+			for _, v := range []int{0, len(l) - 1} {
 				// An end another line already shares is a junction: only
 				// dangling ends can have missed.
-				if id := vs.ids[keyOf(q)]; line[id] == li {
+				if id, q := vs.local[ids[v]], l[v]; line[id] == li {
 					ends = append(ends, end{id: id, line: li, q: q, cell: cellOf(q[0], q[1])})
 				}
 			}

@@ -19,7 +19,7 @@ func BenchmarkResponse(b *testing.B) {
 	for _, c := range fixture.BenchCounties() {
 		s := c.Snap(b)
 		p := response.DefaultParams()
-		g, err := network.Truck(ctx, s, p.Profile)
+		g, err := network.Truck(ctx, s, p.Profile, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -28,7 +28,7 @@ func TestFrontageFindsWhatSearchFinds(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/width=%g/access=%g", c.Name, tc.width, tc.access), func(t *testing.T) {
 				p := response.DefaultParams()
 				p.TruckWidthM, p.AccessMaxM = tc.width, tc.access
-				g, err := network.Truck(ctx, s, p.Profile)
+				g, err := network.Truck(ctx, s, p.Profile, nil)
 				if err != nil {
 					t.Fatal(err)
 				}
