@@ -69,7 +69,11 @@ func (c *Catalog) truck(ctx context.Context, s *data.Snapshot, v Values) (truck,
 		if err != nil {
 			return truck{}, 0, err
 		}
-		return truck{g, network.NewSnapper(g)}, g.Bytes(), nil
+		rs, err := c.roadSegments(ctx, s)
+		if err != nil {
+			return truck{}, 0, err
+		}
+		return truck{g, rs.Snapper(g)}, g.Bytes(), nil
 	})
 }
 
@@ -84,11 +88,26 @@ func (c *Catalog) roadVertices(ctx context.Context, s *data.Snapshot) (*network.
 	})
 }
 
+// roadSegments indexes the roads' segments, once for every truck width.
+func (c *Catalog) roadSegments(ctx context.Context, s *data.Snapshot) (*network.Segments, error) {
+	return get(ctx, c, "road_segments", s.Key(data.LayerRoads), func(ctx context.Context) (*network.Segments, int64, error) {
+		rs, err := network.NewSegments(ctx, s.Roads)
+		if err != nil {
+			return nil, 0, err
+		}
+		return rs, rs.Bytes(), nil
+	})
+}
+
 // roadFrontage finds where the buildings meet the roads, once for every
 // truck width.
 func (c *Catalog) roadFrontage(ctx context.Context, s *data.Snapshot) (*network.Frontage, error) {
 	return get(ctx, c, "road_frontage", s.Key(data.LayerBuildings, data.LayerRoads), func(ctx context.Context) (*network.Frontage, int64, error) {
-		f, err := network.NewFrontage(ctx, s, c.base.Profile, response.MaxAccessM)
+		rs, err := c.roadSegments(ctx, s)
+		if err != nil {
+			return nil, 0, err
+		}
+		f, err := network.NewFrontage(ctx, s, rs, c.base.Profile, response.MaxAccessM)
 		if err != nil {
 			return nil, 0, err
 		}

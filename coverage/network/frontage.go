@@ -5,7 +5,6 @@ import (
 
 	"fireplan/coverage/internal/workers"
 	"fireplan/data"
-	"fireplan/geo"
 )
 
 // Frontage is where each building meets the road network: the road
@@ -22,31 +21,26 @@ type Frontage struct {
 }
 
 // NewFrontage finds every building's frontage within maxM metres among
-// the roads p gives a speed, sharing the buildings among the workers ctx
-// allows.
-func NewFrontage(ctx context.Context, s *data.Snapshot, p Profile, maxM float64) (*Frontage, error) {
-	// A snapper over the raw road lines: its "edges" are roads, and pv
-	// says which line and vertex each segment starts at.
-	sn := &Snapper{}
-	type at struct{ part, v int32 }
-	var pv []at
-	for i := range s.Roads.Items {
-		if !(p.Speed(&s.Roads.Items[i]) > 0) {
-			continue
-		}
-		if i%1024 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		for part, l := range Lines(s.Roads.Metric[i]) {
-			sn.addLine(int32(i), l, func(v int) { pv = append(pv, at{int32(part), int32(v)}) })
+// the roads p gives a speed, searching rs (the roads' Segments; nil:
+// indexed here), sharing the buildings among the workers ctx allows.
+func NewFrontage(ctx context.Context, s *data.Snapshot, rs *Segments, p Profile, maxM float64) (*Frontage, error) {
+	if rs == nil || rs.roads != s.Roads {
+		var err error
+		if rs, err = NewSegments(ctx, s.Roads); err != nil {
+			return nil, err
 		}
 	}
+	driven := make([]bool, s.Roads.Len())
+	for i := range s.Roads.Items {
+		driven[i] = p.Speed(&s.Roads.Items[i]) > 0
+	}
+	keep := func(i int32) bool { return driven[rs.sn.segs[i].edge] }
 	n := s.Buildings.Len()
 	f := &Frontage{Road: make([]int32, n), Part: make([]int32, n), Seg: make([]int32, n), Dist: make([]float64, n), T: make([]float64, n), MaxM: maxM, roads: s.Roads}
 	workers.Each(ctx, n, func(i int) {
 		f.Road[i] = -1
-		if seg, d, t := sn.nearestTo(s.Buildings.Metric[i], maxM, nil); seg >= 0 {
-			f.Road[i], f.Part[i], f.Seg[i], f.Dist[i], f.T[i] = sn.segs[seg].edge, pv[seg].part, pv[seg].v, d, t
+		if seg, d, t := rs.sn.nearestTo(s.Buildings.Metric[i], maxM, keep); seg >= 0 {
+			f.Road[i], f.Part[i], f.Seg[i], f.Dist[i], f.T[i] = rs.sn.segs[seg].edge, rs.pv[seg].part, rs.pv[seg].v, d, t
 		}
 	})
 	return f, ctx.Err()
@@ -65,17 +59,5 @@ func (sn *Snapper) On(f *Frontage, i int) (Snap, bool) {
 	if !ok {
 		return Snap{}, false
 	}
-	ed := &sn.g.Edges[e]
-	l := Lines(sn.g.roads.Metric[ed.Road])[ed.Part]
-	// S as NewSnapper sums it, vertex by vertex from the edge's start.
-	at := 0.0
-	for k := ed.V0 + 1; k <= f.Seg[i]; k++ {
-		at += geo.Dist(l[k-1], l[k])
-	}
-	a, b, t := l[f.Seg[i]], l[f.Seg[i]+1], f.T[i]
-	sp := Snap{Edge: e, S: at + t*geo.Dist(a, b), Dist: f.Dist[i], Point: geo.Lerp(a, b, t)}
-	if sp.S > ed.Length {
-		sp.S = ed.Length
-	}
-	return sp, true
+	return snapAt(sn.g, e, f.Seg[i], f.T[i], f.Dist[i]), true
 }

@@ -8,12 +8,14 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// Snapper finds the nearest passable road point with an R-tree of the
-// graph's edge segments.
+// Snapper finds the nearest passable road point: with an R-tree of the
+// graph's edge segments, or through the roads' Segments (see
+// Segments.Snapper).
 type Snapper struct {
 	g    *Graph
 	idx  geo.Index
 	segs []segRef
+	on   *Segments // set: the graph's segments are found among these
 }
 
 type segRef struct {
@@ -68,15 +70,15 @@ func (sn *Snapper) Nearest(p orb.Point, max float64) (Snap, bool) {
 }
 
 // nearestSeg returns the segment nearest p within max (-1 for none) and its
-// distance, among the edges keep accepts (all if keep is nil). It searches a
+// distance, among the segments keep accepts (all if keep is nil). It searches a
 // box around p that doubles until it holds a segment no farther than its
 // half-width, which is then the nearest: cheaper than a best-first walk
 // when, as here, most queries find a road within tens of metres.
-func (sn *Snapper) nearestSeg(p orb.Point, max float64, keep func(edge int32) bool) (int32, float64) {
+func (sn *Snapper) nearestSeg(p orb.Point, max float64, keep func(seg int32) bool) (int32, float64) {
 	best, bestD := int32(-1), math.Inf(1)
 	for r := math.Min(64, max); ; r = math.Min(2*r, max) {
 		sn.idx.Search(orb.Bound{Min: orb.Point{p[0] - r, p[1] - r}, Max: orb.Point{p[0] + r, p[1] + r}}, func(i int32) bool {
-			if d, _ := geo.SegmentPoint(p, sn.segs[i].a, sn.segs[i].b); (d < bestD || d == bestD && i < best) && (keep == nil || keep(sn.segs[i].edge)) {
+			if d, _ := geo.SegmentPoint(p, sn.segs[i].a, sn.segs[i].b); (d < bestD || d == bestD && i < best) && (keep == nil || keep(i)) {
 				best, bestD = i, d
 			}
 			return true
@@ -110,18 +112,25 @@ func (sn *Snapper) NearestTo(g orb.Geometry, max float64) (Snap, bool) {
 // NearestToWhere is NearestTo among the edges keep accepts (all if keep is
 // nil).
 func (sn *Snapper) NearestToWhere(g orb.Geometry, max float64, keep func(edge int32) bool) (Snap, bool) {
-	seg, d, t := sn.nearestTo(g, max, keep)
+	if sn.on != nil {
+		return sn.on.nearestIn(sn.g, g, max, keep)
+	}
+	var k func(int32) bool
+	if keep != nil {
+		k = func(i int32) bool { return keep(sn.segs[i].edge) }
+	}
+	seg, d, t := sn.nearestTo(g, max, k)
 	if seg < 0 {
 		return Snap{}, false
 	}
 	return sn.snap(seg, t, d), true
 }
 
-// nearestTo returns the segment nearest g among the edges keep accepts
+// nearestTo returns the segment nearest g among the segments keep accepts
 // (-1 for none within max), its distance and the position on it. Of
 // segments as near, the first is taken. The segment nearest g's centre
 // bounds the answer; only segments whose boxes come closer are measured.
-func (sn *Snapper) nearestTo(g orb.Geometry, max float64, keep func(edge int32) bool) (int32, float64, float64) {
+func (sn *Snapper) nearestTo(g orb.Geometry, max float64, keep func(seg int32) bool) (int32, float64, float64) {
 	if p, ok := g.(orb.Point); ok {
 		best, bestD := sn.nearestSeg(p, max, keep)
 		if best < 0 {
@@ -142,7 +151,7 @@ func (sn *Snapper) nearestTo(g orb.Geometry, max float64, keep func(edge int32) 
 	bestD, bestT := geo.SegmentGeometry(sn.segs[first].a, sn.segs[first].b, g)
 	sn.idx.Search(gb.Pad(bestD), func(i int32) bool {
 		s := &sn.segs[i]
-		if i == first || boxGap(orb.Bound{Min: s.a, Max: s.a}.Extend(s.b), gb) > bestD || keep != nil && !keep(s.edge) {
+		if i == first || boxGap(orb.Bound{Min: s.a, Max: s.a}.Extend(s.b), gb) > bestD || keep != nil && !keep(i) {
 			return true
 		}
 		if d, t := geo.SegmentGeometry(s.a, s.b, g); d < bestD || d == bestD && i < best {
@@ -162,10 +171,14 @@ func boxGap(a, b orb.Bound) float64 {
 	return math.Hypot(dx, dy)
 }
 
-// Within calls fn, nearest first, for every road segment within radius of
+// Within calls fn, in no particular order, for every road segment within radius of
 // p with the point's nearest position on it: edge e, s metres along e, d
 // metres away. It stops when fn returns false.
 func (sn *Snapper) Within(p orb.Point, radius float64, fn func(e int32, s, d float64) bool) {
+	if sn.on != nil {
+		sn.on.withinIn(sn.g, p, radius, fn)
+		return
+	}
 	sn.idx.Within(p, radius, func(i int32) float64 {
 		d, _ := geo.SegmentPoint(p, sn.segs[i].a, sn.segs[i].b)
 		return d

@@ -24,7 +24,7 @@ func BenchmarkResponse(b *testing.B) {
 			b.Fatal(err)
 		}
 		sn, m := network.NewSnapper(g), areas.New(s)
-		f, err := network.NewFrontage(ctx, s, p.Profile, response.MaxAccessM)
+		f, err := network.NewFrontage(ctx, s, nil, p.Profile, response.MaxAccessM)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -40,7 +40,7 @@ func BenchmarkResponse(b *testing.B) {
 		b.Run(c.Name+"/frontage", func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
-				if _, err := network.NewFrontage(ctx, s, p.Profile, response.MaxAccessM); err != nil {
+				if _, err := network.NewFrontage(ctx, s, nil, p.Profile, response.MaxAccessM); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -20,7 +20,7 @@ func TestFrontageFindsWhatSearchFinds(t *testing.T) {
 	for _, c := range fixture.Counties() {
 		s := c.Snap(t)
 		m := areas.New(s)
-		f, err := network.NewFrontage(ctx, s, response.DefaultParams().Profile, response.MaxAccessM)
+		f, err := network.NewFrontage(ctx, s, nil, response.DefaultParams().Profile, response.MaxAccessM)
 		if err != nil {
 			t.Fatal(err)
 		}
