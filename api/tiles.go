@@ -228,8 +228,10 @@ func (s *Server) tileIndex(w http.ResponseWriter, r *http.Request) error {
 // (see coverage.Pin): the defaults are what most requests ask, and must not
 // be pushed out by what-ifs. Then it drops from the cache everything no
 // request and no part of the warm-up has asked for since it began: what was
-// computed from data a reload replaced goes at once. It stops early,
-// sweeping nothing, when ctx ends or a newer snapshot comes.
+// computed from data a reload replaced goes at once. Under a memory limit
+// the what-ifs' cache is then fitted to the room the defaults leave (see
+// whatIfRoom). It stops early, sweeping nothing, when ctx ends or a newer
+// snapshot comes.
 func (s *Server) Warm(ctx context.Context) {
 	snap := s.store.Load()
 	if snap == nil {
@@ -271,6 +273,9 @@ func (s *Server) Warm(ctx context.Context) {
 		s.warmed.Store(int64(snap.Version))
 		if n, bytes := s.cat.Cache.Sweep(gen); n > 0 {
 			s.log.Info("cache swept", "entries", n, "mb", bytes>>20)
+		}
+		if room, ok := whatIfRoom(); ok {
+			s.log.Info("what-if cache fitted to the memory limit", "mb", s.cat.Cache.Fit(room)>>20)
 		}
 	}
 }

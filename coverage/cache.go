@@ -21,9 +21,10 @@ import (
 // ask, and at province scale they alone outgrow any budget a county server
 // can give, so least-recently-used would recompute them for minutes.
 type Cache struct {
-	max int64
+	budget int64 // as configured; max is at most this (see Fit)
 
 	mu   sync.Mutex
+	max  int64
 	used int64      // unpinned entries' bytes, held under max
 	lru  *list.List // of *cached, most recent at the front
 	// Pinned entries: kept whatever the budget (see Pin).
@@ -88,7 +89,7 @@ func pinning(ctx context.Context) bool { return ctx.Value(pinKey{}) != nil }
 // NewCache returns a cache holding at most maxBytes (estimated) beside
 // what is pinned.
 func NewCache(maxBytes int64) *Cache {
-	return &Cache{max: maxBytes, lru: list.New(), tiles: list.New(), pinned: list.New(), items: map[string]*list.Element{},
+	return &Cache{budget: maxBytes, max: maxBytes, lru: list.New(), tiles: list.New(), pinned: list.New(), items: map[string]*list.Element{},
 		flights: map[string]*flight{}, computed: map[string]*atomic.Int64{}, gen: 1} // 0 is "never" for cached.pin
 }
 
@@ -181,6 +182,16 @@ func (c *Cache) evict() {
 		}
 		c.remove(l.Back())
 	}
+}
+
+// Fit sets the budget to room bytes, at most the configured one, and lets
+// go of what no longer fits. It returns the budget now.
+func (c *Cache) Fit(room int64) int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.max = max(0, min(c.budget, room))
+	c.evict()
+	return c.max
 }
 
 // Peek returns the value under key without computing it.

@@ -156,3 +156,31 @@ func TestPinReachesAComputationInFlight(t *testing.T) {
 		t.Fatalf("Peek = %v, %v; want the pinned value", v, ok)
 	}
 }
+
+// TestFitLowersAndRestoresTheBudget: a smaller room lets the least recent
+// what-ifs go and keeps the pinned; a larger one restores the budget but no
+// more than was configured.
+func TestFitLowersAndRestoresTheBudget(t *testing.T) {
+	ctx := context.Background()
+	c := NewCache(100)
+	c.Get(Pin(ctx), "a", "pinned", func(context.Context) (any, int64, error) { return 1, 80, nil })
+	for k := range 5 {
+		c.Get(ctx, "a", fmt.Sprint("what-if ", k), func(context.Context) (any, int64, error) { return k, 20, nil })
+	}
+	for _, tc := range []struct {
+		room, max, entries int64
+	}{{100, 100, 6}, {45, 45, 3}, {-5, 0, 1}, {1000, 100, 1}} {
+		if got := c.Fit(tc.room); got != tc.max {
+			t.Errorf("room %d: budget %d, want %d", tc.room, got, tc.max)
+		}
+		if st := c.Stats(); st.MaxBytes != tc.max || int64(st.Entries) != tc.entries || st.Bytes > tc.max {
+			t.Errorf("room %d: %+v, want %d entries within %d bytes", tc.room, st, tc.entries, tc.max)
+		}
+	}
+	if _, ok := c.Peek("pinned"); !ok {
+		t.Error("the pinned entry went")
+	}
+	if _, ok := c.Peek("what-if 4"); ok {
+		t.Error("a what-if is kept in no room")
+	}
+}
