@@ -68,11 +68,9 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 		nEls += int(st.Length()/elementM) + 1
 		nCands += int(st.Length()/pieceM) + 2
 	}
-	els := make([]element, 0, nEls)
-	var idx geo.Index
+	els, elB := make([]element, 0, nEls), make([]orb.Bound, 0, nEls)
 	add := func(e element, b orb.Bound) {
-		idx.Insert(int32(len(els)), b)
-		els = append(els, e)
+		els, elB = append(els, e), append(elB, b)
 	}
 	type cand struct {
 		edge int32
@@ -133,34 +131,64 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 	R := h.P.RadiusM + eps
 	Rb := h.P.RadiusM - siteSlack
 	reach := math.Max(h.P.RadiusM, half) + 1
-	// What each candidate covers, in blocks of candidates shared out among
-	// the workers: a block's covers lie one after another in one slice (a
-	// slice per candidate is millions of allocations at a province), and
-	// each worker keeps its own search state.
+	// Sites interact only through elements within reach of both, and a
+	// province's gaps fall into thousands of places far apart. Each such
+	// place (see components) is planned on its own, on every core, with
+	// memory for its own covers only: the greedy, which takes the largest
+	// gain anywhere, takes the same sites within each place.
+	pts := make([]orb.Point, len(cands))
+	for ci, c := range cands {
+		pts[ci] = g.EdgePoint(c.edge, c.s)
+	}
+	comps := components(elB, pts, reach)
 	type worker struct {
-		ls     *network.Local
-		chains []chainAt
-		last   int // covers in its last block, to size the next
+		ls       *network.Local
+		chains   []chainAt
+		per      int // covers per candidate so far, to size the next place's
+		cov, all int
 	}
 	ws := make([]worker, workers.Of(ctx))
-	covers := make([][]int32, len(cands))
-	workers.Blocks(ctx, len(cands), 1024, func(w, lo, hi int) {
+	// The largest places first, so that no worker is left with one at the
+	// end while the others wait.
+	byWork := make([]int32, comps.n)
+	for k := range byWork {
+		byWork[k] = int32(k)
+	}
+	sort.SliceStable(byWork, func(a, b int) bool { return len(comps.cands(int(byWork[a]))) > len(comps.cands(int(byWork[b]))) })
+	type result struct {
+		chosen      []int32   // candidates, ascending
+		covers      [][]int32 // each chosen one's elements
+		uncoverable int
+	}
+	results := make([]result, comps.n)
+	workers.Blocks(ctx, comps.n, 1, func(w, i, _ int) {
+		k := int(byWork[i])
 		wk := &ws[w]
-		if wk.ls == nil {
+		if wk.ls == nil && !h.P.Straight {
 			wk.ls = network.NewLocal(g)
 		}
 		ls := wk.ls
-		cov := make([]int32, 0, wk.last+wk.last/4)
-		covOff := make([]int32, hi-lo+1)
-		for ci := lo; ci < hi; ci++ {
-			c := cands[ci]
-			p := g.EdgePoint(c.edge, c.s)
+		cels, ccands := comps.els(k), comps.cands(k)
+		// The place's elements by local number, in their global order.
+		local := make([]element, len(cels))
+		var idx geo.Index
+		for i, e := range cels {
+			local[i] = els[e]
+			idx.Insert(int32(i), elB[e])
+		}
+		if wk.all > 0 {
+			wk.per = wk.cov/wk.all + 1
+		}
+		cov := make([]int32, 0, len(ccands)*max(wk.per, 8))
+		covOff := make([]int32, len(ccands)+1)
+		for j, ci := range ccands {
+			c, p := cands[ci], pts[ci]
 			if !h.P.Straight {
 				ls.From(g, c.edge, c.s, 0, h.P.RadiusM)
 			}
 			wk.chains = h.St.onChains(wk.chains, p, chainSnapM-siteSlack)
 			idx.Search(orb.Bound{Min: orb.Point{p[0] - reach, p[1] - reach}, Max: orb.Point{p[0] + reach, p[1] + reach}}, func(k int32) bool {
-				el := &els[k]
+				el := &local[k]
 				ok := false
 				switch el.kind {
 				case elemStreet:
@@ -182,41 +210,64 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 				}
 				return true
 			})
-			covOff[ci-lo+1] = int32(len(cov))
+			covOff[j+1] = int32(len(cov))
 		}
-		wk.last = len(cov)
-		for ci := lo; ci < hi; ci++ {
-			a, b := covOff[ci-lo], covOff[ci-lo+1]
-			covers[ci] = cov[a:b:b]
+		wk.cov, wk.all = wk.cov+len(cov), wk.all+len(ccands)
+		covers := make([][]int32, len(ccands))
+		for j := range covers {
+			covers[j] = cov[covOff[j]:covOff[j+1]:covOff[j+1]]
+		}
+		r := &results[k]
+		coverable := make([]bool, len(local))
+		for _, cv := range covers {
+			for _, e := range cv {
+				coverable[e] = true
+			}
+		}
+		for _, ok := range coverable {
+			if !ok {
+				r.uncoverable++
+			}
+		}
+		// The full plan: spacing first (stricter along named streets, where
+		// greedy in one dimension is optimal), then what protection still
+		// lacks, then drop sites others make redundant.
+		spacingFirst := greedy(covers, local, nil, func(e int32) bool { return local[e].kind == elemSpacing })
+		rest := greedy(covers, local, spacingFirst, nil)
+		for _, j := range improve(append(spacingFirst, rest...), covers, len(local)) {
+			cv := make([]int32, len(covers[j]))
+			for i, e := range covers[j] {
+				cv[i] = cels[e]
+			}
+			r.chosen, r.covers = append(r.chosen, ccands[j]), append(r.covers, cv)
 		}
 	})
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	coverable := make([]bool, len(els))
-	for _, cv := range covers {
-		for _, k := range cv {
-			coverable[k] = true
-		}
+	// Every place's sites, in candidate order, each with what it covers.
+	var chosen []int32
+	var covers [][]int32
+	for _, r := range results {
+		uncoverable += r.uncoverable
+		chosen, covers = append(chosen, r.chosen...), append(covers, r.covers...)
 	}
-	for _, ok := range coverable {
-		if !ok {
-			uncoverable++
-		}
+	order := make([]int, len(chosen))
+	for i := range order {
+		order[i] = i
 	}
-
-	// The full plan: spacing first (stricter along named streets, where
-	// greedy in one dimension is optimal), then what protection still
-	// lacks, then drop sites others make redundant.
-	spacingFirst := greedy(covers, els, nil, func(k int32) bool { return els[k].kind == elemSpacing })
-	rest := greedy(covers, els, spacingFirst, nil)
-	chosen := improve(append(spacingFirst, rest...), covers, len(els))
+	sort.Slice(order, func(a, b int) bool { return chosen[order[a]] < chosen[order[b]] })
+	sortedChosen, sortedCovers := make([]int32, len(chosen)), make([][]int32, len(chosen))
+	for i, o := range order {
+		sortedChosen[i], sortedCovers[i] = chosen[o], covers[o]
+	}
+	chosen, covers = sortedChosen, sortedCovers
 	plan := &Plan{Candidates: len(cands), Elements: len(els), Uncoverable: uncoverable}
 	toSites := func(order []int) []Site {
 		var out []Site
 		covered := make([]bool, len(els))
 		for _, ci := range order {
-			c := cands[ci]
+			c := cands[chosen[ci]]
 			road := g.Road(c.edge)
 			st := Site{Rank: len(out) + 1, Edge: c.edge, S: c.s, Point: g.EdgePoint(c.edge, c.s), Street: road.Name, RoadID: road.ID}
 			for _, k := range covers[ci] {
@@ -239,7 +290,7 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 		}
 		return out
 	}
-	plan.Sites = toSites(rank(covers, els, chosen))
+	plan.Sites = toSites(rank(covers, els))
 	return plan, ctx.Err()
 }
 
@@ -329,15 +380,12 @@ func greedy(covers [][]int32, els []element, given []int, want func(int32) bool)
 // spacing the standard asks for, each by greedy gain. A plan mixing metres
 // and households in one weight put sites that protect no one among the
 // first 20. Sites that add nothing once the others stand are left out:
-// improve keeps none, and a proposal must protect something.
-func rank(covers [][]int32, els []element, chosen []int) []int {
-	sub := make([][]int32, len(covers))
-	for _, ci := range chosen {
-		sub[ci] = covers[ci]
-	}
+// improve keeps none, and a proposal must protect something. covers are the
+// chosen sites' covers; it returns positions in them.
+func rank(covers [][]int32, els []element) []int {
 	var order []int
 	for _, kind := range []uint8{elemBuilding, elemStreet, elemSpacing} {
-		order = append(order, greedy(sub, els, order, func(k int32) bool { return els[k].kind == kind })...)
+		order = append(order, greedy(covers, els, order, func(k int32) bool { return els[k].kind == kind })...)
 	}
 	return order
 }
