@@ -27,6 +27,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -56,7 +57,7 @@ func main() {
 	flag.Usage = func() {
 		fmt.Fprint(flag.CommandLine.Output(), `scalebench runs fireplan serve --scale N as its own process and prints a Markdown table:
 time until tiles and items are served, time until every default analysis is warm, tile p50/p99
-from 4 clients during the warm-up, each analysis at its defaults and at new parameters, and the
+from 4 clients during the warm-up, each analysis at its defaults and at new parameters (with the collections the latter ran), and the
 server's resident memory.
 
 `)
@@ -93,7 +94,9 @@ func run(scale, cacheMB int, memLimit, bin string, out io.Writer) error {
 	// A request's time is measured, not cut at the default minute.
 	cmd := exec.CommandContext(ctx, bin, "serve", "--scale", strconv.Itoa(scale), "--addr", addr, "--reload-interval", "0",
 		"--cache-mb", strconv.Itoa(cacheMB), "--timeout", "10m")
-	cmd.Env = os.Environ()
+	// The collector's trace, counted per question: near a memory limit
+	// the collections are most of what a what-if costs.
+	cmd.Env = append(os.Environ(), "GODEBUG=gctrace=1")
 	if memLimit != "" {
 		cmd.Env = append(cmd.Env, "GOMEMLIMIT="+memLimit)
 	}
@@ -108,9 +111,13 @@ func run(scale, cacheMB int, memLimit, bin string, out io.Writer) error {
 	}
 	defer cmd.Process.Kill()
 	warmed := make(chan time.Duration, 1)
+	var collections atomic.Int64
 	go func() {
 		sc := bufio.NewScanner(logs)
 		for sc.Scan() {
+			if strings.HasPrefix(sc.Text(), "gc ") {
+				collections.Add(1)
+			}
 			if strings.Contains(sc.Text(), "analyses and tiles ready") {
 				warmed <- time.Since(start)
 			}
@@ -188,17 +195,20 @@ func run(scale, cacheMB int, memLimit, bin string, out io.Writer) error {
 	fmt.Fprintf(out, "| every default analysis warm after | %.1f s |\n", warm.Seconds())
 	fmt.Fprintf(out, "| tile p50 / p99 during the warm-up (%d tiles, 4 clients) | %s / %s |\n", len(lat), ms(pct(lat, 0.5)), ms(pct(lat, 0.99)))
 	fmt.Fprintf(out, "| resident memory after warm-up (peak) | %.2f GiB (%.2f GiB) |\n", rssWarm, hwm)
-	fmt.Fprintf(out, "\n| analysis | default | new parameters |\n|---|---|---|\n")
+	fmt.Fprintf(out, "\n| analysis | default | new parameters | collections at new parameters |\n|---|---|---|---|\n")
 	for _, q := range questions {
 		d, err := get(base + q.def)
 		if err != nil {
 			return fmt.Errorf("%s: %w", q.name, err)
 		}
+		n := collections.Load()
 		f, err := get(base + q.fresh)
 		if err != nil {
 			return fmt.Errorf("%s: %w", q.name, err)
 		}
-		fmt.Fprintf(out, "| %s | %s | %s |\n", q.name, ms(d), ms(f))
+		// The trace line comes when a collection ends: wait for its last.
+		time.Sleep(100 * time.Millisecond)
+		fmt.Fprintf(out, "| %s | %s | %s | %d |\n", q.name, ms(d), ms(f), collections.Load()-n)
 	}
 	rss, hwm := memory(cmd.Process.Pid)
 	fmt.Fprintf(out, "\nresident memory at the end: %.2f GiB (peak %.2f GiB)\n", rss, hwm)
