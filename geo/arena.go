@@ -22,9 +22,14 @@ const (
 	ringChunk  = 1 << 12
 )
 
-// grab returns n elements at the end of *chunk, starting a new chunk of at
-// least min when it is full.
-func grab[T any](chunk *[]T, n, min int) []T {
+// take returns n elements for a copy: at the end of the chunk field gives,
+// starting a new chunk of at least min when it is full; made on their own
+// when a is nil.
+func take[T any](a *Arena, field func(*Arena) *[]T, n, min int) []T {
+	if a == nil {
+		return make([]T, n)
+	}
+	chunk := field(a)
 	c := *chunk
 	if cap(c)-len(c) < n {
 		c = make([]T, 0, max(min, n))
@@ -34,33 +39,10 @@ func grab[T any](chunk *[]T, n, min int) []T {
 	return out
 }
 
-func (a *Arena) pointSlice(n int) []orb.Point {
-	if a == nil {
-		return make([]orb.Point, n)
-	}
-	return grab(&a.points, n, pointChunk)
-}
-
-func (a *Arena) ringSlice(n int) []orb.Ring {
-	if a == nil {
-		return make([]orb.Ring, n)
-	}
-	return grab(&a.rings, n, ringChunk)
-}
-
-func (a *Arena) lineSlice(n int) []orb.LineString {
-	if a == nil {
-		return make([]orb.LineString, n)
-	}
-	return grab(&a.lines, n, ringChunk)
-}
-
-func (a *Arena) polySlice(n int) []orb.Polygon {
-	if a == nil {
-		return make([]orb.Polygon, n)
-	}
-	return grab(&a.polys, n, ringChunk)
-}
+func points(a *Arena) *[]orb.Point     { return &a.points }
+func rings(a *Arena) *[]orb.Ring       { return &a.rings }
+func lines(a *Arena) *[]orb.LineString { return &a.lines }
+func polys(a *Arena) *[]orb.Polygon    { return &a.polys }
 
 // Copy returns a copy of g whose coordinates and parts live in a.
 func (a *Arena) Copy(g orb.Geometry) orb.Geometry { return a.mapGeometry(g, nil) }
@@ -72,7 +54,7 @@ func (a *Arena) Forward(p *Projection, g orb.Geometry) orb.Geometry {
 
 // mapPoints copies ps through f (nil: as they are).
 func (a *Arena) mapPoints(ps []orb.Point, f func(orb.Point) orb.Point) []orb.Point {
-	out := a.pointSlice(len(ps))
+	out := take(a, points, len(ps), pointChunk)
 	if f == nil {
 		copy(out, ps)
 		return out
@@ -95,7 +77,7 @@ func (a *Arena) mapGeometry(g orb.Geometry, f func(orb.Point) orb.Point) orb.Geo
 	case orb.LineString:
 		return orb.LineString(a.mapPoints(g, f))
 	case orb.MultiLineString:
-		out := orb.MultiLineString(a.lineSlice(len(g)))
+		out := orb.MultiLineString(take(a, lines, len(g), ringChunk))
 		for i, l := range g {
 			out[i] = a.mapPoints(l, f)
 		}
@@ -105,7 +87,7 @@ func (a *Arena) mapGeometry(g orb.Geometry, f func(orb.Point) orb.Point) orb.Geo
 	case orb.Polygon:
 		return a.mapPolygon(g, f)
 	case orb.MultiPolygon:
-		out := orb.MultiPolygon(a.polySlice(len(g)))
+		out := orb.MultiPolygon(take(a, polys, len(g), ringChunk))
 		for i, poly := range g {
 			out[i] = a.mapPolygon(poly, f)
 		}
@@ -121,7 +103,7 @@ func (a *Arena) mapGeometry(g orb.Geometry, f func(orb.Point) orb.Point) orb.Geo
 }
 
 func (a *Arena) mapPolygon(poly orb.Polygon, f func(orb.Point) orb.Point) orb.Polygon {
-	out := orb.Polygon(a.ringSlice(len(poly)))
+	out := orb.Polygon(take(a, rings, len(poly), ringChunk))
 	for i, r := range poly {
 		out[i] = a.mapPoints(r, f)
 	}

@@ -1,8 +1,10 @@
 package hydrants
 
 import (
+	"cmp"
 	"context"
 	"math"
+	"slices"
 	"sort"
 
 	"fireplan/coverage/internal/gainq"
@@ -144,8 +146,7 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 	type worker struct {
 		ls       *network.Local
 		chains   []chainAt
-		per      int // covers per candidate so far, to size the next place's
-		cov, all int
+		cov, all int // covers and candidates so far, to size a place's covers
 	}
 	ws := make([]worker, workers.Of(ctx))
 	// The largest places first, so that no worker is left with one at the
@@ -155,9 +156,12 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 		byWork[k] = int32(k)
 	}
 	sort.SliceStable(byWork, func(a, b int) bool { return len(comps.cands(int(byWork[a]))) > len(comps.cands(int(byWork[b]))) })
+	type pick struct {
+		cand   int32
+		covers []int32 // elements
+	}
 	type result struct {
-		chosen      []int32   // candidates, ascending
-		covers      [][]int32 // each chosen one's elements
+		picks       []pick
 		uncoverable int
 	}
 	results := make([]result, comps.n)
@@ -176,10 +180,11 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 			local[i] = els[e]
 			idx.Insert(int32(i), elB[e])
 		}
+		per := 8
 		if wk.all > 0 {
-			wk.per = wk.cov/wk.all + 1
+			per = max(per, wk.cov/wk.all+1)
 		}
-		cov := make([]int32, 0, len(ccands)*max(wk.per, 8))
+		cov := make([]int32, 0, len(ccands)*per)
 		covOff := make([]int32, len(ccands)+1)
 		for j, ci := range ccands {
 			c, p := cands[ci], pts[ci]
@@ -239,35 +244,29 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 			for i, e := range covers[j] {
 				cv[i] = cels[e]
 			}
-			r.chosen, r.covers = append(r.chosen, ccands[j]), append(r.covers, cv)
+			r.picks = append(r.picks, pick{ccands[j], cv})
 		}
 	})
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	// Every place's sites, in candidate order, each with what it covers.
-	var chosen []int32
-	var covers [][]int32
+	var picks []pick
 	for _, r := range results {
 		uncoverable += r.uncoverable
-		chosen, covers = append(chosen, r.chosen...), append(covers, r.covers...)
+		picks = append(picks, r.picks...)
 	}
-	order := make([]int, len(chosen))
-	for i := range order {
-		order[i] = i
+	slices.SortFunc(picks, func(a, b pick) int { return cmp.Compare(a.cand, b.cand) })
+	covers := make([][]int32, len(picks))
+	for i, p := range picks {
+		covers[i] = p.covers
 	}
-	sort.Slice(order, func(a, b int) bool { return chosen[order[a]] < chosen[order[b]] })
-	sortedChosen, sortedCovers := make([]int32, len(chosen)), make([][]int32, len(chosen))
-	for i, o := range order {
-		sortedChosen[i], sortedCovers[i] = chosen[o], covers[o]
-	}
-	chosen, covers = sortedChosen, sortedCovers
 	plan := &Plan{Candidates: len(cands), Elements: len(els), Uncoverable: uncoverable}
 	toSites := func(order []int) []Site {
 		var out []Site
 		covered := make([]bool, len(els))
 		for _, ci := range order {
-			c := cands[chosen[ci]]
+			c := cands[picks[ci].cand]
 			road := g.Road(c.edge)
 			st := Site{Rank: len(out) + 1, Edge: c.edge, S: c.s, Point: g.EdgePoint(c.edge, c.s), Street: road.Name, RoadID: road.ID}
 			for _, k := range covers[ci] {
