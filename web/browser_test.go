@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -769,6 +770,37 @@ func (p *page) firstPoint(t *testing.T, url, geometry string, skip int) orb.Poin
 	}
 	t.Fatalf("%s has no %s feature past the first %d", url, geometry, skip)
 	return orb.Point{}
+}
+
+// TestPrintViewWithoutAView: the print link the README gives, with no
+// #zoom/lat/lon, opens on the whole county, drawn, not on the world.
+func TestPrintViewWithoutAView(t *testing.T) {
+	p := openMap(t)
+	p.navigateUntil(t, "/print?paper=a4&orientation=landscape", "the print view without a view", `window.fireplanPrintReady === true`)
+	got, err := chromedp.Run(p.ctx, chromedp.Evaluate[[3]float64](`(() => { const c = window.fireplanMap.getCenter(); return [window.fireplanMap.getZoom(), c.lng, c.lat]; })()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// It opens on the county itself, not on the world and then the county:
+	// headless chromium's timed screenshot of that was an empty frame.
+	lowest, asked := 99, p.tiles()
+	for _, u := range asked {
+		if m := regexp.MustCompile(`^/tiles/[^/]+/(\d+)/\d+/\d+\.mvt`).FindStringSubmatch(u); m != nil {
+			z, _ := strconv.Atoi(m[1])
+			lowest = min(lowest, z)
+		}
+	}
+	if lowest == 99 {
+		t.Fatalf("no tile request understood among %d: %.3q", len(asked), asked)
+	}
+	b := p.snap.Townships.Bound()
+	t.Logf("print view without a view: zoom %.2f at %.5f, %.5f, tiles from zoom %d; screenshot %s", got[0], got[1], got[2], lowest, p.screenshot(t, "fireplan-print-county.png"))
+	if got[0] < 8 || !b.Contains(orb.Point{got[1], got[2]}) {
+		t.Errorf("the print view opens at zoom %.2f, %.5f %.5f, want the county (%v) whole at zoom 8 or closer", got[0], got[1], got[2], b)
+	}
+	if lowest < 8 {
+		t.Errorf("the print view asked for tiles from zoom %d, want none below the county's view", lowest)
+	}
 }
 
 // TestPrintView opens the print view at an old district and prints it to

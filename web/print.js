@@ -81,9 +81,13 @@ async function main() {
     ` · ${t("version")} ${version} · ${t("source")}: ${source || ""}</span>` +
     `<span>${paper.toUpperCase()} ${t(landscape ? "landscape" : "portrait")} · fireplan</span>`;
 
+  const bound = L.countyBound(info);
+  // Opened on the county when the link has no view: opened on the world,
+  // the first render waits on tiles holding the whole county at zoom 0.
+  const at = view ? { center: view.center, zoom: view.zoom, bearing: 0 } : bound ? { bounds: bound, fitBoundsOptions: { padding: 20 } } : {};
   const map = new maplibregl.Map({
     container: "map", style, interactive: false, attributionControl: info.attribution ? { compact: false } : false,
-    ...(view ? { center: view.center, zoom: view.zoom, bearing: 0 } : {}),
+    ...at,
     // Sharp on paper: at least two pixels per CSS pixel.
     pixelRatio: Math.max(2, devicePixelRatio),
     canvasContextAttributes: { preserveDrawingBuffer: true },
@@ -94,7 +98,6 @@ async function main() {
   // controls keep updating the elements wherever they are.
   const moveOut = (sel, to) => { const el = map.getContainer().querySelector(sel); if (el) document.getElementById(to).appendChild(el); };
   moveOut(".maplibregl-ctrl-scale", "scale");
-  const bound = L.countyBound(info);
   map.on("load", async () => {
     moveOut(".maplibregl-ctrl-attrib", "credit");
     const legend = document.getElementById("legend");

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
 	"net"
 	"strings"
@@ -39,5 +40,24 @@ func TestServeSaysAPortInUseBeforeLoading(t *testing.T) {
 	}
 	if strings.Contains(out.String(), "loaded") {
 		t.Errorf("loaded a county before finding the port taken:\n%s", out.String())
+	}
+}
+
+// TestHelpExitsZero: -h on any command prints its usage and succeeds; an
+// unknown flag fails.
+func TestHelpExitsZero(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"serve", "-h"}, 0},
+		{[]string{"export", "-h"}, 0},
+		{[]string{"check", "-h"}, 0},
+		{[]string{"serve", "--no-such-flag"}, 1},
+	} {
+		err := run(context.Background(), tc.args, io.Discard, io.Discard)
+		if got := exitCode(err); got != tc.code {
+			t.Errorf("fireplan %v: exit %d (%v), want %d", tc.args, got, err, tc.code)
+		}
 	}
 }
