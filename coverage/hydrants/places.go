@@ -1,6 +1,7 @@
 package hydrants
 
 import (
+	"fireplan/coverage/network"
 	"math"
 
 	"github.com/paulmach/orb"
@@ -25,60 +26,56 @@ func (p *places) cands(k int) []int32 { return p.candList[p.candOff[k]:p.candOff
 func components(els []orb.Bound, pts []orb.Point, reach float64) places {
 	type cell [2]int32
 	at := func(x, y float64) cell { return cell{int32(math.Floor(x / reach)), int32(math.Floor(y / reach))} }
+	span := func(b orb.Bound) (lo, hi cell) { return at(b.Min[0], b.Min[1]), at(b.Max[0], b.Max[1]) }
 	ids := make(map[cell]int32)
-	var parent []int32
 	id := func(c cell) int32 {
 		k, ok := ids[c]
 		if !ok {
-			k = int32(len(parent))
+			k = int32(len(ids))
 			ids[c] = k
-			parent = append(parent, k)
 		}
 		return k
 	}
-	find := func(k int32) int32 {
-		for parent[k] != k {
-			parent[k] = parent[parent[k]]
-			k = parent[k]
-		}
-		return k
-	}
-	union := func(a, b int32) {
-		if a, b = find(a), find(b); a != b {
-			parent[max(a, b)] = min(a, b)
-		}
-	}
+	// Every cell numbered first, then joined.
 	elCell := make([]int32, len(els))
 	for i, b := range els {
-		lo, hi := at(b.Min[0], b.Min[1]), at(b.Max[0], b.Max[1])
-		first := id(lo)
+		lo, hi := span(b)
+		elCell[i] = id(lo)
 		for x := lo[0]; x <= hi[0]; x++ {
 			for y := lo[1]; y <= hi[1]; y++ {
-				union(first, id(cell{x, y}))
+				id(cell{x, y})
 			}
 		}
-		elCell[i] = first
 	}
 	candCell := make([]int32, len(pts))
 	for i, p := range pts {
 		candCell[i] = id(at(p[0], p[1]))
 	}
+	uf := network.NewUnionFind(len(ids))
+	for i, b := range els {
+		lo, hi := span(b)
+		for x := lo[0]; x <= hi[0]; x++ {
+			for y := lo[1]; y <= hi[1]; y++ {
+				uf.Union(elCell[i], ids[cell{x, y}])
+			}
+		}
+	}
 	for c, k := range ids {
 		for _, d := range [4][2]int32{{1, 0}, {0, 1}, {1, 1}, {1, -1}} {
 			if n, ok := ids[cell{c[0] + d[0], c[1] + d[1]}]; ok {
-				union(k, n)
+				uf.Union(k, n)
 			}
 		}
 	}
 	// Places numbered by their smallest cell, lists by counting.
-	place := make([]int32, len(parent))
+	place := make([]int32, len(ids))
 	var p places
-	for k := range parent {
-		if r := find(int32(k)); r == int32(k) {
+	for k := range place {
+		if r := uf.Find(int32(k)); r == int32(k) {
 			place[k] = int32(p.n)
 			p.n++
 		} else {
-			place[k] = place[r] // r < k: numbered already
+			place[k] = place[r] // the smaller index is the root: numbered already
 		}
 	}
 	p.elOff, p.elList = group(p.n, elCell, place)

@@ -50,11 +50,7 @@ func (rs *Segments) Snapper(g *Graph) *Snapper {
 
 // edgeIn returns the edge of g holding segment i, if g holds it.
 func (rs *Segments) edgeIn(g *Graph, i int32) (int32, bool) {
-	r := rs.sn.segs[i].edge
-	if g.roadOff[r] == g.roadOff[r+1] {
-		return -1, false
-	}
-	return g.EdgeAt(r, rs.pv[i].part, rs.pv[i].v)
+	return g.EdgeAt(rs.sn.segs[i].edge, rs.pv[i].part, rs.pv[i].v)
 }
 
 // nearestIn is g's Snapper.NearestToWhere. The segments g holds are numbered
