@@ -226,12 +226,13 @@ func (s *Server) tileIndex(w http.ResponseWriter, r *http.Request) error {
 // what the map opens on first, so a planner's first view of a large county
 // does not wait on the rest. What it computes is pinned in the cache
 // (see coverage.Pin): the defaults are what most requests ask, and must not
-// be pushed out by what-ifs. Then it drops from the cache everything no
-// request and no part of the warm-up has asked for since it began: what was
-// computed from data a reload replaced goes at once. Under a memory limit
-// the what-ifs' cache is then fitted to the room the defaults leave (see
-// whatIfRoom). It stops early, sweeping nothing, when ctx ends or a newer
-// snapshot comes.
+// be pushed out by what-ifs. It is background work (coverage.Background),
+// leaving a core for the tiles the map asks meanwhile. Then it drops from
+// the cache everything no request and no part of the warm-up has asked for
+// since it began: what was computed from data a reload replaced goes at
+// once. Under a memory limit the what-ifs' cache is then fitted to the room
+// the defaults leave (see whatIfRoom). It stops early, sweeping nothing,
+// when ctx ends or a newer snapshot comes.
 func (s *Server) Warm(ctx context.Context) {
 	snap := s.store.Load()
 	if snap == nil {
@@ -239,7 +240,7 @@ func (s *Server) Warm(ctx context.Context) {
 	}
 	start := time.Now()
 	gen := s.cat.Cache.Mark()
-	ctx = coverage.Pin(ctx)
+	ctx = coverage.Background(coverage.Pin(ctx))
 	// The base layers' tiles, the analyses the map opens on, then the
 	// rest; an analysis' tile set computes its table too.
 	order := slices.Clone(s.cat.Entries)

@@ -17,8 +17,9 @@ var ErrBusy = errors.New("the server is computing as many analyses as it can and
 // builds, siting, isochrones, cluster sweeps: every analysis table not in
 // the cache) at once, lets a bounded number wait for a slot and refuses the
 // rest, so that tiles and items served from memory stay fast while
-// analyses queue. An admitted computation may keep busy its share of the
-// cores but one, which stays for tiles and items.
+// analyses queue. An admitted computation a user waits for may keep busy
+// its share of the cores; background work (the warm-up) leaves one of them
+// for tiles and items.
 type Limiter struct {
 	slots   chan struct{}
 	queue   int64
@@ -33,6 +34,17 @@ func NewLimiter(n, queue int) *Limiter {
 
 type admittedKey struct{}
 
+type backgroundKey struct{}
+
+// Background marks ctx as work nobody waits on: admitted, it leaves a core
+// for tiles and items. A what-if asked by hand takes every core its slot
+// shares: on two cores, one of them had made each one twice as slow while
+// requests for tiles between them hardly wait (the scheduler preempts
+// within milliseconds).
+func Background(ctx context.Context) context.Context {
+	return context.WithValue(ctx, backgroundKey{}, true)
+}
+
 // Acquire waits for a slot, or returns ErrBusy when the queue is full, or
 // ctx's error when it ends first. A computation already admitted (ctx
 // from an earlier Acquire) takes no second slot: a table built from
@@ -45,7 +57,11 @@ func (l *Limiter) Acquire(ctx context.Context) (context.Context, func(), error) 
 		l.running.Add(-1)
 		<-l.slots
 	}
-	admitted := workers.With(context.WithValue(ctx, admittedKey{}, true), (runtime.GOMAXPROCS(0)-1)/cap(l.slots))
+	cores := runtime.GOMAXPROCS(0)
+	if ctx.Value(backgroundKey{}) != nil {
+		cores--
+	}
+	admitted := workers.With(context.WithValue(ctx, admittedKey{}, true), cores/cap(l.slots))
 	select {
 	case l.slots <- struct{}{}:
 		l.running.Add(1)

@@ -12,8 +12,7 @@ import (
 
 // TestLimiterAdmitsQueuesAndRefuses: n run, queue wait, the rest are
 // refused; a computation inside an admitted one takes no slot; a waiter
-// whose request ends leaves the queue; an admitted computation is allowed
-// its share of the cores but one.
+// whose request ends leaves the queue.
 func TestLimiterAdmitsQueuesAndRefuses(t *testing.T) {
 	for _, tc := range []struct{ slots, queue int }{{1, 0}, {1, 2}, {2, 1}, {3, 3}} {
 		l := NewLimiter(tc.slots, tc.queue)
@@ -22,9 +21,6 @@ func TestLimiterAdmitsQueuesAndRefuses(t *testing.T) {
 			ctx, release, err := l.Acquire(context.Background())
 			if err != nil {
 				t.Fatalf("%+v: slot %d refused: %v", tc, i, err)
-			}
-			if want := max(1, (runtime.GOMAXPROCS(0)-1)/tc.slots); workers.Of(ctx) != want {
-				t.Errorf("%+v: admitted with %d workers, want %d", tc, workers.Of(ctx), want)
 			}
 			// Nested: admitted at once even with every slot taken.
 			if _, rel, err := l.Acquire(ctx); err != nil {
@@ -68,4 +64,38 @@ func TestLimiterAdmitsQueuesAndRefuses(t *testing.T) {
 			release()
 		}
 	}
+}
+
+// TestBackgroundLeavesACore: a computation someone waits for may use every
+// core its slot shares; background work one fewer, and never none.
+func TestBackgroundLeavesACore(t *testing.T) {
+	procs := runtime.GOMAXPROCS(0)
+	for _, tc := range []struct {
+		procs, slots int
+		fore, back   int
+	}{
+		{2, 1, 2, 1},
+		{1, 1, 1, 1},
+		{8, 1, 8, 7},
+		{8, 7, 1, 1},
+		{8, 2, 4, 3},
+	} {
+		runtime.GOMAXPROCS(tc.procs)
+		l := NewLimiter(tc.slots, 0)
+		for _, bg := range []bool{false, true} {
+			ctx, want := context.Background(), tc.fore
+			if bg {
+				ctx, want = Background(ctx), tc.back
+			}
+			admitted, release, err := l.Acquire(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := workers.Of(admitted); got != want {
+				t.Errorf("%+v background=%v: %d workers, want %d", tc, bg, got, want)
+			}
+			release()
+		}
+	}
+	runtime.GOMAXPROCS(procs)
 }

@@ -2,7 +2,8 @@
 // side by side (serve --scale N) as a province would run it: time until
 // tiles and items are served, time until every default analysis is warm,
 // tile latency while the warm-up runs, each analysis at its default and at
-// new parameters after it, and the server's resident memory. It runs the
+// new parameters after it (with a map's tiles asked meanwhile), and the
+// server's resident memory. It runs the
 // server as its own process, so the memory is the server's alone.
 //
 //	go run ./cmd/scalebench -scale 20
@@ -57,8 +58,9 @@ func main() {
 	flag.Usage = func() {
 		fmt.Fprint(flag.CommandLine.Output(), `scalebench runs fireplan serve --scale N as its own process and prints a Markdown table:
 time until tiles and items are served, time until every default analysis is warm, tile p50/p99
-from 4 clients during the warm-up, each analysis at its defaults and at new parameters (with the collections the latter ran), and the
-server's resident memory.
+from 4 clients during the warm-up, each analysis at its defaults and at new parameters (with the
+collections the latter ran, and the p50/p99 of a map's tiles asked meanwhile), and the server's
+resident memory.
 
 `)
 		flag.PrintDefaults()
@@ -144,12 +146,62 @@ func run(scale, cacheMB int, memLimit, bin string, out io.Writer) error {
 		return err
 	}
 
-	// Tiles while the warm-up computes the analyses.
+	// Tiles while the warm-up computes the analyses, as fast as four
+	// clients can fetch them.
+	tilesWarm := fetchTiles(base, bound, 4, 0)
+	var warm time.Duration
+	select {
+	case warm = <-warmed:
+	case <-time.After(60 * time.Minute):
+		return errors.New("warm-up not done after an hour")
+	}
+	lat := tilesWarm()
+	rssWarm, hwm := memory(cmd.Process.Pid)
+
+	fmt.Fprintf(out, "# fireplan serve --scale %d --cache-mb %d", scale, cacheMB)
+	if memLimit != "" {
+		fmt.Fprintf(out, " (GOMEMLIMIT=%s)", memLimit)
+	}
+	fmt.Fprintf(out, "\n\n")
+	fmt.Fprintf(out, "| measure | value |\n|---|---|\n")
+	fmt.Fprintf(out, "| tiles and items served after | %.1f s |\n", ready.Seconds())
+	fmt.Fprintf(out, "| every default analysis warm after | %.1f s |\n", warm.Seconds())
+	fmt.Fprintf(out, "| tile p50 / p99 during the warm-up (%d tiles, 4 clients) | %s / %s |\n", len(lat), ms(pct(lat, 0.5)), ms(pct(lat, 0.99)))
+	fmt.Fprintf(out, "| resident memory after warm-up (peak) | %.2f GiB (%.2f GiB) |\n", rssWarm, hwm)
+	fmt.Fprintf(out, "\n| analysis | default | new parameters | collections at new parameters |\n|---|---|---|---|\n")
+	// Tiles while the what-ifs compute, as a planner's map asks them: one
+	// client, a tile every 20 ms.
+	tilesAsked := fetchTiles(base, bound, 1, 20*time.Millisecond)
+	for _, q := range questions {
+		d, err := get(base + q.def)
+		if err != nil {
+			return fmt.Errorf("%s: %w", q.name, err)
+		}
+		n := collections.Load()
+		f, err := get(base + q.fresh)
+		if err != nil {
+			return fmt.Errorf("%s: %w", q.name, err)
+		}
+		// The trace line comes when a collection ends: wait for its last.
+		time.Sleep(100 * time.Millisecond)
+		fmt.Fprintf(out, "| %s | %s | %s | %d |\n", q.name, ms(d), ms(f), collections.Load()-n)
+	}
+	lat = tilesAsked()
+	fmt.Fprintf(out, "\ntile p50 / p99 while the analyses above compute (%d tiles, one client, one every 20 ms): %s / %s\n", len(lat), ms(pct(lat, 0.5)), ms(pct(lat, 0.99)))
+	rss, hwm := memory(cmd.Process.Pid)
+	fmt.Fprintf(out, "\nresident memory at the end: %.2f GiB (peak %.2f GiB)\n", rss, hwm)
+	return nil
+}
+
+// fetchTiles starts clients fetching random tiles at zoom 12-15 within
+// bound, each waiting every between tiles; the function it returns stops
+// them and returns the tiles' times.
+func fetchTiles(base string, bound orb.Bound, clients int, every time.Duration) func() []time.Duration {
 	var lat []time.Duration
 	var mu sync.Mutex
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
-	for c := range 4 {
+	for c := range clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -159,7 +211,7 @@ func run(scale, cacheMB int, memLimit, bin string, out io.Writer) error {
 				select {
 				case <-stop:
 					return
-				default:
+				case <-time.After(every):
 				}
 				z := 12 + rng.IntN(4)
 				p := orb.Point{bound.Min[0] + rng.Float64()*(bound.Max[0]-bound.Min[0]), bound.Min[1] + rng.Float64()*(bound.Max[1]-bound.Min[1])}
@@ -175,44 +227,11 @@ func run(scale, cacheMB int, memLimit, bin string, out io.Writer) error {
 			}
 		}()
 	}
-	var warm time.Duration
-	select {
-	case warm = <-warmed:
-	case <-time.After(60 * time.Minute):
-		return errors.New("warm-up not done after an hour")
+	return func() []time.Duration {
+		close(stop)
+		wg.Wait()
+		return lat
 	}
-	close(stop)
-	wg.Wait()
-	rssWarm, hwm := memory(cmd.Process.Pid)
-
-	fmt.Fprintf(out, "# fireplan serve --scale %d --cache-mb %d", scale, cacheMB)
-	if memLimit != "" {
-		fmt.Fprintf(out, " (GOMEMLIMIT=%s)", memLimit)
-	}
-	fmt.Fprintf(out, "\n\n")
-	fmt.Fprintf(out, "| measure | value |\n|---|---|\n")
-	fmt.Fprintf(out, "| tiles and items served after | %.1f s |\n", ready.Seconds())
-	fmt.Fprintf(out, "| every default analysis warm after | %.1f s |\n", warm.Seconds())
-	fmt.Fprintf(out, "| tile p50 / p99 during the warm-up (%d tiles, 4 clients) | %s / %s |\n", len(lat), ms(pct(lat, 0.5)), ms(pct(lat, 0.99)))
-	fmt.Fprintf(out, "| resident memory after warm-up (peak) | %.2f GiB (%.2f GiB) |\n", rssWarm, hwm)
-	fmt.Fprintf(out, "\n| analysis | default | new parameters | collections at new parameters |\n|---|---|---|---|\n")
-	for _, q := range questions {
-		d, err := get(base + q.def)
-		if err != nil {
-			return fmt.Errorf("%s: %w", q.name, err)
-		}
-		n := collections.Load()
-		f, err := get(base + q.fresh)
-		if err != nil {
-			return fmt.Errorf("%s: %w", q.name, err)
-		}
-		// The trace line comes when a collection ends: wait for its last.
-		time.Sleep(100 * time.Millisecond)
-		fmt.Fprintf(out, "| %s | %s | %s | %d |\n", q.name, ms(d), ms(f), collections.Load()-n)
-	}
-	rss, hwm := memory(cmd.Process.Pid)
-	fmt.Fprintf(out, "\nresident memory at the end: %.2f GiB (peak %.2f GiB)\n", rss, hwm)
-	return nil
 }
 
 // get fetches u (gzip accepted, as browsers do) and returns the time to

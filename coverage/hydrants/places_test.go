@@ -1,6 +1,7 @@
 package hydrants
 
 import (
+	"math"
 	"math/rand"
 	"slices"
 	"testing"
@@ -75,5 +76,29 @@ func TestPlacesHoldEveryPairWithinReach(t *testing.T) {
 	}
 	if joined < 1000 {
 		t.Fatalf("%d pairs within reach: too few checked", joined)
+	}
+}
+
+// TestDedupeKeepsTheFirstOfEachTenth: against a map of what was seen, on
+// random candidates crowded onto few edges.
+func TestDedupeKeepsTheFirstOfEachTenth(t *testing.T) {
+	rng := rand.New(rand.NewSource(39))
+	for _, tc := range []struct{ n, edges int }{{0, 1}, {1, 1}, {50, 1}, {500, 7}, {5000, 300}} {
+		cands := make([]cand, tc.n)
+		for i := range cands {
+			cands[i] = cand{int32(rng.Intn(tc.edges)), float64(rng.Intn(400)) / 8}
+		}
+		var want []cand
+		seen := map[[2]int64]bool{}
+		for _, c := range cands {
+			k := [2]int64{int64(c.edge), int64(math.Round(c.s * 10))}
+			if !seen[k] {
+				seen[k] = true
+				want = append(want, c)
+			}
+		}
+		if got := dedupe(slices.Clone(cands), tc.edges); !slices.Equal(got, want) && len(got)+len(want) > 0 {
+			t.Errorf("%+v: kept %d candidates, want %d (first %v)", tc, len(got), len(want), got[:min(3, len(got))])
+		}
 	}
 }

@@ -48,6 +48,19 @@ type element struct {
 	weight   float64 // metres, or households (at least 1)
 }
 
+// cand is a candidate site: metres s along edge.
+type cand struct {
+	edge int32
+	s    float64
+}
+
+// A run of candidates shares one search of the elements: at most runMax
+// of them, none more than runM from the first in either axis.
+const (
+	runMax = 32
+	runM   = 40.0
+)
+
 const (
 	elemStreet uint8 = iota
 	elemBuilding
@@ -74,19 +87,8 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 	add := func(e element, b orb.Bound) {
 		els, elB = append(els, e), append(elB, b)
 	}
-	type cand struct {
-		edge int32
-		s    float64
-	}
 	cands := make([]cand, 0, nCands)
-	seen := make(map[[2]int64]bool, nCands)
-	addCand := func(e int32, s float64) {
-		k := [2]int64{int64(e), int64(math.Round(s * 10))}
-		if !seen[k] {
-			seen[k] = true
-			cands = append(cands, cand{e, s})
-		}
-	}
+	addCand := func(e int32, s float64) { cands = append(cands, cand{e, s}) }
 	// Spacing candidates first, in order along each gap: among sites that
 	// add as much, the greedy then takes the one nearest the gap's start,
 	// which on a line is the optimal sweep.
@@ -125,6 +127,7 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 		add(element{kind: elemBuilding, building: i, edge: f.Edge[i], a: f.S[i], b: f.Dist[i], weight: hh}, h.Snap.Buildings.Metric[i].Bound())
 		addCand(f.Edge[i], f.S[i])
 	}
+	cands = dedupe(cands, len(g.Edges))
 
 	// What each candidate covers whole.
 	// Street pieces may be covered to the line: what rounding leaves of them
@@ -143,10 +146,18 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 		pts[ci] = g.EdgePoint(c.edge, c.s)
 	}
 	comps := components(elB, pts, reach)
+	// A worker's buffers outlive its places: a province's had been
+	// allocated afresh for each and kept its collector busy.
 	type worker struct {
-		ls       *network.Local
-		chains   []chainAt
-		cov, all int // covers and candidates so far, to size a place's covers
+		ls     *network.Local
+		chains []chainAt
+		near   []int32
+		local  []element
+		box    []orb.Bound
+		cov    []int32
+		covOff []int32
+		covers [][]int32
+		seen   []bool
 	}
 	ws := make([]worker, workers.Of(ctx))
 	// The largest places first, so that no worker is left with one at the
@@ -165,6 +176,17 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 		uncoverable int
 	}
 	results := make([]result, comps.n)
+	// Squared, with slack: a street piece within R of the site, a building
+	// within Rb, a spacing piece within half a spacing of where the site
+	// meets its street.
+	far2 := [...]float64{
+		elemStreet:   (R + 1) * (R + 1),
+		elemBuilding: (Rb + 1) * (Rb + 1),
+		elemSpacing:  (half + chainSnapM + 1) * (half + chainSnapM + 1),
+	}
+	around := func(b orb.Bound, r float64) orb.Bound {
+		return orb.Bound{Min: orb.Point{b.Min[0] - r, b.Min[1] - r}, Max: orb.Point{b.Max[0] + r, b.Max[1] + r}}
+	}
 	workers.Blocks(ctx, comps.n, 1, func(w, i, _ int) {
 		k := int(byWork[i])
 		wk := &ws[w]
@@ -174,56 +196,81 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 		ls := wk.ls
 		cels, ccands := comps.els(k), comps.cands(k)
 		// The place's elements by local number, in their global order.
-		local := make([]element, len(cels))
+		local, box := wk.local[:0], wk.box[:0]
 		var idx geo.Index
 		for i, e := range cels {
-			local[i] = els[e]
+			local, box = append(local, els[e]), append(box, elB[e])
 			idx.Insert(int32(i), elB[e])
 		}
-		per := 8
-		if wk.all > 0 {
-			per = max(per, wk.cov/wk.all+1)
-		}
-		cov := make([]int32, 0, len(ccands)*per)
-		covOff := make([]int32, len(ccands)+1)
-		for j, ci := range ccands {
-			c, p := cands[ci], pts[ci]
-			if !h.P.Straight {
-				ls.From(g, c.edge, c.s, 0, h.P.RadiusM)
+		wk.local, wk.box = local, box
+		cov, covOff := wk.cov[:0], append(wk.covOff[:0], 0)
+		// Candidates come in runs along a street: the index is searched
+		// once for a run, each candidate then filters what it found, which
+		// an index lists in the same order for any box.
+		for lo := 0; lo < len(ccands); {
+			first := pts[ccands[lo]]
+			run := orb.Bound{Min: first, Max: first}
+			hi := lo + 1
+			for ; hi < len(ccands) && hi-lo < runMax; hi++ {
+				q := pts[ccands[hi]]
+				if math.Abs(q[0]-first[0]) > runM || math.Abs(q[1]-first[1]) > runM {
+					break
+				}
+				run = run.Extend(q)
 			}
-			wk.chains = h.St.onChains(wk.chains, p, chainSnapM-siteSlack)
-			idx.Search(orb.Bound{Min: orb.Point{p[0] - reach, p[1] - reach}, Max: orb.Point{p[0] + reach, p[1] + reach}}, func(k int32) bool {
-				el := &local[k]
-				ok := false
-				switch el.kind {
-				case elemStreet:
-					ok = h.coversPiece(ls, c.edge, c.s, p, el.edge, el.a, el.b, R)
-				case elemBuilding:
-					if h.P.Straight {
-						ok = geo.PointDistance(p, h.Snap.Buildings.Metric[el.building]) <= Rb
-					} else {
-						ok = ls.At(g, el.edge, el.a, c.edge, c.s, 0)+el.b <= Rb
-					}
-				case elemSpacing:
-					if q, on := posOn(wk.chains, el.chain); on {
-						ch := &h.St.chains[el.chain]
-						ok = ch.gap(q, el.a) <= half+chainEps && ch.gap(q, el.b) <= half+chainEps
-					}
-				}
-				if ok {
-					cov = append(cov, k)
-				}
+			wk.near = wk.near[:0]
+			idx.Search(around(run, reach), func(k int32) bool {
+				wk.near = append(wk.near, k)
 				return true
 			})
-			covOff[j+1] = int32(len(cov))
+			for j := lo; j < hi; j++ {
+				c, p := cands[ccands[j]], pts[ccands[j]]
+				if !h.P.Straight {
+					ls.From(g, c.edge, c.s, 0, h.P.RadiusM)
+				}
+				chains := false // found when a spacing piece first asks
+				for _, k := range wk.near {
+					el := &local[k]
+					// Along the streets is never shorter than straight: an
+					// element farther than its kind's reach is not covered.
+					if boxDist2(p, box[k]) > far2[el.kind] {
+						continue
+					}
+					ok := false
+					switch el.kind {
+					case elemStreet:
+						ok = h.coversPiece(ls, c.edge, c.s, p, el.edge, el.a, el.b, R)
+					case elemBuilding:
+						if h.P.Straight {
+							ok = geo.PointDistance(p, h.Snap.Buildings.Metric[el.building]) <= Rb
+						} else {
+							ok = ls.At(g, el.edge, el.a, c.edge, c.s, 0)+el.b <= Rb
+						}
+					case elemSpacing:
+						if !chains {
+							wk.chains, chains = h.St.onChains(wk.chains, p, chainSnapM-siteSlack), true
+						}
+						if q, on := posOn(wk.chains, el.chain); on {
+							ch := &h.St.chains[el.chain]
+							ok = ch.gap(q, el.a) <= half+chainEps && ch.gap(q, el.b) <= half+chainEps
+						}
+					}
+					if ok {
+						cov = append(cov, k)
+					}
+				}
+				covOff = append(covOff, int32(len(cov)))
+			}
+			lo = hi
 		}
-		wk.cov, wk.all = wk.cov+len(cov), wk.all+len(ccands)
-		covers := make([][]int32, len(ccands))
-		for j := range covers {
-			covers[j] = cov[covOff[j]:covOff[j+1]:covOff[j+1]]
+		covers := wk.covers[:0]
+		for j := range ccands {
+			covers = append(covers, cov[covOff[j]:covOff[j+1]:covOff[j+1]])
 		}
+		coverable := slices.Grow(wk.seen[:0], len(local))[:len(local)]
+		clear(coverable)
+		wk.cov, wk.covOff, wk.covers, wk.seen = cov, covOff, covers, coverable
 		r := &results[k]
-		coverable := make([]bool, len(local))
 		for _, cv := range covers {
 			for _, e := range cv {
 				coverable[e] = true
@@ -239,12 +286,18 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 		// lacks, then drop sites others make redundant.
 		spacingFirst := greedy(covers, local, nil, func(e int32) bool { return local[e].kind == elemSpacing })
 		rest := greedy(covers, local, spacingFirst, nil)
-		for _, j := range improve(append(spacingFirst, rest...), covers, len(local)) {
-			cv := make([]int32, len(covers[j]))
-			for i, e := range covers[j] {
-				cv[i] = cels[e]
+		chosen := improve(append(spacingFirst, rest...), covers, len(local))
+		n := 0
+		for _, j := range chosen {
+			n += len(covers[j])
+		}
+		all := make([]int32, 0, n) // what the chosen cover, by global number, in one piece
+		for _, j := range chosen {
+			at := len(all)
+			for _, e := range covers[j] {
+				all = append(all, cels[e])
 			}
-			r.picks = append(r.picks, pick{ccands[j], cv})
+			r.picks = append(r.picks, pick{ccands[j], all[at:len(all):len(all)]})
 		}
 	})
 	if err := ctx.Err(); err != nil {
@@ -291,6 +344,54 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 	}
 	plan.Sites = toSites(rank(covers, els))
 	return plan, ctx.Err()
+}
+
+// boxDist2 returns the squared distance from p to b.
+func boxDist2(p orb.Point, b orb.Bound) float64 {
+	dx := max(b.Min[0]-p[0], 0, p[0]-b.Max[0])
+	dy := max(b.Min[1]-p[1], 0, p[1]-b.Max[1])
+	return dx*dx + dy*dy
+}
+
+// dedupe drops each candidate within the same tenth of a metre of an edge
+// as an earlier one, keeping their order. Bucketed by edge, not hashed: a
+// province has millions, and a map of them took seconds.
+func dedupe(cands []cand, edges int) []cand {
+	key := func(c cand) int64 { return int64(math.Round(c.s * 10)) }
+	off := make([]int32, edges+1)
+	for _, c := range cands {
+		off[c.edge+1]++
+	}
+	for e := range edges {
+		off[e+1] += off[e]
+	}
+	next := slices.Clone(off[:edges])
+	byEdge := make([]int32, len(cands))
+	for i, c := range cands {
+		byEdge[next[c.edge]] = int32(i)
+		next[c.edge]++
+	}
+	drop := make([]bool, len(cands))
+	for e := range edges {
+		on := byEdge[off[e]:off[e+1]]
+		if len(on) < 2 {
+			continue
+		}
+		// Stable by position: the earliest of equal keys comes first.
+		slices.SortStableFunc(on, func(a, b int32) int { return cmp.Compare(key(cands[a]), key(cands[b])) })
+		for j := 1; j < len(on); j++ {
+			if key(cands[on[j]]) == key(cands[on[j-1]]) {
+				drop[on[j]] = true
+			}
+		}
+	}
+	out := cands[:0]
+	for i, c := range cands {
+		if !drop[i] {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // coversPiece tells whether a site at (e0, s0), point p, keeps the whole
