@@ -44,8 +44,13 @@ func (p Params) Check() error {
 }
 
 const (
-	pieceM     = 5.0  // built-up test and siting step along streets, metres
-	elementM   = 10.0 // longest street piece a site must cover whole
+	pieceM   = 5.0  // built-up test and straight-line cover test step along streets, metres
+	elementM = 10.0 // longest street piece a site must cover whole
+	// siteStepM is the step of candidate sites along a gap. At 5 m a
+	// province had 3.4 million and its plan took half a minute; at 10 m
+	// there are 42% fewer and the plans of the sample, the variant and
+	// Helsinki, at 120 and 140 m, differ by -2 to +8 sites of 135-1,830.
+	siteStepM  = elementM
 	chainSnapM = 25.0 // a hydrant this close to a street counts on it for spacing
 	minGapM    = 1.0  // shorter uncovered stretches are rounding, not gaps
 	eps        = 1e-6 // metres of slack in distance tests

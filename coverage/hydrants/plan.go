@@ -77,11 +77,11 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 	nEls, nCands := len(h.BuildingGaps), len(h.BuildingGaps)
 	for _, sg := range h.Spacing {
 		nEls += int((sg.Hi-sg.Lo)/elementM) + 1
-		nCands += int((sg.Hi-sg.Lo)/pieceM) + 2
+		nCands += int((sg.Hi-sg.Lo)/siteStepM) + 2
 	}
 	for _, st := range h.Stretches {
 		nEls += int(st.Length()/elementM) + 1
-		nCands += int(st.Length()/pieceM) + 2
+		nCands += int(st.Length()/siteStepM) + 2
 	}
 	els, elB := make([]element, 0, nEls), make([]orb.Bound, 0, nEls)
 	add := func(e element, b orb.Bound) {
@@ -102,7 +102,7 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 			add(element{kind: elemSpacing, chain: sg.Chain, a: a, b: b, weight: b - a},
 				orb.Bound{Min: g.EdgePoint(ea, sa), Max: g.EdgePoint(ea, sa)}.Extend(g.EdgePoint(eb, sb)))
 		}
-		for p := lo; p <= hi+1e-9; p += pieceM {
+		for p := lo; p <= hi+1e-9; p += siteStepM {
 			addCand(h.St.chainPoint(sg.Chain, math.Min(p, hi)))
 		}
 	}
@@ -112,7 +112,7 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 			add(element{kind: elemStreet, edge: st.Edge, a: a, b: b, weight: b - a},
 				orb.Bound{Min: g.EdgePoint(st.Edge, a), Max: g.EdgePoint(st.Edge, a)}.Extend(g.EdgePoint(st.Edge, b)))
 		}
-		for s := st.A; s <= st.B+1e-9; s += pieceM {
+		for s := st.A; s <= st.B+1e-9; s += siteStepM {
 			addCand(st.Edge, math.Min(s, st.B))
 		}
 	}

@@ -75,13 +75,13 @@ func (l *Local) Run(g *Graph, limit float64) {
 // through either end, or straight along e0 itself.
 func (l *Local) At(g *Graph, e int32, s float64, e0 int32, s0, d0 float64) float64 {
 	ed := &g.Edges[e]
-	best := math.Min(l.D[ed.From]+s/ed.Length*ed.Fwd, l.D[ed.To]+(ed.Length-s)/ed.Length*ed.Bwd)
+	best := min(l.D[ed.From]+s/ed.Length*ed.Fwd, l.D[ed.To]+(ed.Length-s)/ed.Length*ed.Bwd)
 	switch {
 	case e != e0:
 	case s >= s0:
-		best = math.Min(best, d0+(s-s0)/ed.Length*ed.Fwd)
+		best = min(best, d0+(s-s0)/ed.Length*ed.Fwd)
 	default:
-		best = math.Min(best, d0+(s0-s)/ed.Length*ed.Bwd)
+		best = min(best, d0+(s0-s)/ed.Length*ed.Bwd)
 	}
 	return best
 }
