@@ -3,6 +3,7 @@ package hydrants
 import (
 	"fireplan/coverage/network"
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
 )
@@ -101,4 +102,86 @@ func group(n int, cellOf, place []int32) (off, list []int32) {
 		next[k]++
 	}
 	return off, list
+}
+
+// grid finds a place's elements near a box: each element is filed, box and
+// kind beside it, under the cell of its box's lower-left corner, so a query
+// reads a few short runs of memory where a tree built for every place had
+// cost more to build than to search.
+type grid struct {
+	x0, y0, size float64
+	nx, ny       int
+	padX, padY   float64 // the widest and tallest box: one meeting a query has its corner this far below-left of it at most
+	off          []int32 // per cell, where its entries start; one more for the end
+	ids          []int32 // the entries: local element numbers, cell by cell, ascending within one
+	boxes        []orb.Bound
+	kinds        []uint8
+}
+
+// reset files boxes (their kinds beside them), reusing g's memory.
+func (g *grid) reset(boxes []orb.Bound, kinds func(i int) uint8) {
+	n := len(boxes)
+	var b orb.Bound
+	g.padX, g.padY = 0, 0
+	for i, x := range boxes {
+		if i == 0 {
+			b = x
+		}
+		b = b.Union(x)
+		g.padX, g.padY = max(g.padX, x.Max[0]-x.Min[0]), max(g.padY, x.Max[1]-x.Min[1])
+	}
+	// Cells of at least 64 m, and not many more than elements: a place
+	// strung out along a long road must not allocate a field of empty
+	// cells.
+	w, h := b.Max[0]-b.Min[0], b.Max[1]-b.Min[1]
+	g.size = max(64, math.Sqrt(w*h/float64(4*n+1)))
+	g.x0, g.y0 = b.Min[0], b.Min[1]
+	g.nx, g.ny = int(w/g.size)+1, int(h/g.size)+1
+	cells := g.nx * g.ny
+	g.off = slices.Grow(g.off[:0], cells+1)[:cells+1]
+	clear(g.off)
+	cellOf := func(x orb.Bound) int {
+		return g.cell(x.Min[0], x.Min[1])
+	}
+	for _, x := range boxes {
+		g.off[cellOf(x)+1]++
+	}
+	for c := range cells {
+		g.off[c+1] += g.off[c]
+	}
+	g.ids = slices.Grow(g.ids[:0], n)[:n]
+	g.boxes = slices.Grow(g.boxes[:0], n)[:n]
+	g.kinds = slices.Grow(g.kinds[:0], n)[:n]
+	for i, x := range boxes {
+		c := cellOf(x)
+		at := g.off[c]
+		g.off[c]++
+		g.ids[at], g.boxes[at], g.kinds[at] = int32(i), x, kinds(i)
+	}
+	// Each cell's start moved to its end while filing: shift back.
+	copy(g.off[1:], g.off[:cells])
+	g.off[0] = 0
+}
+
+func (g *grid) cell(x, y float64) int {
+	cx := min(max(int((x-g.x0)/g.size), 0), g.nx-1)
+	cy := min(max(int((y-g.y0)/g.size), 0), g.ny-1)
+	return cy*g.nx + cx
+}
+
+// near appends to buf the entries (positions in g.ids) whose box meets b.
+func (g *grid) near(buf []int32, b orb.Bound) []int32 {
+	lo := orb.Point{b.Min[0] - g.padX, b.Min[1] - g.padY}
+	c0, c1 := g.cell(lo[0], lo[1]), g.cell(b.Max[0], b.Max[1])
+	x0, y0, x1, y1 := c0%g.nx, c0/g.nx, c1%g.nx, c1/g.nx
+	for y := y0; y <= y1; y++ {
+		row := y * g.nx
+		for at := g.off[row+x0]; at < g.off[row+x1+1]; at++ {
+			x := &g.boxes[at]
+			if x.Min[0] <= b.Max[0] && x.Max[0] >= b.Min[0] && x.Min[1] <= b.Max[1] && x.Max[1] >= b.Min[1] {
+				buf = append(buf, at)
+			}
+		}
+	}
+	return buf
 }

@@ -102,3 +102,94 @@ func TestDedupeKeepsTheFirstOfEachTenth(t *testing.T) {
 		}
 	}
 }
+
+// TestGridFindsWhatBruteForceFinds: every box meeting a query, once, on
+// random places, reused from one to the next as the plan reuses it.
+func TestGridFindsWhatBruteForceFinds(t *testing.T) {
+	rng := rand.New(rand.NewSource(17))
+	var g grid
+	for trial := range 200 {
+		span := 50 + rng.Float64()*5000
+		boxes := make([]orb.Bound, rng.Intn(300))
+		for i := range boxes {
+			p := orb.Point{rng.Float64() * span, rng.Float64() * span / 3}
+			w, h := rng.ExpFloat64()*10, rng.ExpFloat64()*10
+			boxes[i] = orb.Bound{Min: p, Max: orb.Point{p[0] + w, p[1] + h}}
+		}
+		g.reset(boxes, func(i int) uint8 { return uint8(i % 3) })
+		for range 20 {
+			p := orb.Point{rng.Float64()*span*1.2 - span*0.1, rng.Float64()*span/3*1.2 - span*0.03}
+			q := orb.Bound{Min: p, Max: orb.Point{p[0] + rng.Float64()*300, p[1] + rng.Float64()*300}}
+			var want, got []int32
+			for i, b := range boxes {
+				if b.Intersects(q) {
+					want = append(want, int32(i))
+				}
+			}
+			for _, at := range g.near(nil, q) {
+				if g.boxes[at] != boxes[g.ids[at]] || g.kinds[at] != uint8(g.ids[at]%3) {
+					t.Fatalf("trial %d: entry %d holds another element's box or kind", trial, at)
+				}
+				got = append(got, g.ids[at])
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, want) {
+				t.Fatalf("trial %d: query %v found %v, want %v", trial, q, got, want)
+			}
+		}
+	}
+}
+
+// TestMergeEqualsOneGreedy: ranking each place on its own and merging the
+// lists by gain orders the sites as one ranking of them all, on random
+// places with no two gains alike.
+func TestMergeEqualsOneGreedy(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	for trial := range 100 {
+		var els []element
+		var covers [][]int32
+		var lists [][]ranked
+		for range 1 + rng.Intn(6) {
+			first := len(els)
+			local := make([]element, 1+rng.Intn(30))
+			for i := range local {
+				local[i] = element{kind: uint8(rng.Intn(3)), weight: rng.Float64() * 100}
+			}
+			els = append(els, local...)
+			sub := make([][]int32, rng.Intn(12))
+			for j := range sub {
+				for k := range local {
+					if rng.Intn(4) == 0 {
+						sub[j] = append(sub[j], int32(k))
+					}
+				}
+				var global []int32
+				for _, k := range sub[j] {
+					global = append(global, int32(first)+k)
+				}
+				covers = append(covers, global)
+			}
+			order, tiers := rank(sub, local)
+			var l []ranked
+			for n, it := range order {
+				cand := int32(len(covers) - len(sub) + it.I)
+				l = append(l, ranked{site: Site{Edge: cand}, cand: cand, tier: tiers[n], gain: it.Gain})
+			}
+			lists = append(lists, l)
+		}
+		order, _ := rank(covers, els)
+		var want, got []int32
+		for _, it := range order {
+			want = append(want, int32(it.I))
+		}
+		for _, st := range merge(lists) {
+			got = append(got, st.Edge)
+			if st.Rank != len(got) {
+				t.Fatalf("trial %d: rank %d at position %d", trial, st.Rank, len(got))
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("trial %d: merged %v, one ranking %v", trial, got, want)
+		}
+	}
+}

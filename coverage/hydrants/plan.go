@@ -142,9 +142,7 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 	// memory for its own covers only: the greedy, which takes the largest
 	// gain anywhere, takes the same sites within each place.
 	pts := make([]orb.Point, len(cands))
-	for ci, c := range cands {
-		pts[ci] = g.EdgePoint(c.edge, c.s)
-	}
+	workers.Each(ctx, len(cands), func(ci int) { pts[ci] = g.EdgePoint(cands[ci].edge, cands[ci].s) })
 	comps := components(elB, pts, reach)
 	// A worker's buffers outlive its places: a province's had been
 	// allocated afresh for each and kept its collector busy.
@@ -152,6 +150,7 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 		ls     *network.Local
 		chains []chainAt
 		near   []int32
+		grid   grid
 		local  []element
 		box    []orb.Bound
 		cov    []int32
@@ -167,12 +166,8 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 		byWork[k] = int32(k)
 	}
 	sort.SliceStable(byWork, func(a, b int) bool { return len(comps.cands(int(byWork[a]))) > len(comps.cands(int(byWork[b]))) })
-	type pick struct {
-		cand   int32
-		covers []int32 // elements
-	}
 	type result struct {
-		picks       []pick
+		sites       []ranked
 		uncoverable int
 	}
 	results := make([]result, comps.n)
@@ -197,16 +192,15 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 		cels, ccands := comps.els(k), comps.cands(k)
 		// The place's elements by local number, in their global order.
 		local, box := wk.local[:0], wk.box[:0]
-		var idx geo.Index
-		for i, e := range cels {
+		for _, e := range cels {
 			local, box = append(local, els[e]), append(box, elB[e])
-			idx.Insert(int32(i), elB[e])
 		}
 		wk.local, wk.box = local, box
+		wk.grid.reset(box, func(i int) uint8 { return local[i].kind })
+		gr := &wk.grid
 		cov, covOff := wk.cov[:0], append(wk.covOff[:0], 0)
-		// Candidates come in runs along a street: the index is searched
-		// once for a run, each candidate then filters what it found, which
-		// an index lists in the same order for any box.
+		// Candidates come in runs along a street: the grid is searched once
+		// for a run, each candidate then filters what it found.
 		for lo := 0; lo < len(ccands); {
 			first := pts[ccands[lo]]
 			run := orb.Bound{Min: first, Max: first}
@@ -218,26 +212,24 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 				}
 				run = run.Extend(q)
 			}
-			wk.near = wk.near[:0]
-			idx.Search(around(run, reach), func(k int32) bool {
-				wk.near = append(wk.near, k)
-				return true
-			})
+			wk.near = gr.near(wk.near[:0], around(run, reach))
 			for j := lo; j < hi; j++ {
 				c, p := cands[ccands[j]], pts[ccands[j]]
 				if !h.P.Straight {
 					ls.From(g, c.edge, c.s, 0, h.P.RadiusM)
 				}
 				chains := false // found when a spacing piece first asks
-				for _, k := range wk.near {
-					el := &local[k]
+				for _, at := range wk.near {
+					kind := gr.kinds[at]
 					// Along the streets is never shorter than straight: an
 					// element farther than its kind's reach is not covered.
-					if boxDist2(p, box[k]) > far2[el.kind] {
+					if boxDist2(p, gr.boxes[at]) > far2[kind] {
 						continue
 					}
+					k := gr.ids[at]
+					el := &local[k]
 					ok := false
-					switch el.kind {
+					switch kind {
 					case elemStreet:
 						ok = h.coversPiece(ls, c.edge, c.s, p, el.edge, el.a, el.b, R)
 					case elemBuilding:
@@ -284,50 +276,29 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 		// The full plan: spacing first (stricter along named streets, where
 		// greedy in one dimension is optimal), then what protection still
 		// lacks, then drop sites others make redundant.
-		spacingFirst := greedy(covers, local, nil, func(e int32) bool { return local[e].kind == elemSpacing })
-		rest := greedy(covers, local, spacingFirst, nil)
+		spacingFirst := indexes(greedy(covers, local, nil, func(e int32) bool { return local[e].kind == elemSpacing }))
+		rest := indexes(greedy(covers, local, spacingFirst, nil))
 		chosen := improve(append(spacingFirst, rest...), covers, len(local))
-		n := 0
-		for _, j := range chosen {
-			n += len(covers[j])
+		// Ranked here, with what each adds: places share no element, so the
+		// province's ranking is the places' merged by gain (see merge).
+		sub := make([][]int32, len(chosen))
+		for i, j := range chosen {
+			sub[i] = covers[j]
 		}
-		all := make([]int32, 0, n) // what the chosen cover, by global number, in one piece
-		for _, j := range chosen {
-			at := len(all)
-			for _, e := range covers[j] {
-				all = append(all, cels[e])
-			}
-			r.picks = append(r.picks, pick{ccands[j], all[at:len(all):len(all)]})
-		}
-	})
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	// Every place's sites, in candidate order, each with what it covers.
-	var picks []pick
-	for _, r := range results {
-		uncoverable += r.uncoverable
-		picks = append(picks, r.picks...)
-	}
-	slices.SortFunc(picks, func(a, b pick) int { return cmp.Compare(a.cand, b.cand) })
-	covers := make([][]int32, len(picks))
-	for i, p := range picks {
-		covers[i] = p.covers
-	}
-	plan := &Plan{Candidates: len(cands), Elements: len(els), Uncoverable: uncoverable}
-	toSites := func(order []int) []Site {
-		var out []Site
-		covered := make([]bool, len(els))
-		for _, ci := range order {
-			c := cands[picks[ci].cand]
+		order, tiers := rank(sub, local)
+		covered := coverable
+		clear(covered)
+		for n, it := range order {
+			ci := ccands[chosen[it.I]]
+			c := cands[ci]
 			road := g.Road(c.edge)
-			st := Site{Rank: len(out) + 1, Edge: c.edge, S: c.s, Point: g.EdgePoint(c.edge, c.s), Street: road.Name, RoadID: road.ID}
-			for _, k := range covers[ci] {
+			st := Site{Edge: c.edge, S: c.s, Point: pts[ci], Street: road.Name, RoadID: road.ID}
+			for _, k := range sub[it.I] {
 				if covered[k] {
 					continue
 				}
 				covered[k] = true
-				el := &els[k]
+				el := &local[k]
 				switch el.kind {
 				case elemStreet:
 					st.NewStreetM += el.b - el.a
@@ -338,12 +309,67 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 					st.NewHouseholds += h.Snap.Buildings.Items[el.building].Households
 				}
 			}
-			out = append(out, st)
+			r.sites = append(r.sites, ranked{site: st, cand: ci, tier: tiers[n], gain: it.Gain})
 		}
-		return out
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
-	plan.Sites = toSites(rank(covers, els))
+	plan := &Plan{Candidates: len(cands), Elements: len(els)}
+	lists := make([][]ranked, len(results))
+	for k, r := range results {
+		plan.Uncoverable += r.uncoverable
+		lists[k] = r.sites
+	}
+	plan.Sites = merge(lists)
+	plan.Uncoverable += uncoverable
 	return plan, ctx.Err()
+}
+
+// ranked is a place's site in its ranking: its tier (households, street,
+// spacing), the gain it had when taken, and its candidate's number.
+type ranked struct {
+	site Site
+	cand int32
+	tier uint8
+	gain float64
+}
+
+// merge ranks the sites of every place as one greedy over them all would:
+// tier by tier, the greatest gain first, ties to the lower candidate. A
+// place's own list is its greedy's order, gains not rising within a tier,
+// so a merge of the lists' heads is that greedy.
+func merge(lists [][]ranked) []Site {
+	n := 0
+	for _, l := range lists {
+		n += len(l)
+	}
+	out := make([]Site, 0, n)
+	at := make([]int, len(lists))
+	placeOf := map[int32]int{}
+	var q gainq.Queue
+	for tier := range uint8(3) {
+		q.Items = q.Items[:0]
+		for k, l := range lists {
+			if at[k] < len(l) && l[at[k]].tier == tier {
+				q.Items = append(q.Items, gainq.Item{I: int(l[at[k]].cand), Gain: l[at[k]].gain})
+				placeOf[l[at[k]].cand] = k
+			}
+		}
+		q.Init()
+		for q.Len() > 0 {
+			k := placeOf[int32(q.Pop().I)]
+			st := lists[k][at[k]].site
+			st.Rank = len(out) + 1
+			out = append(out, st)
+			if at[k]++; at[k] < len(lists[k]) && lists[k][at[k]].tier == tier {
+				next := lists[k][at[k]]
+				placeOf[next.cand] = k
+				q.Push(gainq.Item{I: int(next.cand), Gain: next.gain})
+			}
+		}
+	}
+	return out
 }
 
 // boxDist2 returns the squared distance from p to b.
@@ -427,8 +453,8 @@ func (h *Hydrants) coversPiece(ls *network.Local, e0 int32, s0 float64, p orb.Po
 // chosen already (and, when they are the only candidates, only they are
 // ordered); with want, only elements it accepts count. Gains only shrink,
 // so a candidate whose fresh gain still tops the queue is the best (lazy
-// evaluation).
-func greedy(covers [][]int32, els []element, given []int, want func(int32) bool) []int {
+// evaluation). It returns the candidates taken, each with its gain then.
+func greedy(covers [][]int32, els []element, given []int, want func(int32) bool) []gainq.Item {
 	covered := make([]bool, len(els))
 	for k := range els {
 		covered[k] = want != nil && !want(int32(k))
@@ -454,7 +480,7 @@ func greedy(covers [][]int32, els []element, given []int, want func(int32) bool)
 		}
 	}
 	q.Init()
-	var order []int
+	var order []gainq.Item
 	for q.Len() > 0 {
 		top := q.Top()
 		g := gain(top.I)
@@ -462,12 +488,16 @@ func greedy(covers [][]int32, els []element, given []int, want func(int32) bool)
 			q.Pop()
 			continue
 		}
-		if next, ok := q.Next(); ok && g < next-1e-9 {
-			q.Lower(g)
-			continue
+		// Taken only while it tops the queue at its fresh gain: ties then
+		// go to the lower index whatever else the queue holds, so a place
+		// planned alone takes what a province's one queue would.
+		if g < top.Gain {
+			if q.Lower(g); q.Top().I != top.I {
+				continue
+			}
 		}
 		q.Pop()
-		order = append(order, top.I)
+		order = append(order, gainq.Item{I: top.I, Gain: g})
 		for _, k := range covers[top.I] {
 			covered[k] = true
 		}
@@ -481,13 +511,28 @@ func greedy(covers [][]int32, els []element, given []int, want func(int32) bool)
 // and households in one weight put sites that protect no one among the
 // first 20. Sites that add nothing once the others stand are left out:
 // improve keeps none, and a proposal must protect something. covers are the
-// chosen sites' covers; it returns positions in them.
-func rank(covers [][]int32, els []element) []int {
-	var order []int
-	for _, kind := range []uint8{elemBuilding, elemStreet, elemSpacing} {
-		order = append(order, greedy(covers, els, order, func(k int32) bool { return els[k].kind == kind })...)
+// chosen sites' covers; it returns positions in them with the gain each
+// was taken for, and each one's tier (0 households, 1 street, 2 spacing).
+func rank(covers [][]int32, els []element) ([]gainq.Item, []uint8) {
+	var order []gainq.Item
+	var tiers []uint8
+	for tier, kind := range []uint8{elemBuilding, elemStreet, elemSpacing} {
+		taken := greedy(covers, els, indexes(order), func(k int32) bool { return els[k].kind == kind })
+		order = append(order, taken...)
+		for range taken {
+			tiers = append(tiers, uint8(tier))
+		}
 	}
-	return order
+	return order, tiers
+}
+
+// indexes returns the candidates of items.
+func indexes(items []gainq.Item) []int {
+	out := make([]int, len(items))
+	for i, it := range items {
+		out[i] = it.I
+	}
+	return out
 }
 
 // improve drops sites whose every element another chosen site also covers,

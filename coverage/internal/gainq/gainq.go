@@ -57,6 +57,19 @@ func (q *Queue) Pop() Item {
 	return top
 }
 
+// Push adds an item.
+func (q *Queue) Push(it Item) {
+	q.Items = append(q.Items, it)
+	for i := len(q.Items) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !q.less(i, p) {
+			return
+		}
+		q.Items[i], q.Items[p] = q.Items[p], q.Items[i]
+		i = p
+	}
+}
+
 // Lower sets the top's gain to g, at most its gain, and restores the order:
 // what a lazy greedy does with a top whose gain went stale.
 func (q *Queue) Lower(g float64) {

@@ -6,7 +6,8 @@ import (
 )
 
 // The queue against a brute-force search for the best item, through a lazy
-// greedy's mix of pops and lowered tops, with many equal gains.
+// greedy's mix of pops and lowered tops, and a merge's pushes, with many
+// equal gains.
 func TestQueueAgainstBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewSource(3))
 	for trial := range 200 {
@@ -28,7 +29,14 @@ func TestQueueAgainstBruteForce(t *testing.T) {
 			}
 			return b, ok
 		}
-		for q.Len() > 0 {
+		for pushed := 0; q.Len() > 0 || pushed < 3; {
+			if rng.Intn(4) == 0 && pushed < 20 || q.Len() == 0 {
+				i, g := n+pushed, float64(rng.Intn(8))
+				pushed++
+				q.Push(Item{i, g})
+				ref[i] = g
+				continue
+			}
 			if q.Len() != len(ref) {
 				t.Fatalf("trial %d: %d queued, want %d", trial, q.Len(), len(ref))
 			}
