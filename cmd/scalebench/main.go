@@ -170,8 +170,8 @@ func run(scale, cacheMB int, memLimit, bin string, out io.Writer) error {
 	fmt.Fprintf(out, "| resident memory after warm-up (peak) | %.2f GiB (%.2f GiB) |\n", rssWarm, hwm)
 	fmt.Fprintf(out, "\n| analysis | default | new parameters | collections at new parameters |\n|---|---|---|---|\n")
 	// Tiles while the what-ifs compute, as a planner's map asks them: one
-	// client, a tile every 20 ms.
-	tilesAsked := fetchTiles(base, bound, 1, 20*time.Millisecond)
+	// client, a tile every 100 ms (a planner panning now and then).
+	tilesAsked := fetchTiles(base, bound, 1, 100*time.Millisecond)
 	for _, q := range questions {
 		d, err := get(base + q.def)
 		if err != nil {
@@ -187,7 +187,7 @@ func run(scale, cacheMB int, memLimit, bin string, out io.Writer) error {
 		fmt.Fprintf(out, "| %s | %s | %s | %d |\n", q.name, ms(d), ms(f), collections.Load()-n)
 	}
 	lat = tilesAsked()
-	fmt.Fprintf(out, "\ntile p50 / p99 while the analyses above compute (%d tiles, one client, one every 20 ms): %s / %s\n", len(lat), ms(pct(lat, 0.5)), ms(pct(lat, 0.99)))
+	fmt.Fprintf(out, "\ntile p50 / p99 while the analyses above compute (%d tiles, one client, one every 100 ms): %s / %s\n", len(lat), ms(pct(lat, 0.5)), ms(pct(lat, 0.99)))
 	rss, hwm := memory(cmd.Process.Pid)
 	fmt.Fprintf(out, "\nresident memory at the end: %.2f GiB (peak %.2f GiB)\n", rss, hwm)
 	return nil

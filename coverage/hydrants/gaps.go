@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"fireplan/coverage/areas"
+	"fireplan/coverage/internal/workers"
 	"fireplan/coverage/network"
 	"fireplan/data"
 	"fireplan/geo"
@@ -120,8 +121,8 @@ func New(ctx context.Context, s *data.Snapshot, p Params, st *Streets, m *areas.
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	h.findStretches()
-	h.protectBuildings()
+	h.findStretches(ctx)
+	h.protectBuildings(ctx)
 	h.findSpacing()
 	h.findOneSide()
 	return h, ctx.Err()
@@ -178,37 +179,47 @@ func (h *Hydrants) protectedIntervals(e int32) []interval {
 	return cov
 }
 
-func (h *Hydrants) findStretches() {
+// findStretches finds the unprotected built-up stretches, edge by edge on
+// every core, in edge order.
+func (h *Hydrants) findStretches(ctx context.Context) {
 	g := h.St.G
-	for e := range g.Edges {
-		e := int32(e)
-		bu := h.St.builtup[e]
-		anyIn := false
-		for _, b := range bu {
-			anyIn = anyIn || b
-		}
-		if !anyIn {
-			continue
-		}
-		road := g.Road(e)
-		for _, gap := range subtract(g.Edges[e].Length, h.protectedIntervals(e)) {
-			// Keep the built-up parts of the gap.
-			var cur *Stretch
-			for k := range bu {
-				a := math.Max(gap.A, float64(k)*pieceM)
-				b := math.Min(gap.B, float64(k+1)*pieceM)
-				if b <= a || !bu[k] {
-					cur = nil
-					continue
+	const block = 4096
+	found := make([][]Stretch, (len(g.Edges)+block-1)/block)
+	workers.Blocks(ctx, len(g.Edges), block, func(_, lo, hi int) {
+		var out []Stretch
+		for e := int32(lo); e < int32(hi); e++ {
+			bu := h.St.builtup[e]
+			anyIn := false
+			for _, b := range bu {
+				anyIn = anyIn || b
+			}
+			if !anyIn {
+				continue
+			}
+			road := g.Road(e)
+			for _, gap := range subtract(g.Edges[e].Length, h.protectedIntervals(e)) {
+				// Keep the built-up parts of the gap.
+				var cur *Stretch
+				for k := range bu {
+					a := math.Max(gap.A, float64(k)*pieceM)
+					b := math.Min(gap.B, float64(k+1)*pieceM)
+					if b <= a || !bu[k] {
+						cur = nil
+						continue
+					}
+					if cur != nil && cur.B >= a {
+						cur.B = b
+						continue
+					}
+					out = append(out, Stretch{Edge: e, A: a, B: b, Street: road.Name, RoadID: road.ID})
+					cur = &out[len(out)-1]
 				}
-				if cur != nil && cur.B >= a {
-					cur.B = b
-					continue
-				}
-				h.Stretches = append(h.Stretches, Stretch{Edge: e, A: a, B: b, Street: road.Name, RoadID: road.ID})
-				cur = &h.Stretches[len(h.Stretches)-1]
 			}
 		}
+		found[lo/block] = out
+	})
+	for _, f := range found {
+		h.Stretches = append(h.Stretches, f...)
 	}
 	kept := h.Stretches[:0]
 	for _, s := range h.Stretches {
@@ -230,16 +241,20 @@ func (h *Hydrants) buildingStreetDist(i int) float64 {
 	return h.along(f.Edge[i], f.S[i]) + f.Dist[i]
 }
 
-func (h *Hydrants) protectBuildings() {
+// protectBuildings tells each building whether it is protected, on every
+// core, and lists the built-up ones that are not.
+func (h *Hydrants) protectBuildings(ctx context.Context) {
 	s := h.Snap
 	h.Protected = make([]bool, s.Buildings.Len())
-	for i := range s.Buildings.Items {
+	workers.Each(ctx, s.Buildings.Len(), func(i int) {
 		if h.P.Straight {
 			h.Protected[i] = h.straightWithin(s.Buildings.Metric[i], h.P.RadiusM+eps)
 		} else {
 			h.Protected[i] = h.buildingStreetDist(i) <= h.P.RadiusM+eps
 		}
-		if !h.Protected[i] && h.Front.Builtup[i] {
+	})
+	for i, ok := range h.Protected {
+		if !ok && h.Front.Builtup[i] {
 			h.BuildingGaps = append(h.BuildingGaps, int32(i))
 		}
 	}
