@@ -35,16 +35,14 @@ func (s *Server) tileEntry(name string) (*coverage.Entry, error) {
 	return nil, errorf(http.StatusNotFound, "no tile layer %q (layers: %s)", name, strings.Join(names, ", "))
 }
 
-// viewSet prepares a snapshot layer for the tiler over the layer's own index.
+// viewSet prepares a snapshot layer for the tiler over the layer's own
+// items and index.
 func viewSet(v data.View) *tiles.Set {
-	return tiles.NewSet(v.Len(), func(i int) tiles.Feature {
-		f := v.Feature(i)
-		tf := tiles.Feature{ID: f.FeatureID(), Geom: f.Geometry()}
-		if r, ok := f.(data.Road); ok {
-			tf.MinZoom = coverage.RoadMinZoom(r.Class)
-		}
-		return tf
-	}, func(i int) map[string]any { return v.Feature(i).Properties() }, v.Search)
+	var minZoom func(i int) int
+	if roads, ok := v.(*data.Layer[data.Road]); ok {
+		minZoom = func(i int) int { return coverage.RoadMinZoom(roads.Items[i].Class) }
+	}
+	return tiles.NewSet(v.Len(), v.ID, v.Geom, minZoom, func(i int) map[string]any { return v.Feature(i).Properties() }, v.Search)
 }
 
 // tableSet prepares an analysis' rows for the tiler, straight from the table.
@@ -64,7 +62,7 @@ func (s *Server) tileLayer(ctx context.Context, e *coverage.Entry, snap *data.Sn
 	set, err := s.cat.Cache.Get(ctx, "tileset:"+e.Name, key, func(ctx context.Context) (any, int64, error) {
 		if !e.Analysis() {
 			view, _ := snap.Layer(e.Layer)
-			return viewSet(view), int64(view.Len())*96 + 1024, nil
+			return viewSet(view), int64(view.Len())*16 + 1024, nil
 		}
 		t, err := s.cat.Table(ctx, e, snap, v)
 		if err != nil {

@@ -47,6 +47,10 @@ type View interface {
 	Len() int
 	Bound() orb.Bound
 	Feature(i int) Feature
+	// ID and Geom are item i's id and lon/lat geometry, read without the
+	// copy of the item Feature makes.
+	ID(i int) string
+	Geom(i int) orb.Geometry
 	// Search calls fn for every item whose lon/lat box meets b.
 	Search(b orb.Bound, fn func(i int32) bool)
 	// ContentVersion hashes the layer's content.
@@ -72,6 +76,12 @@ func (l *Layer[T]) Bound() orb.Bound { return l.bound }
 
 // Feature returns item i.
 func (l *Layer[T]) Feature(i int) Feature { return l.Items[i] }
+
+// ID returns item i's id.
+func (l *Layer[T]) ID(i int) string { return l.Items[i].FeatureID() }
+
+// Geom returns item i's lon/lat geometry.
+func (l *Layer[T]) Geom(i int) orb.Geometry { return l.Items[i].Geometry() }
 
 // Search calls fn for every item whose lon/lat box meets b until fn returns
 // false: exactly those, as a bbox filter and a tile promise.

@@ -52,8 +52,10 @@ type Layer struct {
 	Source      *Set
 }
 
-// Set is a layer's features made ready for tiling: ids, lon/lat geometry
-// (the layer's own, not copied) and minimum zooms, read once; a feature's
+// Set is a layer's features made ready for tiling: ids and lon/lat
+// geometry read from the layer when a tile draws them (a province's layers
+// had been copied whole, 200 MB the collector scanned again and again),
+// minimum zooms read once; a feature's
 // properties are read the first time a tile draws it, into pairs of
 // indices into one dictionary of keys and encoded values. A tile then
 // builds no maps, sorts no keys and hashes no values; it only renumbers the
@@ -61,9 +63,10 @@ type Layer struct {
 // millions of features ready in a fraction of the time, and spends nothing
 // on features no one looks at.
 type Set struct {
-	ids     []string
-	rank    []int32        // position of each feature in id order
-	geoms   []orb.Geometry // lon/lat
+	n       int
+	id      func(i int) string
+	geom    func(i int) orb.Geometry // lon/lat
+	rank    []int32                  // position of each feature in id order
 	minZoom []int8
 	search  func(b orb.Bound, fn func(i int32) bool)
 	props   func(i int) map[string]any
@@ -88,19 +91,23 @@ type dict struct {
 	vals  [][]byte
 }
 
-// NewSet prepares n features: feature(i) gives feature i's id, geometry and
-// minimum zoom (its Props are not read), props(i) its properties, when a
-// tile first draws it; search finds feature indices by lon/lat box (a
-// layer's existing index serves).
-func NewSet(n int, feature func(i int) Feature, props func(i int) map[string]any, search func(b orb.Bound, fn func(i int32) bool)) *Set {
-	s := &Set{ids: make([]string, n), geoms: make([]orb.Geometry, n), minZoom: make([]int8, n), tagAt: make([]int32, n),
+// NewSet prepares n features: id(i) and geom(i) give feature i's id and
+// lon/lat geometry whenever a tile draws it, minZoom(i) (nil: the layer's)
+// its minimum zoom, once, and props(i) its properties, when a tile first
+// draws it; search finds feature indices by lon/lat box (a layer's
+// existing index serves).
+func NewSet(n int, id func(i int) string, geom func(i int) orb.Geometry, minZoom func(i int) int,
+	props func(i int) map[string]any, search func(b orb.Bound, fn func(i int32) bool)) *Set {
+	s := &Set{n: n, id: id, geom: geom, minZoom: make([]int8, n), tagAt: make([]int32, n),
 		search: search, props: props, keyIdx: map[string]uint32{}, valIdx: map[any]uint32{}}
 	byID := make([]int32, n)
 	for i := 0; i < n; i++ {
-		f := feature(i)
-		s.ids[i], s.geoms[i], s.minZoom[i], s.tagAt[i], byID[i] = f.ID, f.Geom, int8(f.MinZoom), -1, int32(i)
+		s.tagAt[i], byID[i] = -1, int32(i)
+		if minZoom != nil {
+			s.minZoom[i] = int8(minZoom(i))
+		}
 	}
-	slices.SortFunc(byID, func(a, b int32) int { return strings.Compare(s.ids[a], s.ids[b]) })
+	slices.SortFunc(byID, func(a, b int32) int { return strings.Compare(id(int(a)), id(int(b))) })
 	s.rank = make([]int32, n)
 	for r, i := range byID {
 		s.rank[i] = int32(r)
@@ -125,7 +132,8 @@ func NewIndexed(fs []Feature, props func(i int) map[string]any) *Set {
 	search := func(b orb.Bound, fn func(i int32) bool) {
 		idx.SearchExact(b, func(i int32) orb.Bound { return fs[i].Geom.Bound() }, fn)
 	}
-	return NewSet(len(fs), func(i int) Feature { return fs[i] }, props, search)
+	return NewSet(len(fs), func(i int) string { return fs[i].ID }, func(i int) orb.Geometry { return fs[i].Geom },
+		func(i int) int { return fs[i].MinZoom }, props, search)
 }
 
 // prepare reads the properties of the features in fs not drawn before and
@@ -172,7 +180,7 @@ func (s *Set) addTags(i int32) {
 		}
 		s.tags = append(s.tags, ki, vi)
 	}
-	add("id", s.ids[i])
+	add("id", s.id(int(i)))
 	for _, k := range s.sorted {
 		add(k, props[k])
 	}
@@ -193,7 +201,7 @@ func (d dict) featureTags(i int32) []uint32 {
 }
 
 // Len returns the number of features.
-func (s *Set) Len() int { return len(s.ids) }
+func (s *Set) Len() int { return s.n }
 
 // Options bound a tile's cost.
 type Options struct {
@@ -260,7 +268,7 @@ func encode(name string, set *Set, d dict, fs []int32, t maptile.Tile, tol, spec
 		seen = map[[2]int32]bool{}
 	}
 	for _, f := range fs {
-		g := projectCopy(set.geoms[f], toTile)
+		g := projectCopy(set.geom(int(f)), toTile)
 		dim := g.Dimensions()
 		if tol > 0 && dim > 0 {
 			// Judge a feature's size whole, before clipping: the sliver of a
