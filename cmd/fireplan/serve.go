@@ -30,7 +30,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, log *slog.Logge
 	src.register(fs)
 	addr := fs.String("addr", ":8080", "listen address")
 	timeout := fs.Duration("timeout", 60*time.Second, "per-request time limit")
-	cacheMB := fs.Int64("cache-mb", 1024, "memory for computed what-ifs and tiles (MiB); the data's defaults, computed by the warm-up, are kept beside it; under GOMEMLIMIT, at most a quarter of what the limit leaves above them")
+	cacheMB := fs.Int64("cache-mb", 1024, "memory for computed what-ifs and tiles (MiB); the data's defaults, computed by the warm-up, are kept beside it; under GOMEMLIMIT, at most a quarter of what the collector's goal leaves above them")
 	scenariosMax := fs.Int("scenarios-max", api.DefaultOptions.ScenariosMax, "what-if scenarios kept in memory (the oldest goes first)")
 	scenariosTTL := fs.Duration("scenarios-ttl", api.DefaultOptions.ScenariosTTL, "how long a what-if scenario is kept")
 	allowEmpty := fs.Bool("allow-empty", false, "serve even with no roads or no stations (every share is then 0%)")
