@@ -113,17 +113,24 @@ func run(scale, cacheMB int, memLimit, bin string, out io.Writer) error {
 	}
 	defer cmd.Process.Kill()
 	warmed := make(chan time.Duration, 1)
+	exited := make(chan string, 1) // the server's last words, when its log ends
 	var collections atomic.Int64
 	go func() {
 		sc := bufio.NewScanner(logs)
+		var last []string
 		for sc.Scan() {
 			if strings.HasPrefix(sc.Text(), "gc ") {
 				collections.Add(1)
+				continue
 			}
 			if strings.Contains(sc.Text(), "analyses and tiles ready") {
 				warmed <- time.Since(start)
 			}
+			if last = append(last, sc.Text()); len(last) > 5 {
+				last = last[1:]
+			}
 		}
+		exited <- strings.Join(last, "\n")
 	}()
 
 	// Ready: tiles and items answer.
@@ -139,7 +146,11 @@ func run(scale, cacheMB int, memLimit, bin string, out io.Writer) error {
 		if time.Since(start) > 30*time.Minute {
 			return errors.New("not ready after 30 minutes")
 		}
-		time.Sleep(100 * time.Millisecond)
+		select {
+		case last := <-exited: // a bad flag or GOMEMLIMIT, say: not half an hour's wait
+			return fmt.Errorf("the server ended before it was ready:\n%s", last)
+		case <-time.After(100 * time.Millisecond):
+		}
 	}
 	bound, err := countyBound(base)
 	if err != nil {
@@ -152,6 +163,8 @@ func run(scale, cacheMB int, memLimit, bin string, out io.Writer) error {
 	var warm time.Duration
 	select {
 	case warm = <-warmed:
+	case last := <-exited:
+		return fmt.Errorf("the server ended during the warm-up:\n%s", last)
 	case <-time.After(60 * time.Minute):
 		return errors.New("warm-up not done after an hour")
 	}
