@@ -113,11 +113,13 @@ func run(scale, cacheMB int, memLimit, bin string, out io.Writer) error {
 	}
 	defer cmd.Process.Kill()
 	warmed := make(chan time.Duration, 1)
-	exited := make(chan string, 1) // the server's last words, when its log ends
+	exited := make(chan string, 1) // the server's first words, when its log ends
 	var collections atomic.Int64
 	go func() {
 		sc := bufio.NewScanner(logs)
-		var last []string
+		// The first lines but the collector's: where a refused flag or
+		// setting says why.
+		var first []string
 		for sc.Scan() {
 			if strings.HasPrefix(sc.Text(), "gc ") {
 				collections.Add(1)
@@ -126,11 +128,11 @@ func run(scale, cacheMB int, memLimit, bin string, out io.Writer) error {
 			if strings.Contains(sc.Text(), "analyses and tiles ready") {
 				warmed <- time.Since(start)
 			}
-			if last = append(last, sc.Text()); len(last) > 5 {
-				last = last[1:]
+			if len(first) < 8 {
+				first = append(first, sc.Text())
 			}
 		}
-		exited <- strings.Join(last, "\n")
+		exited <- strings.Join(first, "\n")
 	}()
 
 	// Ready: tiles and items answer.
@@ -147,8 +149,8 @@ func run(scale, cacheMB int, memLimit, bin string, out io.Writer) error {
 			return errors.New("not ready after 30 minutes")
 		}
 		select {
-		case last := <-exited: // a bad flag or GOMEMLIMIT, say: not half an hour's wait
-			return fmt.Errorf("the server ended before it was ready:\n%s", last)
+		case first := <-exited: // a bad flag or GOMEMLIMIT, say: not half an hour's wait
+			return fmt.Errorf("the server ended before it was ready:\n%s", first)
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
@@ -163,8 +165,8 @@ func run(scale, cacheMB int, memLimit, bin string, out io.Writer) error {
 	var warm time.Duration
 	select {
 	case warm = <-warmed:
-	case last := <-exited:
-		return fmt.Errorf("the server ended during the warm-up:\n%s", last)
+	case first := <-exited:
+		return fmt.Errorf("the server ended during the warm-up:\n%s", first)
 	case <-time.After(60 * time.Minute):
 		return errors.New("warm-up not done after an hour")
 	}
