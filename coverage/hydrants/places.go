@@ -79,25 +79,25 @@ func components(els []orb.Bound, pts []orb.Point, reach float64) places {
 			place[k] = place[r] // the smaller index is the root: numbered already
 		}
 	}
-	p.elOff, p.elList = group(p.n, elCell, place)
-	p.candOff, p.candList = group(p.n, candCell, place)
+	p.elOff, p.elList = group(p.n, len(elCell), func(i int) int32 { return place[elCell[i]] })
+	p.candOff, p.candList = group(p.n, len(candCell), func(i int) int32 { return place[candCell[i]] })
 	return p
 }
 
-// group lists items 0..len(cellOf)-1 by the place of their cell, ascending
-// within each.
-func group(n int, cellOf, place []int32) (off, list []int32) {
+// group lists items 0..m-1 by their key, below n, ascending within each
+// key: off[k] is where key k's start in list, off[n] the end.
+func group(n, m int, key func(i int) int32) (off, list []int32) {
 	off = make([]int32, n+1)
-	for _, c := range cellOf {
-		off[place[c]+1]++
+	for i := range m {
+		off[key(i)+1]++
 	}
 	for k := range n {
 		off[k+1] += off[k]
 	}
 	next := append([]int32(nil), off[:n]...)
-	list = make([]int32, len(cellOf))
-	for i, c := range cellOf {
-		k := place[c]
+	list = make([]int32, m)
+	for i := range m {
+		k := key(i)
 		list[next[k]] = int32(i)
 		next[k]++
 	}

@@ -179,9 +179,6 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 		elemBuilding: (Rb + 1) * (Rb + 1),
 		elemSpacing:  (half + chainSnapM + 1) * (half + chainSnapM + 1),
 	}
-	around := func(b orb.Bound, r float64) orb.Bound {
-		return orb.Bound{Min: orb.Point{b.Min[0] - r, b.Min[1] - r}, Max: orb.Point{b.Max[0] + r, b.Max[1] + r}}
-	}
 	workers.Blocks(ctx, comps.n, 1, func(w, i, _ int) {
 		k := int(byWork[i])
 		wk := &ws[w]
@@ -212,7 +209,7 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 				}
 				run = run.Extend(q)
 			}
-			wk.near = gr.near(wk.near[:0], around(run, reach))
+			wk.near = gr.near(wk.near[:0], run.Pad(reach))
 			for j := lo; j < hi; j++ {
 				c, p := cands[ccands[j]], pts[ccands[j]]
 				if !h.P.Straight {
@@ -384,19 +381,7 @@ func boxDist2(p orb.Point, b orb.Bound) float64 {
 // province has millions, and a map of them took seconds.
 func dedupe(cands []cand, edges int) []cand {
 	key := func(c cand) int64 { return int64(math.Round(c.s * 10)) }
-	off := make([]int32, edges+1)
-	for _, c := range cands {
-		off[c.edge+1]++
-	}
-	for e := range edges {
-		off[e+1] += off[e]
-	}
-	next := slices.Clone(off[:edges])
-	byEdge := make([]int32, len(cands))
-	for i, c := range cands {
-		byEdge[next[c.edge]] = int32(i)
-		next[c.edge]++
-	}
+	off, byEdge := group(edges, len(cands), func(i int) int32 { return cands[i].edge })
 	drop := make([]bool, len(cands))
 	for e := range edges {
 		on := byEdge[off[e]:off[e+1]]

@@ -42,17 +42,10 @@ func (l *Local) relax(n int32, t float64) {
 // up to limit. Afterwards l.D holds the cost to every node within limit.
 func (l *Local) From(g *Graph, e int32, s, d0, limit float64) {
 	l.reset()
-	// EdgeSeeds' two seeds, in its order, without the slice it returns:
-	// a province's hydrant plan starts millions of these.
-	ed := &g.Edges[e]
-	if !math.IsInf(ed.Fwd, 1) {
-		if t := d0 + (ed.Length-s)/ed.Length*ed.Fwd; t <= limit {
-			l.relax(ed.To, t)
-		}
-	}
-	if !math.IsInf(ed.Bwd, 1) {
-		if t := d0 + s/ed.Length*ed.Bwd; t <= limit {
-			l.relax(ed.From, t)
+	seeds, n := edgeSeeds(&g.Edges[e], s, d0, 0)
+	for _, sd := range seeds[:n] {
+		if sd.T <= limit {
+			l.relax(sd.Node, sd.T)
 		}
 	}
 	l.Run(g, limit)
