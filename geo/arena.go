@@ -1,18 +1,28 @@
 package geo
 
-import "github.com/paulmach/orb"
+import (
+	"unsafe"
+
+	"github.com/paulmach/orb"
+)
 
 // Arena holds copies of many small geometries in a few large arrays. A
 // province's millions of rings, each its own allocation, are millions of
 // objects the garbage collector marks on every cycle; in an arena they are a
-// few hundred. Copies are sliced to their length, so an append to one
-// reallocates instead of writing over its neighbour. The zero Arena is
-// ready; a nil *Arena allocates each copy on its own.
+// few hundred. That goes for the geometry's interface value too: an
+// orb.Polygon held as an orb.Geometry is a pointer to its own 24-byte copy
+// of the slice header, unless the arena keeps that copy (see boxed). Copies
+// are sliced to their length, so an append to one reallocates instead of
+// writing over its neighbour. The zero Arena is ready; a nil *Arena
+// allocates each copy on its own.
 type Arena struct {
-	points []orb.Point
-	rings  []orb.Ring
-	lines  []orb.LineString
-	polys  []orb.Polygon
+	points  []orb.Point
+	rings   []orb.Ring
+	lines   []orb.LineString
+	polys   []orb.Polygon
+	mpoints []orb.MultiPoint
+	mlines  []orb.MultiLineString
+	mpolys  []orb.MultiPolygon
 }
 
 // Chunk lengths: large enough that a chunk is one object among thousands of
@@ -44,12 +54,76 @@ func rings(a *Arena) *[]orb.Ring       { return &a.rings }
 func lines(a *Arena) *[]orb.LineString { return &a.lines }
 func polys(a *Arena) *[]orb.Polygon    { return &a.polys }
 
+func mpoints(a *Arena) *[]orb.MultiPoint     { return &a.mpoints }
+func mlines(a *Arena) *[]orb.MultiLineString { return &a.mlines }
+func mpolys(a *Arena) *[]orb.MultiPolygon    { return &a.mpolys }
+
+// An interface value is two words: its type's table and a pointer to the
+// value. tab reads the first from a value of each geometry type once.
+func tab(g orb.Geometry) unsafe.Pointer { return (*[2]unsafe.Pointer)(unsafe.Pointer(&g))[0] }
+
+var (
+	pointTab  = tab(orb.Point{})
+	mpointTab = tab(orb.MultiPoint{})
+	lineTab   = tab(orb.LineString{})
+	mlineTab  = tab(orb.MultiLineString{})
+	ringTab   = tab(orb.Ring{})
+	polyTab   = tab(orb.Polygon{})
+	mpolyTab  = tab(orb.MultiPolygon{})
+)
+
+// boxed returns v as an orb.Geometry whose value is a copy kept in the
+// arena's field, where the compiler's conversion would allocate one on its
+// own; t is the table of v's type. The copy is never written again, as a
+// converted value never is: a type assertion copies it out. A nil arena
+// converts as the compiler does.
+func boxed[T orb.Geometry](a *Arena, field func(*Arena) *[]T, t unsafe.Pointer, v T) orb.Geometry {
+	if a == nil {
+		return v
+	}
+	slot := take(a, field, 1, ringChunk)
+	slot[0] = v
+	var g orb.Geometry
+	w := (*[2]unsafe.Pointer)(unsafe.Pointer(&g))
+	w[0], w[1] = t, unsafe.Pointer(&slot[0])
+	return g
+}
+
 // Copy returns a copy of g whose coordinates and parts live in a.
 func (a *Arena) Copy(g orb.Geometry) orb.Geometry { return a.mapGeometry(g, nil) }
 
 // Forward returns g projected by p, its coordinates and parts in a.
 func (a *Arena) Forward(p *Projection, g orb.Geometry) orb.Geometry {
 	return a.mapGeometry(g, p.Forward)
+}
+
+// Inverse returns g taken back to lon/lat by p, its coordinates and parts
+// in a.
+func (a *Arena) Inverse(p *Projection, g orb.Geometry) orb.Geometry {
+	return a.mapGeometry(g, p.Inverse)
+}
+
+// Box returns g with its interface value kept in a, its coordinates where
+// they are: for a geometry made for one holder, whose own box would be one
+// more object for the collector.
+func (a *Arena) Box(g orb.Geometry) orb.Geometry {
+	switch g := g.(type) {
+	case orb.Point:
+		return boxed(a, points, pointTab, g)
+	case orb.MultiPoint:
+		return boxed(a, mpoints, mpointTab, g)
+	case orb.LineString:
+		return boxed(a, lines, lineTab, g)
+	case orb.MultiLineString:
+		return boxed(a, mlines, mlineTab, g)
+	case orb.Ring:
+		return boxed(a, rings, ringTab, g)
+	case orb.Polygon:
+		return boxed(a, polys, polyTab, g)
+	case orb.MultiPolygon:
+		return boxed(a, mpolys, mpolyTab, g)
+	}
+	return g
 }
 
 // mapPoints copies ps through f (nil: as they are).
@@ -68,30 +142,30 @@ func (a *Arena) mapPoints(ps []orb.Point, f func(orb.Point) orb.Point) []orb.Poi
 func (a *Arena) mapGeometry(g orb.Geometry, f func(orb.Point) orb.Point) orb.Geometry {
 	switch g := g.(type) {
 	case orb.Point:
-		if f == nil {
-			return g
+		if f != nil {
+			g = f(g)
 		}
-		return f(g)
+		return boxed(a, points, pointTab, g)
 	case orb.MultiPoint:
-		return orb.MultiPoint(a.mapPoints(g, f))
+		return boxed(a, mpoints, mpointTab, orb.MultiPoint(a.mapPoints(g, f)))
 	case orb.LineString:
-		return orb.LineString(a.mapPoints(g, f))
+		return boxed(a, lines, lineTab, orb.LineString(a.mapPoints(g, f)))
 	case orb.MultiLineString:
 		out := orb.MultiLineString(take(a, lines, len(g), ringChunk))
 		for i, l := range g {
 			out[i] = a.mapPoints(l, f)
 		}
-		return out
+		return boxed(a, mlines, mlineTab, out)
 	case orb.Ring:
-		return orb.Ring(a.mapPoints(g, f))
+		return boxed(a, rings, ringTab, orb.Ring(a.mapPoints(g, f)))
 	case orb.Polygon:
-		return a.mapPolygon(g, f)
+		return boxed(a, polys, polyTab, a.mapPolygon(g, f))
 	case orb.MultiPolygon:
 		out := orb.MultiPolygon(take(a, polys, len(g), ringChunk))
 		for i, poly := range g {
 			out[i] = a.mapPolygon(poly, f)
 		}
-		return out
+		return boxed(a, mpolys, mpolyTab, out)
 	case orb.Collection:
 		out := make(orb.Collection, len(g))
 		for i, c := range g {
