@@ -165,7 +165,7 @@ func inTownship(rows []int, t *coverage.Table, id string) ([]int, error) {
 	}
 	kept := rows[:0]
 	for _, i := range rows {
-		if v, _ := t.Row(i)[c].(string); v == id {
+		if v, _ := t.Value(i, c).(string); v == id {
 			kept = append(kept, i)
 		}
 	}

@@ -120,7 +120,7 @@ func districtWorkbook(snap *data.Snapshot, e *coverage.Entry, t *coverage.Table,
 		}
 		for k, c := range t.Columns {
 			if c.Name != "actions" {
-				summary.rows = append(summary.rows, []any{tr(c.Title), t.Row(i)[k]})
+				summary.rows = append(summary.rows, []any{tr(c.Title), t.Value(i, k)})
 			}
 		}
 	}

@@ -683,7 +683,7 @@ func (s *Server) featuresOf(ctx context.Context, e *coverage.Entry, snap *data.S
 func (f *features) value(i int, col string) any {
 	if f.t != nil {
 		if k := f.t.Column(col); k >= 0 {
-			return f.t.Row(i)[k]
+			return f.t.Value(i, k)
 		}
 		return nil
 	}
@@ -1035,7 +1035,7 @@ func projectRows(t *coverage.Table, page []int, cols []string) (*coverage.Table,
 	for n, i := range page {
 		row := make([]any, len(ks))
 		for j, k := range ks {
-			row[j] = t.Row(i)[k]
+			row[j] = t.Value(i, k)
 		}
 		out.Add(t.ID(i), t.Geom(i), row...)
 		rows[n] = n

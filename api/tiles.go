@@ -12,6 +12,7 @@ import (
 
 	"fireplan/coverage"
 	"fireplan/data"
+	"fireplan/geo"
 	"fireplan/tiles"
 
 	"github.com/gorilla/mux"
@@ -48,8 +49,9 @@ func viewSet(v data.View) *tiles.Set {
 // tableSet prepares an analysis' rows for the tiler, straight from the table.
 func tableSet(t *coverage.Table) *tiles.Set {
 	fs := make([]tiles.Feature, t.Len())
+	var lonlat geo.Arena // a geometry per row, not an object per row
 	for i := range fs {
-		fs[i] = tiles.Feature{ID: t.ID(i), Geom: t.LonLat(i)}
+		fs[i] = tiles.Feature{ID: t.ID(i), Geom: lonlat.Inverse(t.Proj, t.Geom(i))}
 	}
 	return tiles.NewIndexed(fs, t.Record)
 }

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"fireplan/data"
 	"fireplan/geo"
@@ -318,16 +319,140 @@ func (v Values) Map() map[string]string { return v.v }
 // from the analysis it presents when asked. A province's 5 million
 // buildings' arrival held as rows took 1.8 GB; as a view, the analysis'
 // own arrays and nothing more.
+//
+// A table holding its rows keeps each column in one typed array, its ids in
+// one byte array and its geometries' interface values in an arena: held as
+// rows of interfaces, a province's 1.5 million hydrant gaps were 20 million
+// small objects, which the collector marked on every cycle.
 type Table struct {
 	Columns []Column
 	Proj    *geo.Projection
 	Meta    map[string]any // what the whole result says beside its rows
 
-	ids   []string
-	rows  [][]any
+	n     int
+	ids   []uint32 // row i's id is idBuf[ids[i]:ids[i+1]]
+	idBuf []byte
+	cells []cells
 	geoms []orb.Geometry // metres; nil for a plain table
+	arena geo.Arena
 	view  *View
 	order []int32 // a sorted view's rows, in order
+}
+
+// cells is one column of a table holding its rows. It takes the type of its
+// first value; a column whose values differ in type keeps each row's type
+// beside it. Values are copied out of their interfaces, never kept in one:
+// a row's values then need no allocation of their own.
+type cells struct {
+	kind   cellKind
+	set    []uint64   // bit i: row i has a value (a typed column)
+	kinds  []cellKind // each row's type (a mixed column)
+	strs   []string
+	ints   []int
+	floats []float64
+	bools  []bool
+}
+
+type cellKind uint8
+
+const (
+	noValue cellKind = iota // every value so far nil
+	strCells
+	intCells
+	floatCells
+	boolCells
+	mixedCells
+)
+
+// add appends v as row n.
+func (c *cells) add(n int, v any) {
+	var k cellKind
+	var s string
+	var i int
+	var f float64
+	var b bool
+	switch v := v.(type) {
+	case nil:
+	case string:
+		k, s = strCells, v
+	case int:
+		k, i = intCells, v
+	case float64:
+		k, f = floatCells, v
+	case bool:
+		k, b = boolCells, v
+	default:
+		panic(fmt.Sprintf("table: a value of type %T; a table holds string, int, float64, bool or nil", v))
+	}
+	switch {
+	case k == noValue:
+	case c.kind == noValue:
+		c.kind = k
+	case c.kind != k && c.kind != mixedCells:
+		c.kinds = make([]cellKind, n, max(n, 16))
+		for r := range c.kinds {
+			if c.has(r) {
+				c.kinds[r] = c.kind
+			}
+		}
+		c.kind, c.set = mixedCells, nil
+	}
+	if c.kind == mixedCells {
+		c.kinds = append(c.kinds, k)
+	} else if k != noValue {
+		for n>>6 >= len(c.set) {
+			c.set = append(c.set, 0)
+		}
+		c.set[n>>6] |= 1 << (n & 63)
+	}
+	if k == strCells || c.strs != nil {
+		c.strs = append(pad(c.strs, n), s)
+	}
+	if k == intCells || c.ints != nil {
+		c.ints = append(pad(c.ints, n), i)
+	}
+	if k == floatCells || c.floats != nil {
+		c.floats = append(pad(c.floats, n), f)
+	}
+	if k == boolCells || c.bools != nil {
+		c.bools = append(pad(c.bools, n), b)
+	}
+}
+
+// pad returns s grown with zeros to length n: a column's array for a type
+// starts at the first row of that type.
+func pad[T any](s []T, n int) []T {
+	if len(s) < n {
+		s = append(s, make([]T, n-len(s))...)
+	}
+	return s
+}
+
+func (c *cells) has(i int) bool { return i>>6 < len(c.set) && c.set[i>>6]&(1<<(i&63)) != 0 }
+
+func (c *cells) get(i int) any {
+	k := c.kind
+	switch {
+	case k == mixedCells:
+		k = c.kinds[i]
+	case !c.has(i):
+		return nil
+	}
+	switch k {
+	case strCells:
+		return c.strs[i]
+	case intCells:
+		return c.ints[i]
+	case floatCells:
+		return c.floats[i]
+	case boolCells:
+		return c.bools[i]
+	}
+	return nil
+}
+
+func (c *cells) bytes() int64 {
+	return int64(len(c.set))*8 + int64(len(c.kinds)+len(c.bools)) + int64(len(c.strs))*16 + int64(len(c.ints)+len(c.floats))*8
 }
 
 // View is how a table reads its rows from an analysis (see NewView).
@@ -346,10 +471,10 @@ func (t *Table) Len() int {
 	if t.view != nil {
 		return t.view.Len
 	}
-	return len(t.rows)
+	return t.n
 }
 
-// at is the analysis' index of a view's row i.
+// at is the analysis' (or the held rows') index of row i.
 func (t *Table) at(i int) int {
 	if t.order != nil {
 		return int(t.order[i])
@@ -362,7 +487,14 @@ func (t *Table) ID(i int) string {
 	if t.view != nil {
 		return t.view.ID(t.at(i))
 	}
-	return t.ids[i]
+	i = t.at(i)
+	a, b := t.ids[i], t.ids[i+1]
+	if a == b {
+		return ""
+	}
+	// The bytes are never written again: appends go past them, and a
+	// growing array is copied, the old one left as it was.
+	return unsafe.String(&t.idBuf[a], b-a)
 }
 
 // Row returns row i's values, one per column; the caller must not change them.
@@ -370,7 +502,20 @@ func (t *Table) Row(i int) []any {
 	if t.view != nil {
 		return t.view.Row(t.at(i))
 	}
-	return t.rows[i]
+	i = t.at(i)
+	row := make([]any, len(t.cells))
+	for k := range t.cells {
+		row[k] = t.cells[k].get(i)
+	}
+	return row
+}
+
+// Value returns row i's value in column k.
+func (t *Table) Value(i, k int) any {
+	if t.view != nil {
+		return t.view.Row(t.at(i))[k]
+	}
+	return t.cells[k].get(t.at(i))
 }
 
 // HasGeoms tells whether rows have a geometry.
@@ -384,10 +529,12 @@ func (t *Table) HasGeoms() bool {
 // Geom returns row i's geometry in metres (nil in a plain table).
 func (t *Table) Geom(i int) orb.Geometry {
 	switch {
-	case t.view != nil && t.view.Geom != nil:
-		return t.view.Geom(t.at(i))
-	case i < len(t.geoms):
-		return t.geoms[i]
+	case t.view != nil:
+		if t.view.Geom != nil {
+			return t.view.Geom(t.at(i))
+		}
+	case t.geoms != nil:
+		return t.geoms[t.at(i)]
 	}
 	return nil
 }
@@ -411,13 +558,21 @@ func (t *Table) Add(id string, g orb.Geometry, vals ...any) {
 		panic("table: Add to a view")
 	}
 	if len(vals) != len(t.Columns) {
-		panic(fmt.Sprintf("table row %s: %d values for %d columns", id, len(vals), len(t.Columns)))
+		panic(fmt.Sprintf("table row %s: %d values for %d columns", strings.Clone(id), len(vals), len(t.Columns)))
 	}
-	t.ids = append(t.ids, id)
-	t.rows = append(t.rows, vals)
+	if t.ids == nil {
+		t.ids = []uint32{0}
+		t.cells = make([]cells, len(t.Columns))
+	}
+	t.idBuf = append(t.idBuf, id...)
+	t.ids = append(t.ids, uint32(len(t.idBuf)))
+	for k, v := range vals {
+		t.cells[k].add(t.n, v)
+	}
 	if g != nil {
-		t.geoms = append(t.geoms, g)
+		t.geoms = append(t.geoms, t.arena.Box(g))
 	}
+	t.n++
 }
 
 // Column returns the index of the column called name, or -1.
@@ -440,7 +595,7 @@ func (t *Table) sortDesc(name string) {
 	n := t.Len()
 	keys := make([]float64, n) // NaN: no value
 	for i := range n {
-		switch v := t.Row(i)[k].(type) {
+		switch v := t.Value(i, k).(type) {
 		case int:
 			keys[i] = float64(v)
 		case float64:
@@ -461,27 +616,12 @@ func (t *Table) sortDesc(name string) {
 		}
 		return cmp.Compare(vb, va)
 	})
-	if t.view != nil {
-		if t.order != nil {
-			for n, i := range order {
-				order[n] = t.order[i]
-			}
-		}
-		t.order = order
-		return
-	}
-	ids, rows := make([]string, n), make([][]any, n)
-	var geoms []orb.Geometry
-	if t.geoms != nil {
-		geoms = make([]orb.Geometry, n)
-	}
-	for n, i := range order {
-		ids[n], rows[n] = t.ids[i], t.rows[i]
-		if geoms != nil {
-			geoms[n] = t.geoms[i]
+	if t.order != nil {
+		for n, i := range order {
+			order[n] = t.order[i]
 		}
 	}
-	t.ids, t.rows, t.geoms = ids, rows, geoms
+	t.order = order
 }
 
 func b2i(b bool) int {
@@ -493,14 +633,18 @@ func b2i(b bool) int {
 
 // Bytes estimates the memory a table holds, for the cache.
 func (t *Table) Bytes() int64 {
+	n := int64(len(t.order))*4 + 256
 	if t.view != nil {
-		return int64(len(t.order))*4 + 256
+		return n
 	}
-	n := int64(len(t.rows)) * int64(len(t.Columns)*24+48)
+	n += int64(len(t.ids))*4 + int64(len(t.idBuf)) + int64(len(t.geoms))*16
+	for k := range t.cells {
+		n += t.cells[k].bytes()
+	}
 	for _, g := range t.geoms {
 		n += geomBytes(g)
 	}
-	return n + 256
+	return n
 }
 
 func geomBytes(g orb.Geometry) int64 {

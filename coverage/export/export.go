@@ -381,12 +381,12 @@ func byTownship(t *coverage.Table, rows []int, lang string) []group {
 	at := map[string]int{}
 	var out []group
 	for _, i := range rows {
-		tid, _ := t.Row(i)[id].(string)
+		tid, _ := t.Value(i, id).(string)
 		n, ok := at[tid]
 		if !ok {
 			g := group{name: tid, id: tid}
 			if name >= 0 {
-				if s, _ := t.Row(i)[name].(string); s != "" {
+				if s, _ := t.Value(i, name).(string); s != "" {
 					g.name = s
 				}
 			}

@@ -141,10 +141,10 @@ func diffCoverage(ctx context.Context, cat *coverage.Catalog, base, scen *data.S
 		kb, ka := column(before, "covered_"+key+"min"), column(after, "covered_"+key+"min")
 		for i := range before.Len() {
 			id := before.ID(i)
-			td := TownshipDiff{TownshipID: id, TargetMin: m, Before: before.Row(i)[kb].(int)}
-			td.Name, _ = before.Row(i)[name].(string)
+			td := TownshipDiff{TownshipID: id, TargetMin: m, Before: before.Value(i, kb).(int)}
+			td.Name, _ = before.Value(i, name).(string)
 			if j, ok := afterRow[id]; ok {
-				td.After = after.Row(j)[ka].(int)
+				td.After = after.Value(j, ka).(int)
 			}
 			td.Gained = td.After - td.Before
 			if id == "county" { // the last row: the whole county
@@ -257,8 +257,8 @@ func streetGapM(t *coverage.Table) map[string]float64 {
 	kind, road, length := column(t, "kind"), column(t, "road_id"), column(t, "length_m")
 	out := map[string]float64{}
 	for i := range t.Len() {
-		if r := t.Row(i); r[kind] == "street_gap" {
-			out[r[road].(string)] += r[length].(float64)
+		if t.Value(i, kind) == "street_gap" {
+			out[t.Value(i, road).(string)] += t.Value(i, length).(float64)
 		}
 	}
 	return out
@@ -269,8 +269,8 @@ func buildingGaps(t *coverage.Table) []string {
 	kind, id := column(t, "kind"), column(t, "detail")
 	var out []string
 	for i := range t.Len() {
-		if r := t.Row(i); r[kind] == "building" {
-			out = append(out, r[id].(string))
+		if t.Value(i, kind) == "building" {
+			out = append(out, t.Value(i, id).(string))
 		}
 	}
 	return out
@@ -281,7 +281,7 @@ func countyIntact(t *coverage.Table) (*float64, error) {
 	k := column(t, "intact_rate")
 	for i := range t.Len() {
 		if t.ID(i) == "county" {
-			if f, ok := t.Row(i)[k].(float64); ok {
+			if f, ok := t.Value(i, k).(float64); ok {
 				return &f, nil
 			}
 			return nil, nil

@@ -66,10 +66,10 @@ func FromProposals(ctx context.Context, cat *coverage.Catalog, base *data.Snapsh
 		} else {
 			kind, status := "municipal", "working"
 			c.Layer, c.Kind, c.Status = data.LayerHydrants, &kind, &status
-			g.Buildings += t.Row(i)[column(t, "new_buildings")].(int)
-			g.StreetM += t.Row(i)[column(t, "new_street_m")].(float64)
+			g.Buildings += t.Value(i, column(t, "new_buildings")).(int)
+			g.StreetM += t.Value(i, column(t, "new_street_m")).(float64)
 		}
-		g.Households += t.Row(i)[hh].(int)
+		g.Households += t.Value(i, hh).(int)
 		sc.Changes[i] = c
 	}
 	if kind == "stations" {
