@@ -38,7 +38,7 @@ func newLayerEncoder(name string, set *Set, d dict) *layerEncoder {
 	}
 	// The dictionary grows as tiles draw features: a pooled remap may be short.
 	rm.key = grow(rm.key, len(d.keys))
-	rm.val = grow(rm.val, len(d.vals))
+	rm.val = grow(rm.val, d.vals())
 	return &layerEncoder{name: name, set: set, dict: d, rm: rm}
 }
 
@@ -269,10 +269,9 @@ func (e *layerEncoder) add(g orb.Geometry, tags []uint32) {
 	e.n++
 }
 
-// encodeValue normalises v (numbers become int64 when whole, float64
-// otherwise) and returns it with its MVT Value message; false for nulls and
-// types MVT cannot hold.
-func encodeValue(v any) (any, []byte, bool) {
+// appendValue appends v's MVT Value message to b, numbers as int64 when
+// whole and float64 otherwise; false for nulls and types MVT cannot hold.
+func appendValue(b []byte, v any) ([]byte, bool) {
 	switch x := v.(type) {
 	case int:
 		v = int64(x)
@@ -286,12 +285,13 @@ func encodeValue(v any) (any, []byte, bool) {
 		}
 	case string, bool, int64:
 	default:
-		return nil, nil, false
+		return b, false
 	}
-	var b []byte
 	switch x := v.(type) {
 	case string:
-		b = appendLen(b, 1, []byte(x))
+		b = appendTag(b, 1, wireLen)
+		b = binary.AppendUvarint(b, uint64(len(x)))
+		b = append(b, x...)
 	case float64:
 		b = appendTag(b, 3, wire64)
 		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(x))
@@ -311,7 +311,7 @@ func encodeValue(v any) (any, []byte, bool) {
 			b = append(b, 0)
 		}
 	}
-	return v, b, true
+	return b, true
 }
 
 // tile returns the encoded tile holding this one layer.
@@ -325,7 +325,7 @@ func (e *layerEncoder) tile() []byte {
 		l = appendLen(l, 3, []byte(e.dict.keys[k]))
 	}
 	for _, v := range e.vals {
-		l = appendLen(l, 4, e.dict.vals[v])
+		l = appendLen(l, 4, e.dict.val(v))
 	}
 	l = appendTag(l, 5, wireVarint)
 	l = binary.AppendUvarint(l, Extent)

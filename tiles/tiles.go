@@ -8,6 +8,7 @@ package tiles
 import (
 	"bytes"
 	"compress/gzip"
+	"hash/maphash"
 	"math"
 	"slices"
 	"sort"
@@ -76,20 +77,35 @@ type Set struct {
 	tagAt  []int32    // start of feature i's pairs in tags; -1 until drawn
 	tags   []uint32
 	keys   []string
-	vals   [][]byte
 	keyIdx map[string]uint32
-	valIdx map[any]uint32
+	// Values, encoded, one after another in valBuf: value k is
+	// valBuf[valOff[k]:valOff[k+1]]. They are found again by a hash of
+	// their bytes, the next hash when another value holds it. Every feature's id is a value of its own: a map panned
+	// over a province draws millions, and a slice and a map key each were
+	// as many objects for the collector to mark on every cycle.
+	valBuf []byte
+	valOff []uint32
+	valIdx map[uint64]uint32
+	seed   maphash.Seed
+	scr    []byte
 	sorted []string
 }
 
 // dict is the dictionary as one tile saw it: entries are only ever
 // appended, so a tile reads its prefix without the lock.
 type dict struct {
-	tagAt []int32
-	tags  []uint32
-	keys  []string
-	vals  [][]byte
+	tagAt  []int32
+	tags   []uint32
+	keys   []string
+	valBuf []byte
+	valOff []uint32
 }
+
+// val returns value k's encoded bytes.
+func (d *dict) val(k uint32) []byte { return d.valBuf[d.valOff[k]:d.valOff[k+1]] }
+
+// vals returns the number of values.
+func (d *dict) vals() int { return len(d.valOff) - 1 }
 
 // NewSet prepares n features: id(i) and geom(i) give feature i's id and
 // lon/lat geometry whenever a tile draws it, minZoom(i) (nil: the layer's)
@@ -99,7 +115,8 @@ type dict struct {
 func NewSet(n int, id func(i int) string, geom func(i int) orb.Geometry, minZoom func(i int) int,
 	props func(i int) map[string]any, search func(b orb.Bound, fn func(i int32) bool)) *Set {
 	s := &Set{n: n, id: id, geom: geom, minZoom: make([]int8, n), tagAt: make([]int32, n),
-		search: search, props: props, keyIdx: map[string]uint32{}, valIdx: map[any]uint32{}}
+		search: search, props: props, keyIdx: map[string]uint32{}, valOff: []uint32{0}, valIdx: map[uint64]uint32{},
+		seed: maphash.MakeSeed()}
 	byID := make([]int32, n)
 	for i := 0; i < n; i++ {
 		s.tagAt[i], byID[i] = -1, int32(i)
@@ -147,7 +164,7 @@ func (s *Set) prepare(fs []int32) dict {
 			s.addTags(i)
 		}
 	}
-	return dict{tagAt: s.tagAt, tags: s.tags, keys: s.keys, vals: s.vals}
+	return dict{tagAt: s.tagAt, tags: s.tags, keys: s.keys, valBuf: s.valBuf, valOff: s.valOff}
 }
 
 // addTags appends feature i's id and properties, keys sorted, as pairs of
@@ -168,15 +185,27 @@ func (s *Set) addTags(i int32) {
 			s.keys = append(s.keys, k)
 			s.keyIdx[k] = ki
 		}
-		v, enc, ok := encodeValue(v)
+		enc, ok := appendValue(s.scr[:0], v)
+		s.scr = enc
 		if !ok {
 			return
 		}
-		vi, seen := s.valIdx[v]
-		if !seen {
-			vi = uint32(len(s.vals))
-			s.vals = append(s.vals, enc)
-			s.valIdx[v] = vi
+		// Equal bytes are equal values: the encoding holds the type. A
+		// value whose hash another holds tries the next.
+		var vi uint32
+		for h := valueHash(s.seed, enc); ; h++ {
+			k, seen := s.valIdx[h]
+			if !seen {
+				vi = uint32(len(s.valOff) - 1)
+				s.valBuf = append(s.valBuf, enc...)
+				s.valOff = append(s.valOff, uint32(len(s.valBuf)))
+				s.valIdx[h] = vi
+				break
+			}
+			if bytes.Equal(s.valBuf[s.valOff[k]:s.valOff[k+1]], enc) {
+				vi = k
+				break
+			}
 		}
 		s.tags = append(s.tags, ki, vi)
 	}
@@ -186,6 +215,10 @@ func (s *Set) addTags(i int32) {
 	}
 	s.tags = append(s.tags, endTags, endTags)
 }
+
+// valueHash finds a dictionary value again (a variable, so that a test can
+// make every value collide).
+var valueHash = maphash.Bytes
 
 // endTags ends a feature's pairs in Set.tags.
 const endTags = math.MaxUint32

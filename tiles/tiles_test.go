@@ -3,7 +3,9 @@ package tiles
 import (
 	"bytes"
 	"fmt"
+	"hash/maphash"
 	"math"
+	"runtime"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -131,4 +133,66 @@ func TestConcurrentTilesDrawTheSameBytes(t *testing.T) {
 	if drawn < 10 {
 		t.Fatalf("only %d of %d tiles hold features", drawn, len(ts))
 	}
+}
+
+// The dictionary finds a value again by a hash of its bytes; values whose
+// hashes collide are told apart by their bytes. With every hash the same,
+// tiles are the bytes they are with real hashes.
+func TestDictionaryValuesOfOneHashStayApart(t *testing.T) {
+	c := orb.Point{111.46, 27.23}
+	fs := grid(c, 12)
+	var ts []maptile.Tile
+	for z := maptile.Zoom(12); z <= 16; z++ {
+		ts = append(ts, maptile.At(orb.Point{c[0] + 0.002, c[1] + 0.002}, z))
+	}
+	render := func() [][]byte {
+		l := Layer{Name: "test", MinZoom: 0, MaxZoom: 16, Source: NewCollection(fs)}
+		out := make([][]byte, len(ts))
+		for i, tl := range ts {
+			out[i], _ = Render(l, tl, DefaultOptions)
+		}
+		return out
+	}
+	want := render()
+	defer func(h func(maphash.Seed, []byte) uint64) { valueHash = h }(valueHash)
+	valueHash = func(maphash.Seed, []byte) uint64 { return 7 }
+	for i, b := range render() {
+		if len(want[i]) == 0 || !bytes.Equal(b, want[i]) {
+			t.Errorf("tile %v: %d bytes with one hash for every value, %d with real ones", ts[i], len(b), len(want[i]))
+		}
+	}
+}
+
+// A layer's dictionary, which grows with every feature a tile draws, is a
+// few arrays and not an object or two per feature: a map panned over a
+// province draws millions, each with an id of its own.
+func TestDictionaryIsFewObjects(t *testing.T) {
+	c := orb.Point{111.46, 27.23}
+	fs := grid(c, 100) // 20,000 features, each id distinct
+	l := Layer{Name: "test", MinZoom: 0, MaxZoom: 16, Source: NewCollection(fs)}
+	objects := func() uint64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapObjects
+	}
+	before := objects()
+	n := 0
+	for _, tl := range maptile.At(orb.Point{c[0] + 0.02, c[1] + 0.02}, 12).Children() {
+		for _, t2 := range tl.Children() {
+			if b, _ := Render(l, t2, DefaultOptions); b != nil {
+				n++
+			}
+		}
+	}
+	drawn := 0
+	for _, at := range l.Source.tagAt {
+		if at >= 0 {
+			drawn++
+		}
+	}
+	if grown := int64(objects()) - int64(before); drawn < len(fs)/2 || grown > 500 {
+		t.Errorf("%d tiles drew %d of %d features; the set grew by %d objects", n, drawn, len(fs), grown)
+	}
+	runtime.KeepAlive(l)
 }
