@@ -1,11 +1,14 @@
 package clusters
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
+	"strings"
 	"sync"
+	"unsafe"
 
 	"fireplan/coverage/areas"
 	"fireplan/coverage/internal/workers"
@@ -151,18 +154,32 @@ func New(ctx context.Context, s *data.Snapshot, p Params, m *areas.Membership, r
 		k := of[uf.Find(i)] - 1
 		c.Clusters[k].Buildings = append(c.Clusters[k].Buildings, i)
 	}
-	villageHH, townshipN := map[int32]int{}, map[int32]int{}
-	for k := range c.Clusters {
-		c.describe(&c.Clusters[k], m, res, villageHH, townshipN)
+	// Each cluster on its own, on every core, a worker's tallies and ids
+	// its own.
+	type scratch struct {
+		villageHH, townshipN map[int32]int
+		ids                  ids
 	}
-	sort.Slice(c.Clusters, func(a, b int) bool {
-		x, y := &c.Clusters[a], &c.Clusters[b]
-		if x.Households != y.Households {
-			return x.Households > y.Households
+	scr := make([]scratch, workers.Of(ctx))
+	workers.Blocks(ctx, len(c.Clusters), 1024, func(w, lo, hi int) {
+		sc := &scr[w]
+		if sc.villageHH == nil {
+			sc.villageHH, sc.townshipN = map[int32]int{}, map[int32]int{}
 		}
-		return x.ID < y.ID
+		for k := lo; k < hi; k++ {
+			c.describe(&c.Clusters[k], m, res, sc.villageHH, sc.townshipN, &sc.ids)
+		}
 	})
-	return c, ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(c.Clusters, func(x, y Cluster) int {
+		if x.Households != y.Households {
+			return cmp.Compare(y.Households, x.Households)
+		}
+		return strings.Compare(x.ID, y.ID)
+	})
+	return c, nil
 }
 
 // partition joins rural buildings within the separation by sweep and prune
@@ -311,7 +328,23 @@ func radixOrder(keys []uint64) []int32 {
 	return idx
 }
 
-func (c *Clusters) describe(cl *Cluster, m *areas.Membership, res *response.Response, villageHH, townshipN map[int32]int) {
+// ids holds clusters' ids in shared byte arrays: one string each is a
+// province's million objects more for the collector.
+type ids []byte
+
+// join returns prefix+s, its bytes in the array.
+func (b *ids) join(prefix, s string) string {
+	n := len(prefix) + len(s)
+	if cap(*b)-len(*b) < n {
+		*b = make([]byte, 0, max(1<<16, n))
+	}
+	off := len(*b)
+	*b = append(append(*b, prefix...), s...)
+	// Never written again: appends go past them, a full array is replaced.
+	return unsafe.String(&(*b)[off], n)
+}
+
+func (c *Clusters) describe(cl *Cluster, m *areas.Membership, res *response.Response, villageHH, townshipN map[int32]int, id *ids) {
 	s := c.Snap
 	minID := ""
 	wood := 0
@@ -340,7 +373,7 @@ func (c *Clusters) describe(cl *Cluster, m *areas.Membership, res *response.Resp
 		}
 	}
 	n := float64(len(cl.Buildings))
-	cl.ID = "cl-" + minID
+	cl.ID = id.join("cl-", minID)
 	cl.WoodShare = math.Round(float64(wood)/n*1000) / 1000
 	cl.Centroid = orb.Point{cx / n, cy / n}
 	cl.Village = majority(villageHH)
