@@ -55,6 +55,7 @@ func main() {
 	bin := flag.String("bin", "", "fireplan binary (default: built from ./cmd/fireplan)")
 	cacheMB := flag.Int("cache-mb", 1024, "the server's --cache-mb")
 	memLimit := flag.String("memlimit", "", "the server's GOMEMLIMIT (e.g. 7GiB); default none")
+	logPath := flag.String("log", "", "a file to keep the server's log in, the collector's trace included")
 	flag.Usage = func() {
 		fmt.Fprint(flag.CommandLine.Output(), `scalebench runs fireplan serve --scale N as its own process and prints a Markdown table:
 time until tiles and items are served, time until every default analysis is warm, tile p50/p99
@@ -66,13 +67,23 @@ resident memory.
 		flag.PrintDefaults()
 	}
 	flag.Parse()
-	if err := run(*scale, *cacheMB, *memLimit, *bin, os.Stdout); err != nil {
+	var serverLog io.Writer = io.Discard
+	if *logPath != "" {
+		f, err := os.Create(*logPath)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "scalebench:", err)
+			os.Exit(1)
+		}
+		defer f.Close()
+		serverLog = f
+	}
+	if err := run(*scale, *cacheMB, *memLimit, *bin, serverLog, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "scalebench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(scale, cacheMB int, memLimit, bin string, out io.Writer) error {
+func run(scale, cacheMB int, memLimit, bin string, serverLog, out io.Writer) error {
 	if bin == "" {
 		dir, err := os.MkdirTemp("", "scalebench")
 		if err != nil {
@@ -121,6 +132,7 @@ func run(scale, cacheMB int, memLimit, bin string, out io.Writer) error {
 		// setting says why.
 		var first []string
 		for sc.Scan() {
+			fmt.Fprintln(serverLog, sc.Text())
 			if strings.HasPrefix(sc.Text(), "gc ") {
 				collections.Add(1)
 				continue
