@@ -398,34 +398,41 @@ func (c *cells) add(n int, v any) {
 		c.kind, c.set = mixedCells, nil
 	}
 	if c.kind == mixedCells {
-		c.kinds = append(c.kinds, k)
+		c.kinds = push(c.kinds, n, k)
 	} else if k != noValue {
 		for n>>6 >= len(c.set) {
-			c.set = append(c.set, 0)
+			c.set = push(c.set, len(c.set), 0)
 		}
 		c.set[n>>6] |= 1 << (n & 63)
 	}
 	if k == strCells || c.strs != nil {
-		c.strs = append(pad(c.strs, n), s)
+		c.strs = push(c.strs, n, s)
 	}
 	if k == intCells || c.ints != nil {
-		c.ints = append(pad(c.ints, n), i)
+		c.ints = push(c.ints, n, i)
 	}
 	if k == floatCells || c.floats != nil {
-		c.floats = append(pad(c.floats, n), f)
+		c.floats = push(c.floats, n, f)
 	}
 	if k == boolCells || c.bools != nil {
-		c.bools = append(pad(c.bools, n), b)
+		c.bools = push(c.bools, n, b)
 	}
 }
 
-// pad returns s grown with zeros to length n: a column's array for a type
-// starts at the first row of that type.
-func pad[T any](s []T, n int) []T {
-	if len(s) < n {
-		s = append(s, make([]T, n-len(s))...)
+// push returns s with v as element n, zeros before it where s is shorter
+// (a column's array for a type starts at the first row of that type). Its
+// capacity doubles: append grows a large slice by a quarter, and a
+// province's columns were copied over and over.
+func push[T any](s []T, n int, v T) []T {
+	if n >= cap(s) {
+		t := make([]T, len(s), max(16, 2*cap(s), n+1))
+		copy(t, s)
+		s = t
 	}
-	return s
+	if len(s) < n {
+		s = s[:n] // what the array holds beyond len is zero: it is never shortened
+	}
+	return append(s, v)
 }
 
 func (c *cells) has(i int) bool { return i>>6 < len(c.set) && c.set[i>>6]&(1<<(i&63)) != 0 }
@@ -564,13 +571,16 @@ func (t *Table) Add(id string, g orb.Geometry, vals ...any) {
 		t.ids = []uint32{0}
 		t.cells = make([]cells, len(t.Columns))
 	}
+	if len(t.idBuf)+len(id) > cap(t.idBuf) {
+		t.idBuf = append(make([]byte, 0, max(1<<10, 2*cap(t.idBuf), len(t.idBuf)+len(id))), t.idBuf...)
+	}
 	t.idBuf = append(t.idBuf, id...)
-	t.ids = append(t.ids, uint32(len(t.idBuf)))
+	t.ids = push(t.ids, len(t.ids), uint32(len(t.idBuf)))
 	for k, v := range vals {
 		t.cells[k].add(t.n, v)
 	}
 	if g != nil {
-		t.geoms = append(t.geoms, t.arena.Box(g))
+		t.geoms = push(t.geoms, len(t.geoms), t.arena.Box(g))
 	}
 	t.n++
 }

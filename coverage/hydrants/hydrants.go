@@ -245,24 +245,42 @@ type chainAt struct {
 func (st *Streets) onChains(buf []chainAt, p orb.Point, radius float64) []chainAt {
 	buf = buf[:0]
 	st.Sn.Within(p, radius, func(e int32, s, d float64) bool {
-		if st.inChain[e].chain < 0 {
-			return true
-		}
-		c, pos := st.chainPos(e, s)
-		for k := range buf {
-			if b := &buf[k]; b.chain == c {
-				// Ties (a point at a node two segments share) go to the lower
-				// position, with slack, so a point moved by rounding keeps its place.
-				if d < b.d-1e-6 || d <= b.d+1e-6 && pos < b.pos {
-					b.d, b.pos = math.Min(d, b.d), pos
-				}
-				return true
-			}
-		}
-		buf = append(buf, chainAt{c, pos, d})
+		buf = st.onChain(buf, e, s, d)
 		return true
 	})
 	return buf
+}
+
+// onChainsIn is onChains reading segs, what the street snapper's Near
+// found for a box holding p's within radius: a run of sites along a street
+// searches the tree once.
+func (st *Streets) onChainsIn(buf []chainAt, segs []network.Segment, p orb.Point, radius float64) []chainAt {
+	buf = buf[:0]
+	network.SegmentsWithin(segs, p, radius, func(e int32, s, d float64) bool {
+		buf = st.onChain(buf, e, s, d)
+		return true
+	})
+	return buf
+}
+
+// onChain adds to buf the point s metres along edge e, d metres away, if e
+// is in a chain: the chain's nearest so far.
+func (st *Streets) onChain(buf []chainAt, e int32, s, d float64) []chainAt {
+	if st.inChain[e].chain < 0 {
+		return buf
+	}
+	c, pos := st.chainPos(e, s)
+	for k := range buf {
+		if b := &buf[k]; b.chain == c {
+			// Ties (a point at a node two segments share) go to the lower
+			// position, with slack, so a point moved by rounding keeps its place.
+			if d < b.d-1e-6 || d <= b.d+1e-6 && pos < b.pos {
+				b.d, b.pos = math.Min(d, b.d), pos
+			}
+			return buf
+		}
+	}
+	return append(buf, chainAt{c, pos, d})
 }
 
 // posOn returns the position on chain c among cs, if c is there.

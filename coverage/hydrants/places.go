@@ -25,51 +25,52 @@ func (p *places) cands(k int) []int32 { return p.candList[p.candOff[k]:p.candOff
 // reach of it lie in the same or neighbouring cells: each element joins
 // the cells its box spans, and neighbouring cells holding anything join.
 func components(els []orb.Bound, pts []orb.Point, reach float64) places {
-	type cell [2]int32
 	at := func(x, y float64) cell { return cell{int32(math.Floor(x / reach)), int32(math.Floor(y / reach))} }
 	span := func(b orb.Bound) (lo, hi cell) { return at(b.Min[0], b.Min[1]), at(b.Max[0], b.Max[1]) }
-	ids := make(map[cell]int32)
-	id := func(c cell) int32 {
-		k, ok := ids[c]
-		if !ok {
-			k = int32(len(ids))
-			ids[c] = k
-		}
-		return k
+	lo, hi := cell{math.MaxInt32, math.MaxInt32}, cell{math.MinInt32, math.MinInt32}
+	for _, b := range els {
+		l, h := span(b)
+		lo, hi = cell{min(lo[0], l[0]), min(lo[1], l[1])}, cell{max(hi[0], h[0]), max(hi[1], h[1])}
 	}
+	for _, p := range pts {
+		c := at(p[0], p[1])
+		lo, hi = cell{min(lo[0], c[0]), min(lo[1], c[1])}, cell{max(hi[0], c[0]), max(hi[1], c[1])}
+	}
+	ids := newCellIDs(lo, hi)
 	// Every cell numbered first, then joined.
 	elCell := make([]int32, len(els))
 	for i, b := range els {
 		lo, hi := span(b)
-		elCell[i] = id(lo)
+		elCell[i] = ids.id(lo)
 		for x := lo[0]; x <= hi[0]; x++ {
 			for y := lo[1]; y <= hi[1]; y++ {
-				id(cell{x, y})
+				ids.id(cell{x, y})
 			}
 		}
 	}
 	candCell := make([]int32, len(pts))
 	for i, p := range pts {
-		candCell[i] = id(at(p[0], p[1]))
+		candCell[i] = ids.id(at(p[0], p[1]))
 	}
-	uf := network.NewUnionFind(len(ids))
+	uf := network.NewUnionFind(len(ids.cells))
 	for i, b := range els {
 		lo, hi := span(b)
 		for x := lo[0]; x <= hi[0]; x++ {
 			for y := lo[1]; y <= hi[1]; y++ {
-				uf.Union(elCell[i], ids[cell{x, y}])
+				k, _ := ids.get(cell{x, y})
+				uf.Union(elCell[i], k)
 			}
 		}
 	}
-	for c, k := range ids {
-		for _, d := range [4][2]int32{{1, 0}, {0, 1}, {1, 1}, {1, -1}} {
-			if n, ok := ids[cell{c[0] + d[0], c[1] + d[1]}]; ok {
-				uf.Union(k, n)
+	for k, c := range ids.cells {
+		for _, d := range [4]cell{{1, 0}, {0, 1}, {1, 1}, {1, -1}} {
+			if n, ok := ids.get(cell{c[0] + d[0], c[1] + d[1]}); ok {
+				uf.Union(int32(k), n)
 			}
 		}
 	}
 	// Places numbered by their smallest cell, lists by counting.
-	place := make([]int32, len(ids))
+	place := make([]int32, len(ids.cells))
 	var p places
 	for k := range place {
 		if r := uf.Find(int32(k)); r == int32(k) {
@@ -82,6 +83,76 @@ func components(els []orb.Bound, pts []orb.Point, reach float64) places {
 	p.elOff, p.elList = group(p.n, len(elCell), func(i int) int32 { return place[elCell[i]] })
 	p.candOff, p.candList = group(p.n, len(candCell), func(i int) int32 { return place[candCell[i]] })
 	return p
+}
+
+// A cell of the places' grid, by column and row.
+type cell [2]int32
+
+// cellIDs numbers cells in the order first asked for: in an array over
+// the cells' extent when it has at most maxDenseCells (a province's plan at
+// a 150 m reach: about 5 million), in a map otherwise, where a hash of each
+// of millions of cells had taken most of a second.
+type cellIDs struct {
+	lo    cell
+	w, h  int64
+	dense []int32 // per cell, its number + 1; 0: none
+	m     map[cell]int32
+	cells []cell // by number
+}
+
+var maxDenseCells int64 = 1 << 25
+
+func newCellIDs(lo, hi cell) *cellIDs {
+	c := &cellIDs{lo: lo}
+	if lo[0] <= hi[0] && lo[1] <= hi[1] {
+		c.w, c.h = int64(hi[0])-int64(lo[0])+1, int64(hi[1])-int64(lo[1])+1
+	}
+	if c.w*c.h <= maxDenseCells {
+		c.dense = make([]int32, c.w*c.h)
+	} else {
+		c.m = map[cell]int32{}
+	}
+	return c
+}
+
+// slot is cell k's place in the array; -1 outside the extent.
+func (c *cellIDs) slot(k cell) int64 {
+	x, y := int64(k[0])-int64(c.lo[0]), int64(k[1])-int64(c.lo[1])
+	if x < 0 || y < 0 || x >= c.w || y >= c.h {
+		return -1
+	}
+	return y*c.w + x
+}
+
+// id returns cell k's number, numbering it when new. k lies in the extent.
+func (c *cellIDs) id(k cell) int32 {
+	if c.m == nil {
+		s := c.slot(k)
+		if c.dense[s] == 0 {
+			c.cells = append(c.cells, k)
+			c.dense[s] = int32(len(c.cells))
+		}
+		return c.dense[s] - 1
+	}
+	n, ok := c.m[k]
+	if !ok {
+		n = int32(len(c.cells))
+		c.cells = append(c.cells, k)
+		c.m[k] = n
+	}
+	return n
+}
+
+// get returns cell k's number, if it has one.
+func (c *cellIDs) get(k cell) (int32, bool) {
+	if c.m == nil {
+		if s := c.slot(k); s >= 0 && c.dense[s] > 0 {
+			return c.dense[s] - 1, true
+		}
+		return 0, false
+	}
+	n, ok := c.m[k]
+	return n, ok
 }
 
 // group lists items 0..m-1 by their key, below n, ascending within each

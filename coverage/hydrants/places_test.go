@@ -3,6 +3,7 @@ package hydrants
 import (
 	"math"
 	"math/rand"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -28,6 +29,14 @@ func TestPlacesHoldEveryPairWithinReach(t *testing.T) {
 			pts[i] = orb.Point{rng.Float64()*span - span/2, rng.Float64()*span - span/2}
 		}
 		p := components(els, pts, reach)
+		// Cells numbered in a map, as beyond maxDenseCells, give the same
+		// places as in an array.
+		limit := maxDenseCells
+		maxDenseCells = 0
+		if pm := components(els, pts, reach); !reflect.DeepEqual(p, pm) {
+			t.Fatalf("trial %d: places numbered in a map differ: %+v, in an array %+v", trial, pm, p)
+		}
+		maxDenseCells = limit
 		elPlace, candPlace := make([]int, len(els)), make([]int, len(pts))
 		for i := range elPlace {
 			elPlace[i] = -1

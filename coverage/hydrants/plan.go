@@ -72,60 +72,85 @@ const (
 // each adds, then a local improvement.
 func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 	g := h.St.G
-	// Sized first: grown by appending, a province's are copied over and
-	// over.
-	nEls, nCands := len(h.BuildingGaps), len(h.BuildingGaps)
-	for _, sg := range h.Spacing {
-		nEls += int((sg.Hi-sg.Lo)/elementM) + 1
-		nCands += int((sg.Hi-sg.Lo)/siteStepM) + 2
+	// The gaps' elements and candidates, in order: the spacing gaps', the
+	// stretches', the buildings'. Each gap's are counted, then laid out at
+	// their offsets, on every core (one core took a second at a province).
+	nSp, nSt := len(h.Spacing), len(h.Stretches)
+	items := nSp + nSt + len(h.BuildingGaps)
+	f := h.Front
+	coverable := func(b int32) bool { return f.Edge[b] >= 0 && f.Dist[b] <= h.P.RadiusM }
+	elOff, candOff := make([]int32, items+1), make([]int32, items+1)
+	workers.Each(ctx, items, func(k int) {
+		ne, nc := 0, 0
+		switch {
+		case k < nSp:
+			sg := &h.Spacing[k]
+			pieces(sg.Lo, sg.Hi, func(_, _ float64) { ne++ })
+			sites(sg.Lo, sg.Hi, func(float64) { nc++ })
+		case k < nSp+nSt:
+			st := &h.Stretches[k-nSp]
+			pieces(st.A, st.B, func(_, _ float64) { ne++ })
+			sites(st.A, st.B, func(float64) { nc++ })
+		case coverable(h.BuildingGaps[k-nSp-nSt]):
+			ne, nc = 1, 1
+		}
+		elOff[k+1], candOff[k+1] = int32(ne), int32(nc)
+	})
+	for k := range items {
+		elOff[k+1] += elOff[k]
+		candOff[k+1] += candOff[k]
 	}
-	for _, st := range h.Stretches {
-		nEls += int(st.Length()/elementM) + 1
-		nCands += int(st.Length()/siteStepM) + 2
-	}
-	els, elB := make([]element, 0, nEls), make([]orb.Bound, 0, nEls)
-	add := func(e element, b orb.Bound) {
-		els, elB = append(els, e), append(elB, b)
-	}
-	cands := make([]cand, 0, nCands)
-	addCand := func(e int32, s float64) { cands = append(cands, cand{e, s}) }
-	// Spacing candidates first, in order along each gap: among sites that
-	// add as much, the greedy then takes the one nearest the gap's start,
-	// which on a line is the optimal sweep.
+	els, elB := make([]element, elOff[items]), make([]orb.Bound, elOff[items])
+	cands := make([]cand, candOff[items])
+	// Spacing candidates in order along each gap: among sites that add as
+	// much, the greedy then takes the one nearest the gap's start, which on
+	// a line is the optimal sweep.
 	half := h.P.SpacingM / 2
-	for _, sg := range h.Spacing {
-		lo, hi := sg.Lo, sg.Hi
-		for a := lo; a < hi-1e-9; a += elementM {
-			b := math.Min(a+elementM, hi)
-			ea, sa := h.St.chainPoint(sg.Chain, a)
-			eb, sb := h.St.chainPoint(sg.Chain, b)
-			add(element{kind: elemSpacing, chain: sg.Chain, a: a, b: b, weight: b - a},
-				orb.Bound{Min: g.EdgePoint(ea, sa), Max: g.EdgePoint(ea, sa)}.Extend(g.EdgePoint(eb, sb)))
+	workers.Each(ctx, items, func(k int) {
+		ne, nc := elOff[k], candOff[k]
+		add := func(e element, b orb.Bound) {
+			els[ne], elB[ne] = e, b
+			ne++
 		}
-		for p := lo; p <= hi+1e-9; p += siteStepM {
-			addCand(h.St.chainPoint(sg.Chain, math.Min(p, hi)))
+		addCand := func(e int32, s float64) {
+			cands[nc] = cand{e, s}
+			nc++
 		}
-	}
-	for _, st := range h.Stretches {
-		for a := st.A; a < st.B-1e-9; a += elementM {
-			b := math.Min(a+elementM, st.B)
-			add(element{kind: elemStreet, edge: st.Edge, a: a, b: b, weight: b - a},
-				orb.Bound{Min: g.EdgePoint(st.Edge, a), Max: g.EdgePoint(st.Edge, a)}.Extend(g.EdgePoint(st.Edge, b)))
+		switch {
+		case k < nSp:
+			sg := &h.Spacing[k]
+			pieces(sg.Lo, sg.Hi, func(a, b float64) {
+				ea, sa := h.St.chainPoint(sg.Chain, a)
+				eb, sb := h.St.chainPoint(sg.Chain, b)
+				add(element{kind: elemSpacing, chain: sg.Chain, a: a, b: b, weight: b - a},
+					orb.Bound{Min: g.EdgePoint(ea, sa), Max: g.EdgePoint(ea, sa)}.Extend(g.EdgePoint(eb, sb)))
+			})
+			sites(sg.Lo, sg.Hi, func(p float64) { addCand(h.St.chainPoint(sg.Chain, p)) })
+		case k < nSp+nSt:
+			st := &h.Stretches[k-nSp]
+			pieces(st.A, st.B, func(a, b float64) {
+				add(element{kind: elemStreet, edge: st.Edge, a: a, b: b, weight: b - a},
+					orb.Bound{Min: g.EdgePoint(st.Edge, a), Max: g.EdgePoint(st.Edge, a)}.Extend(g.EdgePoint(st.Edge, b)))
+			})
+			sites(st.A, st.B, func(s float64) { addCand(st.Edge, s) })
+		default:
+			i := h.BuildingGaps[k-nSp-nSt]
+			if !coverable(i) {
+				return
+			}
+			hh := math.Max(1, float64(h.Snap.Buildings.Items[i].Households))
+			add(element{kind: elemBuilding, building: i, edge: f.Edge[i], a: f.S[i], b: f.Dist[i], weight: hh}, h.Snap.Buildings.Metric[i].Bound())
+			addCand(f.Edge[i], f.S[i])
 		}
-		for s := st.A; s <= st.B+1e-9; s += siteStepM {
-			addCand(st.Edge, math.Min(s, st.B))
-		}
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	uncoverable := 0
 	for _, i := range h.BuildingGaps {
-		hh := math.Max(1, float64(h.Snap.Buildings.Items[i].Households))
-		f := h.Front
-		if f.Edge[i] < 0 || f.Dist[i] > h.P.RadiusM {
+		if !coverable(i) {
 			uncoverable++
-			continue
 		}
-		add(element{kind: elemBuilding, building: i, edge: f.Edge[i], a: f.S[i], b: f.Dist[i], weight: hh}, h.Snap.Buildings.Metric[i].Bound())
-		addCand(f.Edge[i], f.S[i])
 	}
 	cands = dedupe(cands, len(g.Edges))
 
@@ -149,6 +174,7 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 	type worker struct {
 		ls     *network.Local
 		chains []chainAt
+		segs   []network.Segment
 		near   []int32
 		grid   grid
 		local  []element
@@ -210,6 +236,7 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 				run = run.Extend(q)
 			}
 			wk.near = gr.near(wk.near[:0], run.Pad(reach))
+			segs := false // the street segments near the run: when a spacing piece first asks
 			for j := lo; j < hi; j++ {
 				c, p := cands[ccands[j]], pts[ccands[j]]
 				if !h.P.Straight {
@@ -237,7 +264,10 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 						}
 					case elemSpacing:
 						if !chains {
-							wk.chains, chains = h.St.onChains(wk.chains, p, chainSnapM-siteSlack), true
+							if !segs {
+								wk.segs, segs = h.St.Sn.Near(wk.segs[:0], run.Pad(chainSnapM)), true
+							}
+							wk.chains, chains = h.St.onChainsIn(wk.chains, wk.segs, p, chainSnapM-siteSlack), true
 						}
 						if q, on := posOn(wk.chains, el.chain); on {
 							ch := &h.St.chains[el.chain]
@@ -321,6 +351,21 @@ func (h *Hydrants) Plan(ctx context.Context) (*Plan, error) {
 	plan.Sites = merge(lists)
 	plan.Uncoverable += uncoverable
 	return plan, ctx.Err()
+}
+
+// pieces calls fn(a, b) for the pieces of [lo, hi) elementM long, the last
+// shorter.
+func pieces(lo, hi float64, fn func(a, b float64)) {
+	for a := lo; a < hi-1e-9; a += elementM {
+		fn(a, math.Min(a+elementM, hi))
+	}
+}
+
+// sites calls fn(s) every siteStepM along [lo, hi], and at hi.
+func sites(lo, hi float64, fn func(s float64)) {
+	for s := lo; s <= hi+1e-9; s += siteStepM {
+		fn(math.Min(s, hi))
+	}
 }
 
 // ranked is a place's site in its ranking: its tier (households, street,

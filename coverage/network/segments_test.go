@@ -65,6 +65,19 @@ func TestSharedSegmentsSnapAsTheGraphsOwn(t *testing.T) {
 					if within(own, pt) != within(shared, pt) {
 						t.Fatalf("point %v: within 60 m differs:\nshared %s\nown    %s", pt, within(shared, pt), within(own, pt))
 					}
+					// A run of points searches the tree once (Near), each then
+					// reads what it found: the same hits in the same order.
+					run := orb.Bound{Min: pt, Max: orb.Point{pt[0] + 31, pt[1] + 17}}
+					for _, sn := range []*network.Snapper{own, shared} {
+						segs := sn.Near(nil, run.Pad(60))
+						for _, q := range []orb.Point{run.Min, run.Max, run.Center()} {
+							if a, z := inOrder(sn.Within, q), inOrder(func(p orb.Point, r float64, fn func(e int32, s, d float64) bool) {
+								network.SegmentsWithin(segs, p, r, fn)
+							}, q); a != z {
+								t.Fatalf("point %v: within 60 m, searched %s, read from the run's %s", q, a, z)
+							}
+						}
+					}
 				}
 				if found == 0 {
 					t.Fatal("no building near a road: nothing compared")
@@ -72,6 +85,16 @@ func TestSharedSegmentsSnapAsTheGraphsOwn(t *testing.T) {
 			})
 		}
 	}
+}
+
+// inOrder lists, in the order given, what within reports within 60 m of p.
+func inOrder(within func(p orb.Point, r float64, fn func(e int32, s, d float64) bool), p orb.Point) string {
+	var hits []string
+	within(p, 60, func(e int32, s, d float64) bool {
+		hits = append(hits, fmt.Sprintf("%d@%x/%x", e, math.Float64bits(s), math.Float64bits(d)))
+		return true
+	})
+	return fmt.Sprint(hits)
 }
 
 // within lists, sorted, what sn.Within reports within 60 m of p.

@@ -171,6 +171,49 @@ func boxGap(a, b orb.Bound) float64 {
 	return math.Hypot(dx, dy)
 }
 
+// Segment is a road segment of a graph: on Edge, starting At metres from
+// its From node, from A to B.
+type Segment struct {
+	Edge int32
+	At   float64
+	A, B orb.Point
+}
+
+// Near appends to buf the segments whose box meets b, and may append a few
+// whose box misses it by less than a float32 step (see geo.Index.Search).
+// Many searches within one box's reach read them instead of the tree:
+// SegmentsWithin answers as Within from them.
+func (sn *Snapper) Near(buf []Segment, b orb.Bound) []Segment {
+	if rs := sn.on; rs != nil {
+		rs.sn.idx.Search(b, func(i int32) bool {
+			if e, ok := rs.edgeIn(sn.g, i); ok {
+				at, a, b := along(sn.g, e, rs.pv[i].v)
+				buf = append(buf, Segment{e, at, a, b})
+			}
+			return true
+		})
+		return buf
+	}
+	sn.idx.Search(b, func(i int32) bool {
+		sg := &sn.segs[i]
+		buf = append(buf, Segment{sg.edge, sg.at, sg.a, sg.b})
+		return true
+	})
+	return buf
+}
+
+// SegmentsWithin calls fn as Within(p, radius, fn) would, in the same
+// order, reading segs, what Near found for a box holding p's within radius.
+func SegmentsWithin(segs []Segment, p orb.Point, radius float64, fn func(e int32, s, d float64) bool) {
+	for k := range segs {
+		sg := &segs[k]
+		d, t := geo.SegmentPoint(p, sg.A, sg.B)
+		if d <= radius && !fn(sg.Edge, sg.At+t*geo.Dist(sg.A, sg.B), d) {
+			return
+		}
+	}
+}
+
 // Within calls fn, in no particular order, for every road segment within radius of
 // p with the point's nearest position on it: edge e, s metres along e, d
 // metres away. It stops when fn returns false.
