@@ -158,6 +158,9 @@ func NewIndexed(fs []Feature, props func(i int) map[string]any) *Set {
 func (s *Set) prepare(fs []int32) dict {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.dictBytes() > DictBytes {
+		s.restart()
+	}
 	for _, i := range fs {
 		if s.tagAt[i] < 0 {
 			s.tagAt[i] = int32(len(s.tags))
@@ -165,6 +168,27 @@ func (s *Set) prepare(fs []int32) dict {
 		}
 	}
 	return dict{tagAt: s.tagAt, tags: s.tags, keys: s.keys, valBuf: s.valBuf, valOff: s.valOff}
+}
+
+// DictBytes bounds a layer's dictionary: past it, the next tile starts a
+// new one. A map panned over a province would otherwise keep the
+// properties of every feature ever drawn (at 110 counties, hundreds of
+// megabytes); a feature's are read again in a microsecond.
+var DictBytes = 64 << 20
+
+func (s *Set) dictBytes() int {
+	return 4*len(s.tags) + len(s.valBuf) + 4*len(s.valOff) + 16*len(s.valIdx)
+}
+
+// restart empties the dictionary. Tiles drawing meanwhile keep the one
+// they were given: its arrays are left as they are, new ones begun.
+func (s *Set) restart() {
+	tagAt := make([]int32, s.n)
+	for i := range tagAt {
+		tagAt[i] = -1
+	}
+	s.tagAt, s.tags, s.keys, s.keyIdx = tagAt, nil, nil, map[string]uint32{}
+	s.valBuf, s.valOff, s.valIdx = nil, []uint32{0}, map[uint64]uint32{}
 }
 
 // addTags appends feature i's id and properties, keys sorted, as pairs of

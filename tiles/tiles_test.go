@@ -6,6 +6,7 @@ import (
 	"hash/maphash"
 	"math"
 	"runtime"
+	"sync"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -195,4 +196,53 @@ func TestDictionaryIsFewObjects(t *testing.T) {
 		t.Errorf("%d tiles drew %d of %d features; the set grew by %d objects", n, drawn, len(fs), grown)
 	}
 	runtime.KeepAlive(l)
+}
+
+// Past DictBytes a layer's dictionary starts again; tiles drawn across the
+// restarts, at once, are the bytes each gives drawn alone.
+func TestDictionaryRestartsPastItsBound(t *testing.T) {
+	defer func(n int) { DictBytes = n }(DictBytes)
+	DictBytes = 2 << 10
+	c := orb.Point{111.46, 27.23}
+	fs := grid(c, 40)
+	var ts []maptile.Tile
+	for _, tl := range maptile.At(orb.Point{c[0] + 0.008, c[1] + 0.008}, 14).Children() {
+		ts = append(ts, tl.Children()...)
+	}
+	want := make([][]byte, len(ts))
+	most := 0 // the largest dictionary one tile makes
+	for i, tl := range ts {
+		alone := Layer{Name: "test", MinZoom: 0, MaxZoom: 16, Source: NewCollection(fs)}
+		want[i], _ = Render(alone, tl, DefaultOptions)
+		most = max(most, alone.Source.dictBytes())
+	}
+	shared := Layer{Name: "test", MinZoom: 0, MaxZoom: 16, Source: NewCollection(fs)}
+	for round := range 3 {
+		got := make([][]byte, len(ts))
+		var wg sync.WaitGroup
+		for i := range ts {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				got[i], _ = Render(shared, ts[i], DefaultOptions)
+			}()
+		}
+		wg.Wait()
+		drawn := 0
+		for i := range ts {
+			if !bytes.Equal(got[i], want[i]) {
+				t.Fatalf("round %d, tile %v: %d bytes, %d drawn alone", round, ts[i], len(got[i]), len(want[i]))
+			}
+			if len(got[i]) > 0 {
+				drawn++
+			}
+		}
+		if drawn < 4 {
+			t.Fatalf("only %d of %d tiles hold features", drawn, len(ts))
+		}
+	}
+	// Bounded as a tile begins: one tile may take it that far beyond.
+	if b := shared.Source.dictBytes(); b > DictBytes+most {
+		t.Errorf("dictionary of %d bytes, bound %d, one tile's at most %d", b, DictBytes, most)
+	}
 }
