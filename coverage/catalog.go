@@ -330,6 +330,7 @@ type Table struct {
 	Meta    map[string]any // what the whole result says beside its rows
 
 	n     int
+	hint  int      // rows expected (see Grow)
 	ids   []uint32 // row i's id is idBuf[ids[i]:ids[i+1]]
 	idBuf []byte
 	cells []cells
@@ -344,6 +345,7 @@ type Table struct {
 // beside it. Values are copied out of their interfaces, never kept in one:
 // a row's values then need no allocation of their own.
 type cells struct {
+	hint   int // rows expected: a new array's first size
 	kind   cellKind
 	set    []uint64   // bit i: row i has a value (a typed column)
 	kinds  []cellKind // each row's type (a mixed column)
@@ -398,34 +400,34 @@ func (c *cells) add(n int, v any) {
 		c.kind, c.set = mixedCells, nil
 	}
 	if c.kind == mixedCells {
-		c.kinds = push(c.kinds, n, k)
+		c.kinds = push(c.hint, c.kinds, n, k)
 	} else if k != noValue {
 		for n>>6 >= len(c.set) {
-			c.set = push(c.set, len(c.set), 0)
+			c.set = push((c.hint+63)/64, c.set, len(c.set), 0)
 		}
 		c.set[n>>6] |= 1 << (n & 63)
 	}
 	if k == strCells || c.strs != nil {
-		c.strs = push(c.strs, n, s)
+		c.strs = push(c.hint, c.strs, n, s)
 	}
 	if k == intCells || c.ints != nil {
-		c.ints = push(c.ints, n, i)
+		c.ints = push(c.hint, c.ints, n, i)
 	}
 	if k == floatCells || c.floats != nil {
-		c.floats = push(c.floats, n, f)
+		c.floats = push(c.hint, c.floats, n, f)
 	}
 	if k == boolCells || c.bools != nil {
-		c.bools = push(c.bools, n, b)
+		c.bools = push(c.hint, c.bools, n, b)
 	}
 }
 
 // push returns s with v as element n, zeros before it where s is shorter
-// (a column's array for a type starts at the first row of that type). Its
-// capacity doubles: append grows a large slice by a quarter, and a
-// province's columns were copied over and over.
-func push[T any](s []T, n int, v T) []T {
+// (a column's array for a type starts at the first row of that type). A
+// new array holds hint elements; a full one doubles: append grows a large
+// slice by a quarter, and a province's columns were copied over and over.
+func push[T any](hint int, s []T, n int, v T) []T {
 	if n >= cap(s) {
-		t := make([]T, len(s), max(16, 2*cap(s), n+1))
+		t := make([]T, len(s), max(16, hint, 2*cap(s), n+1))
 		copy(t, s)
 		s = t
 	}
@@ -559,6 +561,10 @@ func (t *Table) Record(i int) map[string]any {
 	return m
 }
 
+// Grow tells a table holding its rows that about n will be added: each
+// column's array is then made that long at once.
+func (t *Table) Grow(n int) { t.hint = max(t.hint, n) }
+
 // Add appends a row to a table holding its rows; g is nil in a plain table.
 func (t *Table) Add(id string, g orb.Geometry, vals ...any) {
 	if t.view != nil {
@@ -568,19 +574,22 @@ func (t *Table) Add(id string, g orb.Geometry, vals ...any) {
 		panic(fmt.Sprintf("table row %s: %d values for %d columns", strings.Clone(id), len(vals), len(t.Columns)))
 	}
 	if t.ids == nil {
-		t.ids = []uint32{0}
+		t.ids = push(t.hint+1, t.ids, 0, 0)
 		t.cells = make([]cells, len(t.Columns))
+		for k := range t.cells {
+			t.cells[k].hint = t.hint
+		}
 	}
 	if len(t.idBuf)+len(id) > cap(t.idBuf) {
 		t.idBuf = append(make([]byte, 0, max(1<<10, 2*cap(t.idBuf), len(t.idBuf)+len(id))), t.idBuf...)
 	}
 	t.idBuf = append(t.idBuf, id...)
-	t.ids = push(t.ids, len(t.ids), uint32(len(t.idBuf)))
+	t.ids = push(t.hint+1, t.ids, len(t.ids), uint32(len(t.idBuf)))
 	for k, v := range vals {
 		t.cells[k].add(t.n, v)
 	}
 	if g != nil {
-		t.geoms = push(t.geoms, len(t.geoms), t.arena.Box(g))
+		t.geoms = push(t.hint, t.geoms, len(t.geoms), t.arena.Box(g))
 	}
 	t.n++
 }

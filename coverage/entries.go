@@ -726,6 +726,7 @@ func buildHydrantGaps(ctx context.Context, c *Catalog, e *Entry, s *data.Snapsho
 		return nil, err
 	}
 	t := &Table{Columns: e.Columns, Meta: hydrantMeta(h)}
+	t.Grow(len(h.Stretches) + len(h.Spacing) + len(h.OneSide) + len(h.BuildingGaps))
 	// Every row is placed by its label point: township, lon and lat.
 	place := func(id string, g orb.Geometry, p orb.Point, tw int32, kind, detail, street, road string, length, width, left, right, households any) {
 		tid, tname := township(s, tw)
@@ -868,6 +869,7 @@ func buildClusters(ctx context.Context, c *Catalog, e *Entry, s *data.Snapshot, 
 	}
 	minHH := v.Int("min_households")
 	t := &Table{Columns: e.Columns}
+	t.Grow(len(cs.Clusters))
 	names := clusterNames(s, cs.Clusters)
 	for i := range cs.Clusters {
 		cl := &cs.Clusters[i]
