@@ -322,8 +322,9 @@ func (v Values) Map() map[string]string { return v.v }
 //
 // A table holding its rows keeps each column in one typed array, its ids in
 // one byte array and its geometries' interface values in an arena: held as
-// rows of interfaces, a province's 1.5 million hydrant gaps were 20 million
-// small objects, which the collector marked on every cycle.
+// rows of interfaces, with every number boxed, a province's 1.5 million
+// hydrant gaps were millions of small objects, which the collector marked
+// on every cycle.
 type Table struct {
 	Columns []Column
 	Proj    *geo.Projection

@@ -80,9 +80,10 @@ type Set struct {
 	keyIdx map[string]uint32
 	// Values, encoded, one after another in valBuf: value k is
 	// valBuf[valOff[k]:valOff[k+1]]. They are found again by a hash of
-	// their bytes, the next hash when another value holds it. Every feature's id is a value of its own: a map panned
-	// over a province draws millions, and a slice and a map key each were
-	// as many objects for the collector to mark on every cycle.
+	// their bytes, the next hash when another value holds it. Every
+	// feature's id is a value of its own: a map panned over a province
+	// draws millions, and a slice and a map key each were as many objects
+	// for the collector to mark on every cycle.
 	valBuf []byte
 	valOff []uint32
 	valIdx map[uint64]uint32

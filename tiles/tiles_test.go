@@ -200,7 +200,7 @@ func TestDictionaryIsFewObjects(t *testing.T) {
 
 // Past DictBytes a layer's dictionary starts again; tiles drawn across the
 // restarts, at once, are the bytes each gives drawn alone.
-func TestDictionaryRestartsPastItsBound(t *testing.T) {
+func TestConcurrentTilesAcrossDictionaryRestarts(t *testing.T) {
 	defer func(n int) { DictBytes = n }(DictBytes)
 	DictBytes = 2 << 10
 	c := orb.Point{111.46, 27.23}
