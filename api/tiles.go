@@ -105,7 +105,10 @@ func (s *Server) tile(w http.ResponseWriter, r *http.Request) error {
 	z, errZ := strconv.Atoi(v["z"])
 	x, errX := strconv.ParseUint(v["x"], 10, 32)
 	y, errY := strconv.ParseUint(v["y"], 10, 32)
-	if errZ != nil || errX != nil || errY != nil || z < 0 || z > maxTileZoom || x >= 1<<uint(z) || y >= 1<<uint(z) {
+	if errZ != nil || errX != nil || errY != nil {
+		return errorf(http.StatusBadRequest, "tile %s/%s/%s: z, x and y must be whole numbers not below 0", v["z"], v["x"], v["y"])
+	}
+	if z < 0 || z > maxTileZoom || x >= 1<<uint(z) || y >= 1<<uint(z) {
 		return errorf(http.StatusBadRequest, "tile %s/%s/%s out of range: z 0..%d, x and y below 2^z", v["z"], v["x"], v["y"], maxTileZoom)
 	}
 	vals, err := e.Parse(r.URL.Query(), "scenario")

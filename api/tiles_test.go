@@ -182,25 +182,28 @@ func TestTileEndpoints(t *testing.T) {
 	for _, tc := range []struct {
 		path string
 		code int
+		says string // in the error
 	}{
-		{"/tiles/roads/3/8/1.mvt", 400},
-		{"/tiles/roads/25/0/0.mvt", 400},
-		{"/tiles/roads/-1/0/0.mvt", 400},
-		{"/tiles/roads/x/0/0.mvt", 400},
-		{"/tiles/nope/1/0/0.mvt", 404},
-		{"/tiles/roads/1/0/0.mvt?minutes=5", 400},
-		{"/tiles/roads/2/3/1.mvt", 204}, // below the layer's zoom range: empty
-		{"/tiles/roads.json", 200},
-		{"/tiles/nope.json", 404},
-		{"/tiles", 200},
+		{"/tiles/roads/3/8/1.mvt", 400, "out of range"},
+		{"/tiles/roads/25/0/0.mvt", 400, "out of range"},
+		{"/tiles/roads/-1/0/0.mvt", 400, "out of range"},
+		{"/tiles/roads/x/0/0.mvt", 400, "whole numbers"},
+		{"/tiles/roads/1/0/1.5.mvt", 400, "whole numbers"},
+		{"/tiles/nope/1/0/0.mvt", 404, ""},
+		{"/tiles/roads/1/0/0.mvt?minutes=5", 400, ""},
+		{"/tiles/roads/2/3/1.mvt", 204, ""}, // below the layer's zoom range: empty
+		{"/tiles/roads.json", 200, ""},
+		{"/tiles/nope.json", 404, ""},
+		{"/tiles", 200, ""},
 	} {
 		resp, err := http.Get(srv.URL + tc.path)
 		if err != nil {
 			t.Fatal(err)
 		}
+		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if resp.StatusCode != tc.code {
-			t.Errorf("%s: status %d, want %d", tc.path, resp.StatusCode, tc.code)
+		if resp.StatusCode != tc.code || !strings.Contains(string(body), tc.says) {
+			t.Errorf("%s: status %d, %s; want %d saying %q", tc.path, resp.StatusCode, body, tc.code, tc.says)
 		}
 	}
 }

@@ -84,15 +84,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if len(args) < 2 {
 			return errors.New("usage: fireplan export ANALYSIS [flags] (fireplan export -list lists them)")
 		}
-		if args[1] == "-list" || args[1] == "--list" || args[1] == "-h" || args[1] == "--help" || args[1] == "help" {
+		if args[1] == "-list" || args[1] == "--list" || isHelp(args[1]) {
 			return listAnalyses(stdout)
 		}
 		return exportCmd(ctx, args[1], args[2:], stdout, stderr)
 	case "coverage", "clusters":
 		return exportCmd(ctx, shortcuts[args[0]], args[1:], stdout, stderr)
 	case "hydrants":
+		const use = "usage: fireplan hydrants gaps|proposals|stats [flags] (fireplan hydrants gaps -h lists the flags)"
+		if len(args) >= 2 && isHelp(args[1]) {
+			fmt.Fprintln(stdout, use)
+			return nil
+		}
 		if len(args) < 2 || shortcuts["hydrants "+args[1]] == "" {
-			return errors.New("usage: fireplan hydrants gaps|proposals|stats [flags]")
+			return errors.New(use)
 		}
 		return exportCmd(ctx, shortcuts["hydrants "+args[1]], args[2:], stdout, stderr)
 	case "scenario":
@@ -105,7 +110,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return analyzeCmd(ctx, args[1:], stdout, stderr)
 	case "triggers":
 		return triggersCmd(ctx, args[1:], stdout, stderr)
-	case "version":
+	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "fireplan", version)
 		return nil
 	case "help", "-h", "--help":
@@ -114,4 +119,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintln(stderr, usage)
 	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// isHelp tells whether arg asks a command for its usage.
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "--help" || arg == "-help" || arg == "help"
 }

@@ -22,8 +22,13 @@ import (
 // scenarioCmd runs fireplan scenario apply FILE.json: the scenario applied
 // to the county, its diff against the county as it stands.
 func scenarioCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	const use = "usage: fireplan scenario apply FILE.json [--report coverage|hydrants|all] [--minutes 5,8,15] [--json] [--db URL --config FILE | --seed N --scale N] (fireplan scenario apply -h lists the flags)"
+	if len(args) > 0 && isHelp(args[0]) {
+		fmt.Fprintln(stdout, use)
+		return nil
+	}
 	if len(args) == 0 || args[0] != "apply" {
-		return errors.New("usage: fireplan scenario apply FILE.json [--report coverage|hydrants|all] [--minutes 5,8,15] [--json] [--db URL --config FILE | --seed N --scale N]")
+		return errors.New(use)
 	}
 	fs := flag.NewFlagSet("scenario apply", flag.ContinueOnError)
 	fs.SetOutput(stderr)

@@ -53,6 +53,13 @@ func TestHelpExitsZero(t *testing.T) {
 		{[]string{"serve", "-h"}, 0},
 		{[]string{"export", "-h"}, 0},
 		{[]string{"check", "-h"}, 0},
+		{[]string{"hydrants", "-h"}, 0},
+		{[]string{"hydrants", "gaps", "-h"}, 0},
+		{[]string{"scenario", "--help"}, 0},
+		{[]string{"triggers", "-h"}, 0},
+		{[]string{"--version"}, 0},
+		{[]string{"hydrants"}, 1},
+		{[]string{"scenario", "undo"}, 1},
 		{[]string{"serve", "--no-such-flag"}, 1},
 	} {
 		err := run(context.Background(), tc.args, io.Discard, io.Discard)

@@ -14,8 +14,13 @@ import (
 // fireplan of every edit at once (it polls every --reload-interval
 // without them).
 func triggersCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	const use = "usage: fireplan triggers install|remove --db URL [--config FILE] (fireplan triggers install -h lists the flags)"
+	if len(args) > 0 && isHelp(args[0]) {
+		fmt.Fprintln(stdout, use)
+		return nil
+	}
 	if len(args) == 0 || args[0] != "install" && args[0] != "remove" {
-		return errors.New("usage: fireplan triggers install|remove --db URL [--config FILE]")
+		return errors.New(use)
 	}
 	fs := flag.NewFlagSet("triggers "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)

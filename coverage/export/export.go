@@ -57,7 +57,7 @@ func ContentType(format string) string {
 	case "geojson":
 		return "application/geo+json"
 	}
-	return "application/json"
+	return "application/json; charset=utf-8"
 }
 
 // Default is the format a table is written in when none is asked for.
